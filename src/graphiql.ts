@@ -1,0 +1,97 @@
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+/** The folder holding package.json, whether running from src/ (tsx) or dist/src/ (node). */
+function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+
+/** GraphiQL's files come from this project's node_modules, so firewalled users never need a CDN. */
+const ASSET_FILES: Record<string, { path: string; type: string }> = {
+  'react.js': { path: join(packageDir('react'), 'umd/react.production.min.js'), type: 'text/javascript' },
+  'react-dom.js': { path: join(packageDir('react-dom'), 'umd/react-dom.production.min.js'), type: 'text/javascript' },
+  'graphiql.js': { path: join(packageDir('graphiql'), 'graphiql.min.js'), type: 'text/javascript' },
+  'graphiql.css': { path: join(packageDir('graphiql'), 'graphiql.min.css'), type: 'text/css' },
+};
+
+export interface StaticAsset {
+  body: Buffer;
+  type: string;
+}
+
+const cache = new Map<string, StaticAsset>();
+
+export function graphiqlAsset(name: string): StaticAsset | undefined {
+  const file = ASSET_FILES[name];
+  if (!file) return undefined;
+  let asset = cache.get(name);
+  if (!asset) {
+    asset = { body: readFileSync(file.path), type: file.type };
+    cache.set(name, asset);
+  }
+  return asset;
+}
+
+export interface ExampleOperation {
+  name: string;
+  query: string;
+  variables?: string;
+}
+
+/** The operations in `examples/*.graphql` become GraphiQL's preloaded tabs; `# variables: {...}` lines give their variables. */
+export function loadExampleOperations(folder = join(projectRoot(), 'examples')): ExampleOperation[] {
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((file) => file.endsWith('.graphql'))
+    .sort()
+    .map((file) => {
+      const text = readFileSync(join(folder, file), 'utf8');
+      const variables = /^# variables: (.*)$/m.exec(text)?.[1];
+      const query = text.replace(/^# variables: .*\n/m, '').trim();
+      return { name: file.replace(/\.graphql$/, ''), query, variables: variables ? JSON.stringify(JSON.parse(variables), null, 2) : undefined };
+    });
+}
+
+const escapeForScript = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+export function graphiqlPage(options: { endpoint: string; assetsPath: string; examples: ExampleOperation[] }): string {
+  const tabs = options.examples.map(({ query, variables }) => ({ query, variables }));
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Vendor operations · GraphiQL</title>
+<style>html, body, #graphiql { height: 100%; margin: 0; } body { font-family: system-ui, sans-serif; }</style>
+<link rel="stylesheet" href="${options.assetsPath}/graphiql.css">
+</head>
+<body>
+<div id="graphiql">Loading GraphiQL…</div>
+<script src="${options.assetsPath}/react.js"></script>
+<script src="${options.assetsPath}/react-dom.js"></script>
+<script src="${options.assetsPath}/graphiql.js"></script>
+<script>
+  const endpoint = ${escapeForScript(options.endpoint)};
+  const tabs = ${escapeForScript(tabs)};
+  async function fetcher(params, opts) {
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: Object.assign({ 'content-type': 'application/json', accept: 'application/json' }, (opts && opts.headers) || {}),
+      body: JSON.stringify(params),
+    });
+    return response.json();
+  }
+  ReactDOM.createRoot(document.getElementById('graphiql')).render(
+    React.createElement(GraphiQL, { fetcher, defaultTabs: tabs, defaultEditorToolsVisibility: true, shouldPersistHeaders: false }),
+  );
+</script>
+</body>
+</html>`;
+}

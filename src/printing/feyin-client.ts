@@ -1,0 +1,116 @@
+import type { FeyinConfig } from '../config.js';
+import { vendorNotConfigured, vendorUnavailable } from '../errors.js';
+import type { VendorHttp, VendorRequest } from '../http.js';
+import { TokenCache, withTokenRenewal } from '../token-cache.js';
+import { parseVendorTime } from '../vendor-time.js';
+import { FEYIN_DEVICE_CODES, FEYIN_INVALID_TOKEN, FEYIN_MESSAGE_NOT_FOUND, FEYIN_OK, feyinError } from './feyin-errors.js';
+
+export interface FeyinPrinterStatus {
+  deviceNo: string;
+  status: string | null;
+  paperStatus: string | null;
+  since: Date | null;
+  lastConnectedAt: Date | null;
+}
+
+export interface FeyinMessageStatus {
+  msgNo: string;
+  status: string | null;
+  createdAt: Date | null;
+  printedAt: Date | null;
+}
+
+type FeyinBody = Record<string, unknown> & { errcode?: number; errmsg?: string };
+
+const str = (value: unknown): string | null => (value === null || value === undefined || value === '' ? null : String(value));
+
+/** Feyin's open API (VENDORS.md §1): every call carries the cached `access_token` in its query string. */
+export class FeyinClient {
+  readonly tokens: TokenCache;
+
+  constructor(private readonly config: FeyinConfig, private readonly http: VendorHttp, options: { onTokenRenew?: () => void } = {}) {
+    this.tokens = new TokenCache(() => this.issueToken(), { onRenew: options.onTokenRenew });
+  }
+
+  /** Cancels a message the printer has not started; Feyin refuses once it is sent to the device. */
+  async cancelMessage(msgNo: string): Promise<void> {
+    await this.call({ method: 'POST', path: `/msg/${encodeURIComponent(msgNo)}/cancel` });
+  }
+
+  /** Cancels every unprinted message of a printer; returns how many were cleared. */
+  async clearPrinter(deviceNo: string): Promise<number> {
+    const body = await this.call({ method: 'POST', path: `/device/${encodeURIComponent(deviceNo)}/msg/clear` });
+    return Number(body.clear_cnt ?? 0);
+  }
+
+  /** `null` when Feyin has no such message. */
+  async messageStatus(msgNo: string): Promise<FeyinMessageStatus | null> {
+    const body = await this.call({ method: 'GET', path: `/msg/${encodeURIComponent(msgNo)}/status` }, [FEYIN_MESSAGE_NOT_FOUND]);
+    if (body === null) return null;
+    return {
+      msgNo: str(body.msg_no) ?? msgNo,
+      status: str(body.status),
+      createdAt: parseVendorTime(body.msg_time),
+      printedAt: parseVendorTime(body.print_time),
+    };
+  }
+
+  /** `null` when Feyin does not know the printer (or it is not bound to our account). */
+  async printerStatus(deviceNo: string): Promise<FeyinPrinterStatus | null> {
+    const body = await this.call({ method: 'GET', path: `/device/${encodeURIComponent(deviceNo)}/status` }, FEYIN_DEVICE_CODES);
+    if (body === null) return null;
+    return {
+      deviceNo: str(body.device_no) ?? deviceNo,
+      status: str(body.status),
+      paperStatus: str(body.paper_status),
+      since: parseVendorTime(body.since),
+      lastConnectedAt: parseVendorTime(body.last_connected_at),
+    };
+  }
+
+  private async issueToken() {
+    const { memberCode, apiKey, appId } = this.requireCredentials();
+    const searchParams: Record<string, string> = { code: memberCode, secret: apiKey };
+    if (appId) searchParams.appid = appId;
+    const body = await this.send({ method: 'GET', path: '/token', searchParams });
+    if ((body.errcode ?? FEYIN_OK) !== FEYIN_OK) throw feyinError(Number(body.errcode));
+    const token = str(body.access_token);
+    if (!token) throw vendorUnavailable('FEYIN', { message: 'the token answer has no access_token' });
+    return { token, expiresInSec: Number(body.expires_in) || 7200 };
+  }
+
+  /**
+   * Calls an authenticated endpoint, renewing the token once on 40014. Returns `null` when
+   * Feyin answers one of `absentCodes` (the record does not exist).
+   */
+  private async call(request: VendorRequest, absentCodes: number[]): Promise<FeyinBody | null>;
+  private async call(request: VendorRequest): Promise<FeyinBody>;
+  private async call(request: VendorRequest, absentCodes: number[] = []): Promise<FeyinBody | null> {
+    this.requireCredentials();
+    const body = await withTokenRenewal(
+      this.tokens,
+      (token) => this.send({ ...request, searchParams: { ...request.searchParams, access_token: token } }),
+      (answer) => answer.errcode === FEYIN_INVALID_TOKEN,
+    );
+    const errcode = Number(body.errcode ?? FEYIN_OK);
+    if (errcode === FEYIN_OK) return body;
+    if (absentCodes.includes(errcode)) return null;
+    throw feyinError(errcode);
+  }
+
+  private async send(request: VendorRequest): Promise<FeyinBody> {
+    const { body } = await this.http(request);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw vendorUnavailable('FEYIN', { message: 'the answer is not a JSON object' });
+    }
+    return body as FeyinBody;
+  }
+
+  private requireCredentials(): { memberCode: string; apiKey: string; appId?: string } {
+    const { memberCode, apiKey, appId } = this.config;
+    if (!memberCode || !apiKey) {
+      throw vendorNotConfigured('FEYIN', [!memberCode && 'FEYIN_MEMBER_CODE', !apiKey && 'FEYIN_API_KEY'].filter(Boolean) as string[]);
+    }
+    return { memberCode, apiKey, appId };
+  }
+}

@@ -1,0 +1,33 @@
+import { VendorError, type ErrorCode } from '../errors.js';
+
+export const FEYIN_OK = 0;
+export const FEYIN_INVALID_TOKEN = 40014;
+export const FEYIN_MESSAGE_NOT_FOUND = 40005;
+/** Neither the seed nor the demo names the code for "already sent to the printer"; 40020 is the closest documented one. */
+export const FEYIN_ALREADY_PRINTING = 40020;
+export const FEYIN_DEVICE_CODES = [40002, 10001];
+
+const FEYIN_CODES: Record<number, [ErrorCode, string]> = {
+  [-1]: ['VENDOR_UNAVAILABLE', 'Feyin is busy, try again shortly'],
+  40001: ['BAD_USER_INPUT', 'Feyin rejected a request parameter'],
+  40002: ['NOT_FOUND', 'Feyin does not know this printer, or it is not bound to our account'],
+  10001: ['NOT_FOUND', 'Feyin does not know this printer'],
+  40003: ['VENDOR_AUTH_FAILED', 'Feyin does not know the configured app id'],
+  40004: ['VENDOR_AUTH_FAILED', 'Feyin does not know the configured member code'],
+  40005: ['NOT_FOUND', 'Feyin has no print message with this number'],
+  40011: ['VENDOR_AUTH_FAILED', 'Feyin rejected the configured API key'],
+  40012: ['VENDOR_AUTH_FAILED', "Feyin refused this service's IP address (not whitelisted)"],
+  40014: ['VENDOR_AUTH_FAILED', 'Feyin rejected the access token even after renewing it'],
+  40020: ['FAILED_PRECONDITION', 'The message has already been sent to the printer and can no longer be cancelled'],
+  40030: ['VENDOR_ERROR', 'Feyin could not bind the printer'],
+  40031: ['VENDOR_ERROR', 'Feyin could not unbind the printer'],
+  40080: ['VENDOR_AUTH_FAILED', 'Our Feyin account has no access to this app'],
+  40081: ['VENDOR_AUTH_FAILED', 'Our Feyin account cannot access this member'],
+  40082: ['VENDOR_AUTH_FAILED', 'The Feyin member has not authorised our app'],
+};
+
+/** Feyin `errcode` → the error vocabulary. */
+export function feyinError(errcode: number): VendorError {
+  const [code, message] = FEYIN_CODES[errcode] ?? ['VENDOR_ERROR', `Feyin refused the request (errcode ${errcode})`];
+  return new VendorError('FEYIN', code, message, { vendorCode: errcode });
+}

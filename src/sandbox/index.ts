@@ -1,0 +1,33 @@
+import type { Config } from '../config.js';
+import { FEYIN_SANDBOX_CREDENTIALS, FeyinSimulator } from './feyin-simulator.js';
+import { VendorSandbox } from './vendor-sandbox.js';
+
+export { VendorSandbox, type Fault } from './vendor-sandbox.js';
+export { FeyinSimulator, FEYIN_SANDBOX_CREDENTIALS, FEYIN_SEED } from './feyin-simulator.js';
+
+export interface Simulators {
+  feyin: FeyinSimulator;
+}
+
+export interface RunningSandbox {
+  sandbox: VendorSandbox;
+  simulators: Simulators;
+}
+
+/** Starts every vendor simulator, with seed data, on one loopback port (0 = any free port). */
+export async function startSandbox(options: { port?: number; simulators?: Partial<Simulators> } = {}): Promise<RunningSandbox> {
+  const simulators: Simulators = {
+    feyin: options.simulators?.feyin ?? new FeyinSimulator(),
+  };
+  const sandbox = await new VendorSandbox(Object.values(simulators)).listen(options.port ?? 0);
+  return { sandbox, simulators };
+}
+
+/** The configuration with every vendor pointed at the running simulators and their credentials. */
+export function withSandboxVendors(config: Config, running: RunningSandbox): Config {
+  const { sandbox, simulators } = running;
+  return {
+    ...config,
+    feyin: { baseUrl: sandbox.baseUrl(simulators.feyin), ...FEYIN_SANDBOX_CREDENTIALS },
+  };
+}

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import { createRequestContext, type RequestContext, type Vendors } from './context.js';
+import { formatError } from './errors.js';
+import { graphiqlAsset, graphiqlPage, loadExampleOperations } from './graphiql.js';
+import { readLimited, sendJson } from './http-body.js';
+import type { Logger } from './logger.js';
+
+export const GRAPHQL_BODY_LIMIT = 100 * 1024;
+const ASSETS_PATH = '/graphql/assets';
+
+/** An extra endpoint (e.g. a vendor callback) served beside GraphQL. */
+export interface HttpRoute {
+  method: 'GET' | 'POST';
+  pattern: RegExp;
+  handle(req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): Promise<void>;
+}
+
+export interface ServiceServerOptions {
+  schema: GraphQLSchema;
+  vendors: Vendors;
+  logger: Logger;
+  production: boolean;
+  routes?: HttpRoute[];
+  /** Dependencies `/ready` waits for; each returns true when usable. */
+  readinessChecks?: Array<() => boolean | Promise<boolean>>;
+}
+
+/** Apollo Server on node's own http server, with GraphiQL, health and readiness beside it. */
+export class ServiceServer {
+  readonly http: Server;
+  private readonly apollo: ApolloServer<RequestContext>;
+  private started = false;
+  private stopping = false;
+  private readonly page: string;
+
+  constructor(private readonly options: ServiceServerOptions) {
+    this.http = createServer((req, res) => {
+      this.route(req, res).catch((error: unknown) => {
+        options.logger.error({ err: error }, 'request failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+        else res.destroy();
+      });
+    });
+    this.apollo = new ApolloServer<RequestContext>({
+      schema: options.schema,
+      // Batched requests multiply vendor calls behind one HTTP request.
+      allowBatchedHttpRequests: false,
+      includeStacktraceInErrorResponses: !options.production,
+      formatError: (formatted, error) => formatError(formatted, error, { exposeInternals: !options.production }),
+      plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginDrainHttpServer({ httpServer: this.http })],
+      logger: apolloLogger(options.logger),
+    });
+    this.page = graphiqlPage({ endpoint: '/graphql', assetsPath: ASSETS_PATH, examples: loadExampleOperations() });
+  }
+
+  get url(): string {
+    const address = this.http.address() as AddressInfo;
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async listen(port: number, host: string): Promise<void> {
+    await this.apollo.start();
+    this.started = true;
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, host, () => resolve());
+    });
+  }
+
+  /** Stops accepting, lets in-flight requests finish (Apollo's drain plugin), then closes. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.apollo.stop();
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://service');
+    const method = req.method ?? 'GET';
+    const requestId = headerValue(req, 'x-request-id')?.slice(0, 128) || randomUUID();
+    res.setHeader('x-request-id', requestId);
+
+    if (url.pathname === '/health' && method === 'GET') return sendJson(res, 200, { status: 'ok' });
+    if (url.pathname === '/ready' && method === 'GET') {
+      const ready = await this.isReady();
+      return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+    }
+    if (url.pathname.startsWith(`${ASSETS_PATH}/`) && method === 'GET') {
+      const asset = graphiqlAsset(url.pathname.slice(ASSETS_PATH.length + 1));
+      if (!asset) return sendJson(res, 404, { error: 'not found' });
+      res.writeHead(200, { 'content-type': asset.type, 'content-length': asset.body.length, 'cache-control': 'public, max-age=3600' });
+      res.end(asset.body);
+      return;
+    }
+    if (url.pathname === '/graphql') {
+      if (method === 'GET' && prefersHtml(req)) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(this.page);
+        return;
+      }
+      return this.graphql(req, res, url, requestId);
+    }
+    for (const route of this.options.routes ?? []) {
+      const match = route.method === method ? route.pattern.exec(url.pathname) : null;
+      if (match) return route.handle(req, res, match);
+    }
+    sendJson(res, 404, { error: 'not found' });
+  }
+
+  private async isReady(): Promise<boolean> {
+    if (!this.started || this.stopping) return false;
+    for (const check of this.options.readinessChecks ?? []) {
+      if (!(await check())) return false;
+    }
+    return true;
+  }
+
+  private async graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
+    let body: unknown;
+    if (req.method === 'POST') {
+      const text = await readLimited(req, GRAPHQL_BODY_LIMIT);
+      if (text === null) return sendJson(res, 413, { errors: [{ message: `Request body is larger than ${GRAPHQL_BODY_LIMIT} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
+      try {
+        body = text === '' ? {} : JSON.parse(text);
+      } catch {
+        return sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } }] });
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const log = this.options.logger.child({ requestId });
+    const response = await this.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: async () => createRequestContext(this.options.vendors, log, requestId),
+    });
+    await writeGraphQLResponse(res, response);
+  }
+}
+
+async function writeGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function prefersHtml(req: IncomingMessage): boolean {
+  const accept = headerValue(req, 'accept') ?? '';
+  return accept.includes('text/html');
+}
+
+function apolloLogger(logger: Logger) {
+  return {
+    debug: (message: string) => logger.debug(message),
+    info: (message: string) => logger.info(message),
+    warn: (message: string) => logger.warn(message),
+    error: (message: string) => logger.error(message),
+  };
+}

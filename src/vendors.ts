@@ -1,0 +1,14 @@
+import type { Config } from './config.js';
+import type { Vendors } from './context.js';
+import { createVendorHttp } from './http.js';
+import type { Logger } from './logger.js';
+import { FeyinClient } from './printing/feyin-client.js';
+
+/** One client per vendor, each on its own instance of the shared HTTP factory. */
+export function createVendors(config: Config, logger: Logger): Vendors {
+  const http = (vendor: Parameters<typeof createVendorHttp>[0]['vendor'], baseUrl: string) =>
+    createVendorHttp({ vendor, baseUrl, timeoutMs: config.vendorTimeoutMs, logger });
+  return {
+    feyin: new FeyinClient(config.feyin, http('FEYIN', config.feyin.baseUrl)),
+  };
+}

@@ -1,0 +1,74 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { startService, type RunningService } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { FEYIN_SANDBOX_CREDENTIALS, startSandbox, type RunningSandbox, type Simulators } from '../../src/sandbox/index.js';
+import { LogCapture } from './log-capture.js';
+
+export interface GraphQLAnswer<TData> {
+  status: number;
+  headers: Headers;
+  data?: TData | null;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+}
+
+export interface TestService {
+  service: RunningService;
+  sandbox: RunningSandbox['sandbox'];
+  simulators: Simulators;
+  logs: LogCapture;
+  url: string;
+  /** Every secret this test configured: none may appear in output. */
+  secrets: string[];
+  gql<TData, TVars>(document: TypedDocumentNode<TData, TVars> | string, variables?: TVars, headers?: Record<string, string>): Promise<GraphQLAnswer<TData>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The service in live mode against the vendor simulators on their own loopback port: the
+ * same path production takes against real vendors, with real HTTP on both sides.
+ */
+export async function startTestService(
+  options: { env?: Record<string, string>; simulators?: Partial<Simulators>; sandbox?: RunningSandbox } = {},
+): Promise<TestService> {
+  const running = options.sandbox ?? (await startSandbox({ simulators: options.simulators }));
+  const { sandbox, simulators } = running;
+  const logs = new LogCapture();
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    VENDOR_MODE: 'live',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'debug',
+    VENDOR_TIMEOUT_MS: '1500',
+    FEYIN_BASE_URL: sandbox.baseUrl(simulators.feyin),
+    FEYIN_MEMBER_CODE: FEYIN_SANDBOX_CREDENTIALS.memberCode,
+    FEYIN_API_KEY: FEYIN_SANDBOX_CREDENTIALS.apiKey,
+    FEYIN_APP_ID: FEYIN_SANDBOX_CREDENTIALS.appId!,
+    ...options.env,
+  };
+  const service = await startService(loadConfig(env), logs.logger);
+  const secrets = [env.FEYIN_API_KEY].filter((s): s is string => Boolean(s));
+
+  return {
+    service,
+    sandbox,
+    simulators,
+    logs,
+    url: service.url,
+    secrets,
+    async gql(document, variables, headers = {}) {
+      const response = await fetch(`${service.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: typeof document === 'string' ? document : print(document), variables }),
+      });
+      const body = (await response.json()) as { data?: never; errors?: never };
+      return { status: response.status, headers: response.headers, data: body.data, errors: body.errors };
+    },
+    async stop() {
+      await service.stop();
+      if (!options.sandbox) await sandbox.close();
+    },
+  };
+}
