@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('defaults to sandbox on :4001, live in production', () => {
+    const dev = loadConfig({});
+    expect(dev).toMatchObject({ port: 4001, host: '0.0.0.0', vendorMode: 'sandbox', vendorTimeoutMs: 10_000, dataDir: './data' });
+    expect(dev.feyin.baseUrl).toBe('https://api.open.feyin.net');
+    expect(dev.lifepay.retryScheduleSec).toEqual([60, 180, 300, 600]);
+    expect(loadConfig({ NODE_ENV: 'production' }).vendorMode).toBe('live');
+    expect(loadConfig({ NODE_ENV: 'production', VENDOR_MODE: 'sandbox' }).vendorMode).toBe('sandbox');
+  });
+
+  it('names every bad variable in one message, without echoing URL credentials', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        VENDOR_MODE: 'demo',
+        VENDOR_TIMEOUT_MS: '-5',
+        FEYIN_BASE_URL: 'https://user:hunter2@api.example?token=abc',
+        LIFEPAY_LOGIN: '12345',
+        LIFEPAY_RETRY_SCHEDULE: '60,soon',
+        APIUSB_APP_KEY: 'k',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    for (const name of ['PORT', 'VENDOR_MODE', 'VENDOR_TIMEOUT_MS', 'FEYIN_BASE_URL', 'LIFEPAY_LOGIN', 'LIFEPAY_RETRY_SCHEDULE', 'APIUSB_APP_SECRET']) {
+      expect(message).toContain(name);
+    }
+    expect((error as ConfigError).problems).toHaveLength(7);
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('trims trailing slashes from base URLs', () => {
+    expect(loadConfig({ FEYIN_BASE_URL: 'http://127.0.0.1:8080/feyin/' }).feyin.baseUrl).toBe('http://127.0.0.1:8080/feyin');
+  });
+});

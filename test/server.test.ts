@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestService, type TestService } from './helpers/service.js';
+
+describe('HTTP surface', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService();
+  });
+  afterAll(() => t.stop());
+
+  it('answers /health and /ready', async () => {
+    expect((await fetch(`${t.url}/health`)).status).toBe(200);
+    const ready = await fetch(`${t.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('serves GraphiQL to a browser, with its assets from node_modules', async () => {
+    const page = await fetch(`${t.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<div id="graphiql">');
+    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    expect(sources.length).toBe(4);
+    for (const source of sources) {
+      expect(source.startsWith('/')).toBe(true); // no CDN, no external font
+      const asset = await fetch(`${t.url}${source}`);
+      expect(asset.status).toBe(200);
+      expect(Number(asset.headers.get('content-length'))).toBeGreaterThan(1000);
+    }
+    expect(html).toContain('CancelPrintMessage');
+  });
+
+  it('echoes or assigns a request id', async () => {
+    const given = await fetch(`${t.url}/health`, { headers: { 'x-request-id': 'abc-123' } });
+    expect(given.headers.get('x-request-id')).toBe('abc-123');
+    const assigned = await fetch(`${t.url}/health`);
+    expect(assigned.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('refuses a request body over 100 kB with 413 before parsing it', async () => {
+    const response = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ printer(deviceNo: "${'x'.repeat(200_000)}") { status } }` }),
+    });
+    expect(response.status).toBe(413);
+    expect(t.sandbox.requestsTo('/feyin')).toHaveLength(0);
+  });
+
+  it('refuses batched requests', async () => {
+    const response = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]),
+    });
+    expect(response.status).toBe(400);
+  });
+
+  it('answers 404 for unknown paths', async () => {
+    expect((await fetch(`${t.url}/nope`)).status).toBe(404);
+  });
+});
+
+describe('production mode', () => {
+  it('hides stack traces', async () => {
+    const t = await startTestService({ env: { NODE_ENV: 'production', AUTH_DISABLED: 'true' } });
+    try {
+      const answer = await t.gql('{ nope }');
+      expect(answer.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(JSON.stringify(answer.errors)).not.toContain('stacktrace');
+      const dev = await startTestService();
+      try {
+        expect(JSON.stringify((await dev.gql('{ nope }')).errors)).toContain('stacktrace');
+      } finally {
+        await dev.stop();
+      }
+    } finally {
+      await t.stop();
+    }
+  });
+});
