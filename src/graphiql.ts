@@ -89,7 +89,15 @@ export function graphiqlPage(options: { endpoint: string; assetsPath: string; ex
     return response.json();
   }
   ReactDOM.createRoot(document.getElementById('graphiql')).render(
-    React.createElement(GraphiQL, { fetcher, defaultTabs: tabs, defaultEditorToolsVisibility: true, shouldPersistHeaders: false }),
+    // GraphiQL 4 takes the first tab's editors from query/variables, not from defaultTabs.
+    React.createElement(GraphiQL, {
+      fetcher,
+      defaultTabs: tabs,
+      query: tabs[0] && tabs[0].query,
+      variables: tabs[0] && tabs[0].variables,
+      defaultEditorToolsVisibility: true,
+      shouldPersistHeaders: false,
+    }),
   );
 </script>
 </body>
