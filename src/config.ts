@@ -49,6 +49,8 @@ export interface Config {
   logLevel: string;
   vendorMode: VendorMode;
   vendorTimeoutMs: number;
+  /** Vendor calls one request's entity batch may have in flight per vendor. */
+  vendorConcurrency: number;
   publicUrl?: string;
   dataDir: string;
   databaseUrl?: string;
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     vendorMode,
     vendorTimeoutMs: int('VENDOR_TIMEOUT_MS', 10_000, 50, 300_000),
+    vendorConcurrency: int('VENDOR_CONCURRENCY', 8, 1, 256),
     publicUrl: url('PUBLIC_URL'),
     dataDir: read('DATA_DIR') ?? './data',
     databaseUrl: url('DATABASE_URL', undefined, ['postgres:', 'postgresql:']),

@@ -9,6 +9,6 @@ export function createVendors(config: Config, logger: Logger): Vendors {
   const http = (vendor: Parameters<typeof createVendorHttp>[0]['vendor'], baseUrl: string) =>
     createVendorHttp({ vendor, baseUrl, timeoutMs: config.vendorTimeoutMs, logger });
   return {
-    feyin: new FeyinClient(config.feyin, http('FEYIN', config.feyin.baseUrl)),
+    feyin: new FeyinClient(config.feyin, http('FEYIN', config.feyin.baseUrl), { batchConcurrency: config.vendorConcurrency }),
   };
 }

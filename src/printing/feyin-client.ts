@@ -27,9 +27,16 @@ const str = (value: unknown): string | null => (value === null || value === unde
 /** Feyin's open API (VENDORS.md §1): every call carries the cached `access_token` in its query string. */
 export class FeyinClient {
   readonly tokens: TokenCache;
+  /** How many status calls one request's batch may have in flight. */
+  readonly batchConcurrency: number;
 
-  constructor(private readonly config: FeyinConfig, private readonly http: VendorHttp, options: { onTokenRenew?: () => void } = {}) {
+  constructor(
+    private readonly config: FeyinConfig,
+    private readonly http: VendorHttp,
+    options: { onTokenRenew?: () => void; batchConcurrency?: number } = {},
+  ) {
     this.tokens = new TokenCache(() => this.issueToken(), { onRenew: options.onTokenRenew });
+    this.batchConcurrency = options.batchConcurrency ?? 8;
   }
 
   /** Cancels a message the printer has not started; Feyin refuses once it is sent to the device. */
@@ -58,14 +65,21 @@ export class FeyinClient {
   /** `null` when Feyin does not know the printer (or it is not bound to our account). */
   async printerStatus(deviceNo: string): Promise<FeyinPrinterStatus | null> {
     const body = await this.call({ method: 'GET', path: `/device/${encodeURIComponent(deviceNo)}/status` }, FEYIN_DEVICE_CODES);
-    if (body === null) return null;
-    return {
-      deviceNo: str(body.device_no) ?? deviceNo,
-      status: str(body.status),
-      paperStatus: str(body.paper_status),
-      since: parseVendorTime(body.since),
-      lastConnectedAt: parseVendorTime(body.last_connected_at),
-    };
+    return body === null ? null : toPrinterStatus(body, deviceNo);
+  }
+
+  /**
+   * Every printer of the account with its status, from `GET /devices`, or `null` when the
+   * answer does not carry statuses (its shape is undocumented), so callers fall back to
+   * `printerStatus` per device.
+   */
+  async listPrinters(): Promise<FeyinPrinterStatus[] | null> {
+    const body = await this.call({ method: 'GET', path: '/devices' });
+    const list = [body.devices, body.data, body.list, body].find(Array.isArray) as unknown[] | undefined;
+    if (!list) return null;
+    const printers = list.filter((d): d is Record<string, unknown> => typeof d === 'object' && d !== null && 'device_no' in d && 'status' in d);
+    if (printers.length !== list.length) return null;
+    return printers.map((device) => toPrinterStatus(device, String(device.device_no)));
   }
 
   private async issueToken() {
@@ -113,4 +127,14 @@ export class FeyinClient {
     }
     return { memberCode, apiKey, appId };
   }
+}
+
+function toPrinterStatus(device: Record<string, unknown>, deviceNo: string): FeyinPrinterStatus {
+  return {
+    deviceNo: str(device.device_no) ?? deviceNo,
+    status: str(device.status),
+    paperStatus: str(device.paper_status),
+    since: parseVendorTime(device.since),
+    lastConnectedAt: parseVendorTime(device.last_connected_at),
+  };
 }

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { loadEach } from '../batch.js';
 import type { FeyinClient, FeyinMessageStatus, FeyinPrinterStatus } from './feyin-client.js';
 
 export interface PrintingLoaders {
@@ -6,13 +7,20 @@ export interface PrintingLoaders {
   printMessageStatus: DataLoader<string, FeyinMessageStatus | null>;
 }
 
-/** Feyin has no batch status endpoint: each distinct key is one call, errors stay per key. */
-const each = <T>(load: (key: string) => Promise<T>) => (keys: readonly string[]) =>
-  Promise.all(keys.map((key) => load(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))));
+/** From this many distinct printers on, one `GET /devices` is cheaper than a call each. */
+export const PRINTER_LIST_THRESHOLD = 3;
 
 export function createPrintingLoaders(feyin: FeyinClient): PrintingLoaders {
+  const statusEach = loadEach((deviceNo: string) => feyin.printerStatus(deviceNo), feyin.batchConcurrency);
   return {
-    printerStatus: new DataLoader(each((deviceNo) => feyin.printerStatus(deviceNo))),
-    printMessageStatus: new DataLoader(each((msgNo) => feyin.messageStatus(msgNo))),
+    printerStatus: new DataLoader(async (deviceNos) => {
+      if (deviceNos.length < PRINTER_LIST_THRESHOLD) return statusEach(deviceNos);
+      const listed = await feyin.listPrinters().catch(() => null);
+      if (!listed) return statusEach(deviceNos);
+      // The list holds every device of the account: one missing from it is unknown to us.
+      const byNo = new Map(listed.map((printer) => [printer.deviceNo, printer]));
+      return deviceNos.map((deviceNo) => byNo.get(deviceNo) ?? null);
+    }),
+    printMessageStatus: new DataLoader(loadEach((msgNo: string) => feyin.messageStatus(msgNo), feyin.batchConcurrency)),
   };
 }
