@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { composeServices, type CompositionHint } from '@apollo/composition';
+import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 
 export const STORES_SDL = readFileSync(new URL('./stores.graphql', import.meta.url), 'utf8');
@@ -20,7 +20,7 @@ export function composeWithStores(urls: { vendors: string; stores: string }, ven
     { name: 'vendors', url: urls.vendors, typeDefs: parse(vendorsSdl) },
     { name: 'stores', url: urls.stores, typeDefs: parse(STORES_SDL) },
   ]);
-  const hints = ((result.hints ?? []) as CompositionHint[])
+  const hints = (result.hints ?? [])
     .filter((hint) => !ACCEPTED_HINT_CODES.has(hint.definition.code))
     .map((hint) => `${hint.definition.code}: ${hint.message}`);
   return { supergraphSdl: result.supergraphSdl, errors: (result.errors ?? []).map((e) => e.message), hints };
