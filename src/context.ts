@@ -1,10 +1,14 @@
 import type { Logger } from './logger.js';
+import type { ApiusbClient } from './logistics/apiusb-client.js';
+import type { CancelledOrders } from './logistics/cancelled-orders.js';
 import type { FeyinClient } from './printing/feyin-client.js';
 import { createPrintingLoaders, type PrintingLoaders } from './printing/printing-loaders.js';
 
-/** The vendor clients, built once at start-up. */
+/** The vendor clients and what this service remembers of its vendor work, built once at start-up. */
 export interface Vendors {
   feyin: FeyinClient;
+  apiusb: ApiusbClient;
+  cancelledOrders: CancelledOrders;
 }
 
 /** Per-request DataLoaders: one vendor call per distinct key within a request. */

@@ -54,8 +54,8 @@ const okOrClientError = (status: number) => status < 500;
  */
 export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
   const accept = options.acceptStatuses ?? okOrClientError;
+  // No ky prefixUrl: it forces a trailing slash, and APIUSB's endpoint is the base URL itself.
   const client: KyInstance = ky.create({
-    prefixUrl: options.baseUrl,
     timeout: options.timeoutMs,
     retry: 0,
     throwHttpErrors: false,
@@ -81,7 +81,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
 
     let response: Response;
     try {
-      response = await client(request.path.replace(/^\//, ''), kyOptions);
+      response = await client(`${options.baseUrl}${request.path}`, kyOptions);
     } catch (error) {
       const timedOut = error instanceof Error && error.name === 'TimeoutError';
       logLine(timedOut ? 'timeout' : 'network-error');

@@ -2,6 +2,8 @@ import type { Config } from './config.js';
 import type { Vendors } from './context.js';
 import { createVendorHttp } from './http.js';
 import type { Logger } from './logger.js';
+import { ApiusbClient } from './logistics/apiusb-client.js';
+import { CancelledOrders } from './logistics/cancelled-orders.js';
 import { FeyinClient } from './printing/feyin-client.js';
 
 /** One client per vendor, each on its own instance of the shared HTTP factory. */
@@ -10,5 +12,7 @@ export function createVendors(config: Config, logger: Logger): Vendors {
     createVendorHttp({ vendor, baseUrl, timeoutMs: config.vendorTimeoutMs, logger });
   return {
     feyin: new FeyinClient(config.feyin, http('FEYIN', config.feyin.baseUrl), { batchConcurrency: config.vendorConcurrency }),
+    apiusb: new ApiusbClient(config.apiusb, http('APIUSB', config.apiusb.baseUrl)),
+    cancelledOrders: new CancelledOrders(),
   };
 }

@@ -23,6 +23,11 @@ export type Scalars = {
   link__Import: { input: any; output: any; }
 };
 
+export type CancelOrderPayload = {
+  __typename?: 'CancelOrderPayload';
+  order: LogisticsOrder;
+};
+
 export type CancelPrintMessagePayload = {
   __typename?: 'CancelPrintMessagePayload';
   /** True when Feyin confirmed the cancellation. */
@@ -30,10 +35,37 @@ export type CancelPrintMessagePayload = {
   message: PrintMessage;
 };
 
+/** An APIUSB courier order. */
+export type LogisticsOrder = {
+  __typename?: 'LogisticsOrder';
+  /** The reason sent with the cancellation. */
+  cancelReason?: Maybe<Scalars['String']['output']>;
+  cancelledAt?: Maybe<Scalars['DateTime']['output']>;
+  /** APIUSB's platform order id. */
+  orderId: Scalars['ID']['output'];
+  status: LogisticsOrderStatus;
+  /** APIUSB's task id, when known. */
+  taskId?: Maybe<Scalars['ID']['output']>;
+};
+
+/** CANCELLED when this service cancelled the order; APIUSB offers no status call, so anything else is UNKNOWN. */
+export type LogisticsOrderStatus =
+  | 'CANCELLED'
+  | 'UNKNOWN';
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Cancels an APIUSB courier order. A refusal by APIUSB (e.g. already collected) is an error, never a silent success. */
+  cancelOrder: CancelOrderPayload;
   /** Cancels a message the printer has not started. FAILED_PRECONDITION once it is printing; NOT_FOUND for an unknown msgNo. */
   cancelPrintMessage: CancelPrintMessagePayload;
+};
+
+
+export type MutationCancelOrderArgs = {
+  orderId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+  taskId: Scalars['ID']['input'];
 };
 
 
@@ -92,7 +124,7 @@ export type QueryPrinterArgs = {
   deviceNo: Scalars['ID']['input'];
 };
 
-export type _Entity = PrintMessage | Printer;
+export type _Entity = LogisticsOrder | PrintMessage | Printer;
 
 export type _Service = {
   __typename?: '_Service';
@@ -126,7 +158,17 @@ export type PrintMessageStatusQueryVariables = Exact<{
 
 export type PrintMessageStatusQuery = { __typename?: 'Query', printMessage?: { __typename?: 'PrintMessage', msgNo: string, status?: string | null, createdAt?: string | null, printedAt?: string | null } | null };
 
+export type CancelOrderMutationVariables = Exact<{
+  orderId: Scalars['ID']['input'];
+  taskId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+}>;
+
+
+export type CancelOrderMutation = { __typename?: 'Mutation', cancelOrder: { __typename?: 'CancelOrderPayload', order: { __typename?: 'LogisticsOrder', orderId: string, taskId?: string | null, status: LogisticsOrderStatus, cancelledAt?: string | null } } };
+
 
 export const PrinterStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PrinterStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"deviceNo"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"printer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"deviceNo"},"value":{"kind":"Variable","name":{"kind":"Name","value":"deviceNo"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceNo"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"paperStatus"}},{"kind":"Field","name":{"kind":"Name","value":"lastConnectedAt"}},{"kind":"Field","name":{"kind":"Name","value":"since"}}]}}]}}]} as unknown as DocumentNode<PrinterStatusQuery, PrinterStatusQueryVariables>;
 export const CancelPrintMessageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CancelPrintMessage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"msgNo"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelPrintMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"msgNo"},"value":{"kind":"Variable","name":{"kind":"Name","value":"msgNo"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelled"}},{"kind":"Field","name":{"kind":"Name","value":"message"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"msgNo"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]} as unknown as DocumentNode<CancelPrintMessageMutation, CancelPrintMessageMutationVariables>;
 export const PrintMessageStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PrintMessageStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"msgNo"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"printMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"msgNo"},"value":{"kind":"Variable","name":{"kind":"Name","value":"msgNo"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"msgNo"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"printedAt"}}]}}]}}]} as unknown as DocumentNode<PrintMessageStatusQuery, PrintMessageStatusQueryVariables>;
+export const CancelOrderDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CancelOrder"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"taskId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelOrder"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"orderId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderId"}}},{"kind":"Argument","name":{"kind":"Name","value":"taskId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"taskId"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"order"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orderId"}},{"kind":"Field","name":{"kind":"Name","value":"taskId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"cancelledAt"}}]}}]}}]}}]} as unknown as DocumentNode<CancelOrderMutation, CancelOrderMutationVariables>;

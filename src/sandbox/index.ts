@@ -1,12 +1,15 @@
 import type { Config } from '../config.js';
+import { APIUSB_SANDBOX_CREDENTIALS, ApiusbSimulator } from './apiusb-simulator.js';
 import { FEYIN_SANDBOX_CREDENTIALS, FeyinSimulator } from './feyin-simulator.js';
 import { VendorSandbox } from './vendor-sandbox.js';
 
 export { VendorSandbox, type Fault } from './vendor-sandbox.js';
 export { FeyinSimulator, FEYIN_SANDBOX_CREDENTIALS, FEYIN_SEED } from './feyin-simulator.js';
+export { ApiusbSimulator, APIUSB_SANDBOX_CREDENTIALS, APIUSB_SEED } from './apiusb-simulator.js';
 
 export interface Simulators {
   feyin: FeyinSimulator;
+  apiusb: ApiusbSimulator;
 }
 
 export interface RunningSandbox {
@@ -18,6 +21,7 @@ export interface RunningSandbox {
 export async function startSandbox(options: { port?: number; simulators?: Partial<Simulators> } = {}): Promise<RunningSandbox> {
   const simulators: Simulators = {
     feyin: options.simulators?.feyin ?? new FeyinSimulator(),
+    apiusb: options.simulators?.apiusb ?? new ApiusbSimulator(),
   };
   const sandbox = await new VendorSandbox(Object.values(simulators)).listen(options.port ?? 0);
   return { sandbox, simulators };
@@ -29,5 +33,6 @@ export function withSandboxVendors(config: Config, running: RunningSandbox): Con
   return {
     ...config,
     feyin: { baseUrl: sandbox.baseUrl(simulators.feyin), ...FEYIN_SANDBOX_CREDENTIALS },
+    apiusb: { baseUrl: sandbox.baseUrl(simulators.apiusb), ...APIUSB_SANDBOX_CREDENTIALS },
   };
 }

@@ -17,11 +17,13 @@ type Documents = {
     "query PrinterStatus($deviceNo: ID!) {\n  printer(deviceNo: $deviceNo) {\n    deviceNo\n    status\n    paperStatus\n    lastConnectedAt\n    since\n  }\n}": typeof types.PrinterStatusDocument,
     "mutation CancelPrintMessage($msgNo: ID!) {\n  cancelPrintMessage(msgNo: $msgNo) {\n    cancelled\n    message {\n      msgNo\n      status\n    }\n  }\n}": typeof types.CancelPrintMessageDocument,
     "query PrintMessageStatus($msgNo: ID!) {\n  printMessage(msgNo: $msgNo) {\n    msgNo\n    status\n    createdAt\n    printedAt\n  }\n}": typeof types.PrintMessageStatusDocument,
+    "mutation CancelOrder($orderId: ID!, $taskId: ID!, $reason: String!) {\n  cancelOrder(orderId: $orderId, taskId: $taskId, reason: $reason) {\n    order {\n      orderId\n      taskId\n      status\n      cancelledAt\n    }\n  }\n}": typeof types.CancelOrderDocument,
 };
 const documents: Documents = {
     "query PrinterStatus($deviceNo: ID!) {\n  printer(deviceNo: $deviceNo) {\n    deviceNo\n    status\n    paperStatus\n    lastConnectedAt\n    since\n  }\n}": types.PrinterStatusDocument,
     "mutation CancelPrintMessage($msgNo: ID!) {\n  cancelPrintMessage(msgNo: $msgNo) {\n    cancelled\n    message {\n      msgNo\n      status\n    }\n  }\n}": types.CancelPrintMessageDocument,
     "query PrintMessageStatus($msgNo: ID!) {\n  printMessage(msgNo: $msgNo) {\n    msgNo\n    status\n    createdAt\n    printedAt\n  }\n}": types.PrintMessageStatusDocument,
+    "mutation CancelOrder($orderId: ID!, $taskId: ID!, $reason: String!) {\n  cancelOrder(orderId: $orderId, taskId: $taskId, reason: $reason) {\n    order {\n      orderId\n      taskId\n      status\n      cancelledAt\n    }\n  }\n}": types.CancelOrderDocument,
 };
 
 /**
@@ -50,6 +52,10 @@ export function graphql(source: "mutation CancelPrintMessage($msgNo: ID!) {\n  c
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query PrintMessageStatus($msgNo: ID!) {\n  printMessage(msgNo: $msgNo) {\n    msgNo\n    status\n    createdAt\n    printedAt\n  }\n}"): (typeof documents)["query PrintMessageStatus($msgNo: ID!) {\n  printMessage(msgNo: $msgNo) {\n    msgNo\n    status\n    createdAt\n    printedAt\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CancelOrder($orderId: ID!, $taskId: ID!, $reason: String!) {\n  cancelOrder(orderId: $orderId, taskId: $taskId, reason: $reason) {\n    order {\n      orderId\n      taskId\n      status\n      cancelledAt\n    }\n  }\n}"): (typeof documents)["mutation CancelOrder($orderId: ID!, $taskId: ID!, $reason: String!) {\n  cancelOrder(orderId: $orderId, taskId: $taskId, reason: $reason) {\n    order {\n      orderId\n      taskId\n      status\n      cancelledAt\n    }\n  }\n}"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

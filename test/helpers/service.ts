@@ -2,7 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { startService, type RunningService } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { FEYIN_SANDBOX_CREDENTIALS, startSandbox, type RunningSandbox, type Simulators } from '../../src/sandbox/index.js';
+import { APIUSB_SANDBOX_CREDENTIALS, FEYIN_SANDBOX_CREDENTIALS, startSandbox, type RunningSandbox, type Simulators } from '../../src/sandbox/index.js';
 import { LogCapture } from './log-capture.js';
 
 export interface GraphQLAnswer<TData> {
@@ -45,10 +45,13 @@ export async function startTestService(
     FEYIN_MEMBER_CODE: FEYIN_SANDBOX_CREDENTIALS.memberCode,
     FEYIN_API_KEY: FEYIN_SANDBOX_CREDENTIALS.apiKey,
     FEYIN_APP_ID: FEYIN_SANDBOX_CREDENTIALS.appId!,
+    APIUSB_BASE_URL: sandbox.baseUrl(simulators.apiusb),
+    APIUSB_APP_KEY: APIUSB_SANDBOX_CREDENTIALS.appKey,
+    APIUSB_APP_SECRET: APIUSB_SANDBOX_CREDENTIALS.appSecret,
     ...options.env,
   };
   const service = await startService(loadConfig(env), logs.logger);
-  const secrets = [env.FEYIN_API_KEY].filter((s): s is string => Boolean(s));
+  const secrets = [env.FEYIN_API_KEY, env.APIUSB_APP_SECRET, env.APIUSB_ACCESS_TOKEN].filter((s): s is string => Boolean(s));
 
   return {
     service,
