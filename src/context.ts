@@ -1,22 +1,32 @@
 import type { Logger } from './logger.js';
+import type { LifepayClient } from './fiscal/lifepay-client.js';
+import { createFiscalLoaders, type FiscalLoaders } from './fiscal/fiscal-loaders.js';
+import type { XReports } from './fiscal/x-reports.js';
 import type { FeyinClient } from './printing/feyin-client.js';
 import { createPrintingLoaders, type PrintingLoaders } from './printing/printing-loaders.js';
 
 /** The vendor clients, built once at start-up. */
 export interface Vendors {
   feyin: FeyinClient;
+  lifepay: LifepayClient;
+}
+
+/** Long-lived domain services over the store, built once at start-up. */
+export interface Services {
+  xReports: XReports;
 }
 
 /** Per-request DataLoaders: one vendor call per distinct key within a request. */
-export type Loaders = PrintingLoaders;
+export type Loaders = PrintingLoaders & FiscalLoaders;
 
 export interface RequestContext {
   requestId: string;
   log: Logger;
   vendors: Vendors;
+  services: Services;
   loaders: Loaders;
 }
 
-export function createRequestContext(vendors: Vendors, log: Logger, requestId: string): RequestContext {
-  return { requestId, log, vendors, loaders: { ...createPrintingLoaders(vendors.feyin) } };
+export function createRequestContext(vendors: Vendors, services: Services, log: Logger, requestId: string): RequestContext {
+  return { requestId, log, vendors, services, loaders: { ...createPrintingLoaders(vendors.feyin), ...createFiscalLoaders(services.xReports) } };
 }

@@ -1,12 +1,15 @@
 import type { Config } from '../config.js';
 import { FEYIN_SANDBOX_CREDENTIALS, FeyinSimulator } from './feyin-simulator.js';
+import { LIFEPAY_SANDBOX_CREDENTIALS, LifepaySimulator } from './lifepay-simulator.js';
 import { VendorSandbox } from './vendor-sandbox.js';
 
 export { VendorSandbox, type Fault } from './vendor-sandbox.js';
 export { FeyinSimulator, FEYIN_SANDBOX_CREDENTIALS, FEYIN_SEED } from './feyin-simulator.js';
+export { LifepaySimulator, LIFEPAY_SANDBOX_CREDENTIALS, LIFEPAY_SEED } from './lifepay-simulator.js';
 
 export interface Simulators {
   feyin: FeyinSimulator;
+  lifepay: LifepaySimulator;
 }
 
 export interface RunningSandbox {
@@ -18,6 +21,7 @@ export interface RunningSandbox {
 export async function startSandbox(options: { port?: number; simulators?: Partial<Simulators> } = {}): Promise<RunningSandbox> {
   const simulators: Simulators = {
     feyin: options.simulators?.feyin ?? new FeyinSimulator(),
+    lifepay: options.simulators?.lifepay ?? new LifepaySimulator(),
   };
   const sandbox = await new VendorSandbox(Object.values(simulators)).listen(options.port ?? 0);
   return { sandbox, simulators };
@@ -29,5 +33,6 @@ export function withSandboxVendors(config: Config, running: RunningSandbox): Con
   return {
     ...config,
     feyin: { baseUrl: sandbox.baseUrl(simulators.feyin), ...FEYIN_SANDBOX_CREDENTIALS },
+    lifepay: { ...config.lifepay, baseUrl: sandbox.baseUrl(simulators.lifepay), ...LIFEPAY_SANDBOX_CREDENTIALS },
   };
 }

@@ -1,8 +1,11 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { print } from 'graphql';
 import { startService, type RunningService } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { FEYIN_SANDBOX_CREDENTIALS, startSandbox, type RunningSandbox, type Simulators } from '../../src/sandbox/index.js';
+import { FEYIN_SANDBOX_CREDENTIALS, LIFEPAY_SANDBOX_CREDENTIALS, startSandbox, type RunningSandbox, type Simulators } from '../../src/sandbox/index.js';
 import { LogCapture } from './log-capture.js';
 
 export interface GraphQLAnswer<TData> {
@@ -34,6 +37,8 @@ export async function startTestService(
   const running = options.sandbox ?? (await startSandbox({ simulators: options.simulators }));
   const { sandbox, simulators } = running;
   const logs = new LogCapture();
+  // Each service its own database unless the test shares one on purpose (restarts, two workers).
+  const ownDataDir = options.env?.DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'vendor-ops-test-'));
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     VENDOR_MODE: 'live',
@@ -45,10 +50,17 @@ export async function startTestService(
     FEYIN_MEMBER_CODE: FEYIN_SANDBOX_CREDENTIALS.memberCode,
     FEYIN_API_KEY: FEYIN_SANDBOX_CREDENTIALS.apiKey,
     FEYIN_APP_ID: FEYIN_SANDBOX_CREDENTIALS.appId!,
+    LIFEPAY_BASE_URL: sandbox.baseUrl(simulators.lifepay),
+    LIFEPAY_API_KEY: LIFEPAY_SANDBOX_CREDENTIALS.apiKey,
+    LIFEPAY_LOGIN: LIFEPAY_SANDBOX_CREDENTIALS.login,
+    LIFEPAY_RETRY_SCHEDULE: '1,1,2',
+    LIFEPAY_WORKER_POLL_MS: '100',
+    ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
     ...options.env,
   };
   const service = await startService(loadConfig(env), logs.logger);
-  const secrets = [env.FEYIN_API_KEY].filter((s): s is string => Boolean(s));
+  const storedSecret = await service.store.db.selectFrom('service_settings').select('value').where('key', '=', 'callback_secret').executeTakeFirst();
+  const secrets = [env.FEYIN_API_KEY, env.LIFEPAY_API_KEY, env.CALLBACK_SECRET, storedSecret?.value].filter((s): s is string => Boolean(s));
 
   return {
     service,
@@ -69,6 +81,7 @@ export async function startTestService(
     async stop() {
       await service.stop();
       if (!options.sandbox) await sandbox.close();
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     },
   };
 }
