@@ -52,6 +52,8 @@ export class ServiceServer {
       schema: options.schema,
       // Batched requests multiply vendor calls behind one HTTP request.
       allowBatchedHttpRequests: false,
+      // src/index.ts owns SIGTERM/SIGINT: it stops the workers and closes the store after Apollo.
+      stopOnTerminationSignals: false,
       includeStacktraceInErrorResponses: !options.production,
       formatError: (formatted, error) => formatError(formatted, error, { exposeInternals: !options.production }),
       plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginDrainHttpServer({ httpServer: this.http })],

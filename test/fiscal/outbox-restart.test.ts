@@ -4,14 +4,16 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FiscalDocumentDocument, PrintXReportDocument } from '../__generated__/graphql.js';
 import { LIFEPAY_SANDBOX_CREDENTIALS, LifepaySimulator, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { openStore } from '../../src/store/index.js';
 import { spawnService, type ChildService } from '../helpers/child-service.js';
+import { LogCapture } from '../helpers/log-capture.js';
 import { eventually } from '../helpers/eventually.js';
 
 /**
  * The real process, killed with SIGKILL (no shutdown hook runs) and started again on the
  * same DATA_DIR: the outbox must carry the document to ACCEPTED, with one vendor document.
  */
-describe('the outbox survives kill -9', () => {
+describe('the outbox across process restarts (the real entry point)', () => {
   let running: RunningSandbox;
   let dataDir: string;
   const children: ChildService[] = [];
@@ -94,5 +96,24 @@ describe('the outbox survives kill -9', () => {
     expect(bodies).toHaveLength(3);
     expect(new Set(bodies).size).toBe(1);
     expect(running.simulators.lifepay.documentsWithExtId('x-kill-in-flight')).toHaveLength(1);
+  });
+
+  it('SIGTERM lets the attempt in flight finish and record its outcome, then exits 0', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'vendor-ops-term-'));
+    running.sandbox.inject('/lifepay', { kind: 'status', status: 503 });
+    running.sandbox.inject('/lifepay', { kind: 'hang', ms: 600 }); // then answers 504, inside VENDOR_TIMEOUT_MS
+    const child = await start();
+    await child.gql(PrintXReportDocument, { input: { extId: 'x-sigterm' } });
+    await eventually(() => sent('x-sigterm').length === 2, { intervalMs: 10, what: 'the retry in flight' });
+    await child.stop();
+    expect(child.child.exitCode).toBe(0);
+
+    const store = await openStore({ dataDir, logger: new LogCapture().logger });
+    try {
+      const row = await store.db.selectFrom('vendor_documents').selectAll().where('ext_id', '=', 'x-sigterm').executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: 'RETRY_SCHEDULED', attempts: 2, lease_owner: null, last_error: expect.stringContaining('HTTP 504') });
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -1,0 +1,10 @@
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { startService } from '../src/app.js';
+const s = await startService(loadConfig({ DATA_DIR: '/tmp/shut/data', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }), createLogger({ level: 'warn' }));
+await new Promise((r) => setTimeout(r, 3000));
+const t0 = Date.now();
+const time = async (name: string, p: Promise<unknown>) => { await p; console.log(name, Date.now() - t0); };
+await Promise.all([time('server', s.server.stop()), time('worker', s.xReports.stopWorker())]);
+await time('store', s.store.close());
+await time('sandbox', s.sandbox!.sandbox.close());
