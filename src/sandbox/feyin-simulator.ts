@@ -73,7 +73,7 @@ export class FeyinSimulator implements Simulator {
     this.messages.set(msgNo, { deviceNo: FEYIN_SEED.onlinePrinter, status: 'queued', createdAt: this.now(), ...message });
   }
 
-  handle(request: SimulatedRequest): SimulatedResponse {
+  handle(request: SimulatedRequest): SimulatedResponse | Promise<SimulatedResponse> {
     const { method, path, query } = request;
     if (method === 'GET' && path === '/token') return this.issueToken(query);
 
