@@ -1,20 +1,27 @@
+import { CallbackTokens } from './callback-tokens.js';
 import { configuredVendors, type Config } from './config.js';
+import { lifepayCallbackRoute, lifepayCallbackUrl } from './fiscal/lifepay-callbacks.js';
+import { XReports } from './fiscal/x-reports.js';
 import type { Logger } from './logger.js';
+import { CancelledOrders } from './logistics/cancelled-orders.js';
 import { startSandbox, withSandboxVendors, type RunningSandbox } from './sandbox/index.js';
 import { buildSubgraph } from './schema.js';
 import { ServiceServer } from './server.js';
+import { openStore, type Store } from './store/index.js';
 import { createVendors } from './vendors.js';
 
 export interface RunningService {
   config: Config;
   server: ServiceServer;
+  store: Store;
+  xReports: XReports;
   /** The in-process vendor simulators (sandbox mode only). */
   sandbox?: RunningSandbox;
   url: string;
   stop(): Promise<void>;
 }
 
-/** config → (sandbox) → vendor clients → schema → HTTP server. */
+/** config → (sandbox) → store → vendor clients → schema → HTTP server → outbox worker. */
 export async function startService(baseConfig: Config, logger: Logger, options: { sandbox?: RunningSandbox } = {}): Promise<RunningService> {
   let sandbox = options.sandbox;
   const ownsSandbox = baseConfig.vendorMode === 'sandbox' && !sandbox;
@@ -30,19 +37,49 @@ export async function startService(baseConfig: Config, logger: Logger, options: 
     logger.info({ live, notConfigured: missing }, `vendor mode: live (${live.join(', ') || 'none'} configured${missing.length ? `; ${missing.join(', ')} answer VENDOR_NOT_CONFIGURED` : ''})`);
   }
 
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger });
   const vendors = createVendors(config, logger);
+  const tokens = await CallbackTokens.load(config, store);
+  const publicUrl = config.publicUrl;
+  const xReports = new XReports({
+    store,
+    lifepay: vendors.lifepay,
+    retry: config.lifepay,
+    // Longer than any attempt can take, so a lease only expires when its holder is gone.
+    leaseMs: 2 * config.vendorTimeoutMs + 1000,
+    callbackUrl: publicUrl ? (extId) => lifepayCallbackUrl(publicUrl, tokens, extId) : undefined,
+    logger,
+  });
   const schema = await buildSubgraph();
-  const server = new ServiceServer({ schema, vendors, logger, production: config.production });
-  await server.listen(config.port, config.host);
+  const server = new ServiceServer({
+    schema,
+    vendors,
+    services: { xReports, cancelledOrders: new CancelledOrders() },
+    logger,
+    production: config.production,
+    routes: [lifepayCallbackRoute({ tokens, xReports, logger })],
+    readinessChecks: [() => store.ping()],
+  });
+  try {
+    await server.listen(config.port, config.host);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  xReports.startWorker();
   logger.info({ port: (server.http.address() as { port: number }).port }, `GraphQL at http://localhost:${(server.http.address() as { port: number }).port}/graphql`);
 
   return {
     config,
     server,
+    store,
+    xReports,
     sandbox,
     url: server.url,
     async stop() {
-      await server.stop();
+      // In-flight requests and the worker's current attempt finish before the store closes.
+      await Promise.all([server.stop(), xReports.stopWorker()]);
+      await store.close();
       if (ownsSandbox) await sandbox?.sandbox.close();
     },
   };

@@ -30,6 +30,8 @@ export interface LifepayConfig {
   login?: string;
   retryScheduleSec: number[];
   retryMaxAgeSec: number;
+  /** How often the outbox worker looks for due documents. */
+  workerPollMs: number;
 }
 
 export interface AuthConfig {
@@ -52,6 +54,8 @@ export interface Config {
   /** Vendor calls one request's entity batch may have in flight per vendor. */
   vendorConcurrency: number;
   publicUrl?: string;
+  /** Signs vendor callback URLs; when unset one is generated and kept in the store. */
+  callbackSecret?: string;
   dataDir: string;
   databaseUrl?: string;
   feyin: FeyinConfig;
@@ -154,6 +158,11 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('AUTH_JWT_SECRET must be at least 32 characters');
   }
 
+  const callbackSecret = read('CALLBACK_SECRET');
+  if (callbackSecret !== undefined && callbackSecret.length < 32) {
+    problems.push('CALLBACK_SECRET must be at least 32 characters');
+  }
+
   const config: Config = {
     nodeEnv,
     production,
@@ -164,6 +173,7 @@ export function loadConfig(env: Env = process.env): Config {
     vendorTimeoutMs: int('VENDOR_TIMEOUT_MS', 10_000, 50, 300_000),
     vendorConcurrency: int('VENDOR_CONCURRENCY', 8, 1, 256),
     publicUrl: url('PUBLIC_URL'),
+    callbackSecret,
     dataDir: read('DATA_DIR') ?? './data',
     databaseUrl: url('DATABASE_URL', undefined, ['postgres:', 'postgresql:']),
     feyin: {
@@ -190,6 +200,7 @@ export function loadConfig(env: Env = process.env): Config {
       login: lifepayLogin,
       retryScheduleSec,
       retryMaxAgeSec: int('LIFEPAY_RETRY_MAX_AGE', 86_400, 1, 30 * 86_400),
+      workerPollMs: int('LIFEPAY_WORKER_POLL_MS', 5_000, 10, 600_000),
     },
     auth: {
       jwtSecret,

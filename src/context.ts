@@ -1,26 +1,37 @@
 import type { Logger } from './logger.js';
+import type { LifepayClient } from './fiscal/lifepay-client.js';
+import { createFiscalLoaders, type FiscalLoaders } from './fiscal/fiscal-loaders.js';
+import type { XReports } from './fiscal/x-reports.js';
 import type { ApiusbClient } from './logistics/apiusb-client.js';
 import type { CancelledOrders } from './logistics/cancelled-orders.js';
 import type { FeyinClient } from './printing/feyin-client.js';
 import { createPrintingLoaders, type PrintingLoaders } from './printing/printing-loaders.js';
 
-/** The vendor clients and what this service remembers of its vendor work, built once at start-up. */
+/** The vendor clients, built once at start-up. */
 export interface Vendors {
   feyin: FeyinClient;
   apiusb: ApiusbClient;
+  lifepay: LifepayClient;
+}
+
+/** Long-lived domain services over the store, built once at start-up. */
+export interface Services {
+  xReports: XReports;
+  /** Courier orders this service cancelled (APIUSB has no status call). */
   cancelledOrders: CancelledOrders;
 }
 
 /** Per-request DataLoaders: one vendor call per distinct key within a request. */
-export type Loaders = PrintingLoaders;
+export type Loaders = PrintingLoaders & FiscalLoaders;
 
 export interface RequestContext {
   requestId: string;
   log: Logger;
   vendors: Vendors;
+  services: Services;
   loaders: Loaders;
 }
 
-export function createRequestContext(vendors: Vendors, log: Logger, requestId: string): RequestContext {
-  return { requestId, log, vendors, loaders: { ...createPrintingLoaders(vendors.feyin) } };
+export function createRequestContext(vendors: Vendors, services: Services, log: Logger, requestId: string): RequestContext {
+  return { requestId, log, vendors, services, loaders: { ...createPrintingLoaders(vendors.feyin), ...createFiscalLoaders(services.xReports) } };
 }

@@ -5,10 +5,11 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import type { Domain } from './domain.js';
+import { fiscalDomain } from './fiscal/index.js';
 import { logisticsDomain } from './logistics/index.js';
 import { printingDomain } from './printing/index.js';
 
-export const DOMAINS: Domain[] = [printingDomain, logisticsDomain];
+export const DOMAINS: Domain[] = [printingDomain, logisticsDomain, fiscalDomain];
 
 const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])';
 

@@ -5,7 +5,7 @@ import { ApolloServer, HeaderMap, type HTTPGraphQLResponse } from '@apollo/serve
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
-import { createRequestContext, type RequestContext, type Vendors } from './context.js';
+import { createRequestContext, type RequestContext, type Services, type Vendors } from './context.js';
 import { formatError } from './errors.js';
 import { graphiqlAsset, graphiqlPage, loadExampleOperations } from './graphiql.js';
 import { readLimited, sendJson } from './http-body.js';
@@ -24,6 +24,7 @@ export interface HttpRoute {
 export interface ServiceServerOptions {
   schema: GraphQLSchema;
   vendors: Vendors;
+  services: Services;
   logger: Logger;
   production: boolean;
   routes?: HttpRoute[];
@@ -51,6 +52,8 @@ export class ServiceServer {
       schema: options.schema,
       // Batched requests multiply vendor calls behind one HTTP request.
       allowBatchedHttpRequests: false,
+      // src/index.ts owns SIGTERM/SIGINT: it stops the workers and closes the store after Apollo.
+      stopOnTerminationSignals: false,
       includeStacktraceInErrorResponses: !options.production,
       formatError: (formatted, error) => formatError(formatted, error, { exposeInternals: !options.production }),
       plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginDrainHttpServer({ httpServer: this.http })],
@@ -138,7 +141,7 @@ export class ServiceServer {
     const log = this.options.logger.child({ requestId });
     const response = await this.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => createRequestContext(this.options.vendors, log, requestId),
+      context: async () => createRequestContext(this.options.vendors, this.options.services, log, requestId),
     });
     await writeGraphQLResponse(res, response);
   }

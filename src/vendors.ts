@@ -3,16 +3,16 @@ import type { Vendors } from './context.js';
 import { createVendorHttp } from './http.js';
 import type { Logger } from './logger.js';
 import { ApiusbClient } from './logistics/apiusb-client.js';
-import { CancelledOrders } from './logistics/cancelled-orders.js';
+import { LifepayClient, lifepayAnswered } from './fiscal/lifepay-client.js';
 import { FeyinClient } from './printing/feyin-client.js';
 
 /** One client per vendor, each on its own instance of the shared HTTP factory. */
 export function createVendors(config: Config, logger: Logger): Vendors {
-  const http = (vendor: Parameters<typeof createVendorHttp>[0]['vendor'], baseUrl: string) =>
-    createVendorHttp({ vendor, baseUrl, timeoutMs: config.vendorTimeoutMs, logger });
+  const http = (vendor: Parameters<typeof createVendorHttp>[0]['vendor'], baseUrl: string, acceptStatuses?: (status: number) => boolean) =>
+    createVendorHttp({ vendor, baseUrl, timeoutMs: config.vendorTimeoutMs, logger, acceptStatuses });
   return {
     feyin: new FeyinClient(config.feyin, http('FEYIN', config.feyin.baseUrl), { batchConcurrency: config.vendorConcurrency }),
     apiusb: new ApiusbClient(config.apiusb, http('APIUSB', config.apiusb.baseUrl)),
-    cancelledOrders: new CancelledOrders(),
+    lifepay: new LifepayClient(config.lifepay, http('LIFEPAY', config.lifepay.baseUrl, lifepayAnswered)),
   };
 }

@@ -35,6 +35,14 @@ describe('loadConfig', () => {
     expect(message).not.toContain('hunter2');
   });
 
+  it('reads the fiscal outbox settings', () => {
+    const config = loadConfig({ LIFEPAY_RETRY_SCHEDULE: '1,1,2', LIFEPAY_WORKER_POLL_MS: '100', CALLBACK_SECRET: 's'.repeat(32) });
+    expect(config.lifepay).toMatchObject({ retryScheduleSec: [1, 1, 2], retryMaxAgeSec: 86_400, workerPollMs: 100 });
+    expect(config.callbackSecret).toBe('s'.repeat(32));
+    expect(loadConfig({}).lifepay.workerPollMs).toBe(5_000);
+    expect(() => loadConfig({ CALLBACK_SECRET: 'short', LIFEPAY_WORKER_POLL_MS: '0' })).toThrow(/CALLBACK_SECRET[\s\S]*LIFEPAY_WORKER_POLL_MS|LIFEPAY_WORKER_POLL_MS[\s\S]*CALLBACK_SECRET/);
+  });
+
   it('trims trailing slashes from base URLs', () => {
     expect(loadConfig({ FEYIN_BASE_URL: 'http://127.0.0.1:8080/feyin/' }).feyin.baseUrl).toBe('http://127.0.0.1:8080/feyin');
   });

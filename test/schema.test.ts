@@ -23,5 +23,14 @@ describe('the committed schema', () => {
     expect(sdl).toMatch(/cancelPrintMessage\(msgNo: ID!\): CancelPrintMessagePayload!/);
     expect(sdl).toMatch(/printer\(deviceNo: ID!\): Printer\n/);
     expect(sdl).toMatch(/printMessage\(msgNo: ID!\): PrintMessage\n/);
+    expect(sdl).toMatch(/type FiscalRegister\s+@key\(fields: "serial"\)/);
+    expect(sdl).toMatch(/type FiscalDocument\s+@key\(fields: "extId"\)/);
+    expect(sdl).toMatch(/fiscalDocument\(extId: ID!\): FiscalDocument\n/);
+    expect(sdl).toMatch(/printXReport\(input: PrintXReportInput!\): PrintXReportPayload!/);
+    for (const field of ['extId: ID!', 'uuid: ID', 'kind: FiscalDocumentKind!', 'status: FiscalDocumentStatus!', 'attempts: Int!', 'nextAttemptAt: DateTime', 'lastError: String', 'register: FiscalRegister', 'test: Boolean!']) {
+      expect(sdl).toContain(`  ${field}\n`);
+    }
+    for (const field of ['targetSerial: String', 'login: String', 'extId: String', 'test: Boolean', 'callbackData: JSON']) expect(sdl).toContain(`  ${field}\n`);
+    expect(sdl).toMatch(/enum FiscalDocumentStatus \{[^}]*ACCEPTED[^}]*RETRY_SCHEDULED[^}]*PROCESSED[^}]*FAILED/);
   });
 });

@@ -53,5 +53,5 @@ export async function resolveLogisticsOrderReference(reference: { orderId: strin
   const check = new InputCheck();
   const orderId = checkOrderId(check, 'orderId', String(reference.orderId ?? ''));
   check.done();
-  return toLogisticsOrder(orderId, await ctx.vendors.cancelledOrders.find(orderId));
+  return toLogisticsOrder(orderId, await ctx.services.cancelledOrders.find(orderId));
 }

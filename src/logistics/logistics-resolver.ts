@@ -24,7 +24,7 @@ export class LogisticsOrderResolver {
     check.done();
     await ctx.vendors.apiusb.cancelOrder(order);
     const cancelled = { ...order, cancelledAt: new Date() };
-    await ctx.vendors.cancelledOrders.remember(cancelled);
+    await ctx.services.cancelledOrders.remember(cancelled);
     return { order: toLogisticsOrder(order.orderId, cancelled) };
   }
 }

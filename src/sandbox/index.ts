@@ -1,15 +1,18 @@
 import type { Config } from '../config.js';
 import { APIUSB_SANDBOX_CREDENTIALS, ApiusbSimulator } from './apiusb-simulator.js';
 import { FEYIN_SANDBOX_CREDENTIALS, FeyinSimulator } from './feyin-simulator.js';
+import { LIFEPAY_SANDBOX_CREDENTIALS, LifepaySimulator } from './lifepay-simulator.js';
 import { VendorSandbox } from './vendor-sandbox.js';
 
 export { VendorSandbox, type Fault } from './vendor-sandbox.js';
 export { FeyinSimulator, FEYIN_SANDBOX_CREDENTIALS, FEYIN_SEED } from './feyin-simulator.js';
 export { ApiusbSimulator, APIUSB_SANDBOX_CREDENTIALS, APIUSB_SEED } from './apiusb-simulator.js';
+export { LifepaySimulator, LIFEPAY_SANDBOX_CREDENTIALS, LIFEPAY_SEED } from './lifepay-simulator.js';
 
 export interface Simulators {
   feyin: FeyinSimulator;
   apiusb: ApiusbSimulator;
+  lifepay: LifepaySimulator;
 }
 
 export interface RunningSandbox {
@@ -22,6 +25,7 @@ export async function startSandbox(options: { port?: number; simulators?: Partia
   const simulators: Simulators = {
     feyin: options.simulators?.feyin ?? new FeyinSimulator(),
     apiusb: options.simulators?.apiusb ?? new ApiusbSimulator(),
+    lifepay: options.simulators?.lifepay ?? new LifepaySimulator(),
   };
   const sandbox = await new VendorSandbox(Object.values(simulators)).listen(options.port ?? 0);
   return { sandbox, simulators };
@@ -34,5 +38,6 @@ export function withSandboxVendors(config: Config, running: RunningSandbox): Con
     ...config,
     feyin: { baseUrl: sandbox.baseUrl(simulators.feyin), ...FEYIN_SANDBOX_CREDENTIALS },
     apiusb: { baseUrl: sandbox.baseUrl(simulators.apiusb), ...APIUSB_SANDBOX_CREDENTIALS },
+    lifepay: { ...config.lifepay, baseUrl: sandbox.baseUrl(simulators.lifepay), ...LIFEPAY_SANDBOX_CREDENTIALS },
   };
 }

@@ -18,12 +18,18 @@ type Documents = {
     "mutation CancelPrintMessage($msgNo: ID!) {\n  cancelPrintMessage(msgNo: $msgNo) {\n    cancelled\n    message {\n      msgNo\n      status\n    }\n  }\n}": typeof types.CancelPrintMessageDocument,
     "query PrintMessageStatus($msgNo: ID!) {\n  printMessage(msgNo: $msgNo) {\n    msgNo\n    status\n    createdAt\n    printedAt\n  }\n}": typeof types.PrintMessageStatusDocument,
     "mutation CancelOrder($orderId: ID!, $taskId: ID!, $reason: String!) {\n  cancelOrder(orderId: $orderId, taskId: $taskId, reason: $reason) {\n    order {\n      orderId\n      taskId\n      status\n      cancelledAt\n    }\n  }\n}": typeof types.CancelOrderDocument,
+    "mutation PrintXReport($input: PrintXReportInput!) {\n  printXReport(input: $input) {\n    document {\n      extId\n      uuid\n      kind\n      status\n      attempts\n      nextAttemptAt\n      lastError\n      test\n      register {\n        serial\n      }\n    }\n  }\n}": typeof types.PrintXReportDocument,
+    "query FiscalDocument($extId: ID!) {\n  fiscalDocument(extId: $extId) {\n    extId\n    uuid\n    kind\n    status\n    attempts\n    nextAttemptAt\n    lastError\n    lastErrorCode\n    test\n    callbackData\n    createdAt\n    updatedAt\n    notifiedAt\n    notification\n    register {\n      serial\n    }\n  }\n}": typeof types.FiscalDocumentDocument,
+    "query FiscalRegisterDocuments($representations: [_Any!]!) {\n  _entities(representations: $representations) {\n    ... on FiscalRegister {\n      serial\n      documents(limit: 10) {\n        extId\n        status\n        uuid\n      }\n    }\n    ... on FiscalDocument {\n      extId\n      status\n      uuid\n    }\n  }\n}": typeof types.FiscalRegisterDocumentsDocument,
 };
 const documents: Documents = {
     "query PrinterStatus($deviceNo: ID!) {\n  printer(deviceNo: $deviceNo) {\n    deviceNo\n    status\n    paperStatus\n    lastConnectedAt\n    since\n  }\n}": types.PrinterStatusDocument,
     "mutation CancelPrintMessage($msgNo: ID!) {\n  cancelPrintMessage(msgNo: $msgNo) {\n    cancelled\n    message {\n      msgNo\n      status\n    }\n  }\n}": types.CancelPrintMessageDocument,
     "query PrintMessageStatus($msgNo: ID!) {\n  printMessage(msgNo: $msgNo) {\n    msgNo\n    status\n    createdAt\n    printedAt\n  }\n}": types.PrintMessageStatusDocument,
     "mutation CancelOrder($orderId: ID!, $taskId: ID!, $reason: String!) {\n  cancelOrder(orderId: $orderId, taskId: $taskId, reason: $reason) {\n    order {\n      orderId\n      taskId\n      status\n      cancelledAt\n    }\n  }\n}": types.CancelOrderDocument,
+    "mutation PrintXReport($input: PrintXReportInput!) {\n  printXReport(input: $input) {\n    document {\n      extId\n      uuid\n      kind\n      status\n      attempts\n      nextAttemptAt\n      lastError\n      test\n      register {\n        serial\n      }\n    }\n  }\n}": types.PrintXReportDocument,
+    "query FiscalDocument($extId: ID!) {\n  fiscalDocument(extId: $extId) {\n    extId\n    uuid\n    kind\n    status\n    attempts\n    nextAttemptAt\n    lastError\n    lastErrorCode\n    test\n    callbackData\n    createdAt\n    updatedAt\n    notifiedAt\n    notification\n    register {\n      serial\n    }\n  }\n}": types.FiscalDocumentDocument,
+    "query FiscalRegisterDocuments($representations: [_Any!]!) {\n  _entities(representations: $representations) {\n    ... on FiscalRegister {\n      serial\n      documents(limit: 10) {\n        extId\n        status\n        uuid\n      }\n    }\n    ... on FiscalDocument {\n      extId\n      status\n      uuid\n    }\n  }\n}": types.FiscalRegisterDocumentsDocument,
 };
 
 /**
@@ -56,6 +62,18 @@ export function graphql(source: "query PrintMessageStatus($msgNo: ID!) {\n  prin
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation CancelOrder($orderId: ID!, $taskId: ID!, $reason: String!) {\n  cancelOrder(orderId: $orderId, taskId: $taskId, reason: $reason) {\n    order {\n      orderId\n      taskId\n      status\n      cancelledAt\n    }\n  }\n}"): (typeof documents)["mutation CancelOrder($orderId: ID!, $taskId: ID!, $reason: String!) {\n  cancelOrder(orderId: $orderId, taskId: $taskId, reason: $reason) {\n    order {\n      orderId\n      taskId\n      status\n      cancelledAt\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PrintXReport($input: PrintXReportInput!) {\n  printXReport(input: $input) {\n    document {\n      extId\n      uuid\n      kind\n      status\n      attempts\n      nextAttemptAt\n      lastError\n      test\n      register {\n        serial\n      }\n    }\n  }\n}"): (typeof documents)["mutation PrintXReport($input: PrintXReportInput!) {\n  printXReport(input: $input) {\n    document {\n      extId\n      uuid\n      kind\n      status\n      attempts\n      nextAttemptAt\n      lastError\n      test\n      register {\n        serial\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query FiscalDocument($extId: ID!) {\n  fiscalDocument(extId: $extId) {\n    extId\n    uuid\n    kind\n    status\n    attempts\n    nextAttemptAt\n    lastError\n    lastErrorCode\n    test\n    callbackData\n    createdAt\n    updatedAt\n    notifiedAt\n    notification\n    register {\n      serial\n    }\n  }\n}"): (typeof documents)["query FiscalDocument($extId: ID!) {\n  fiscalDocument(extId: $extId) {\n    extId\n    uuid\n    kind\n    status\n    attempts\n    nextAttemptAt\n    lastError\n    lastErrorCode\n    test\n    callbackData\n    createdAt\n    updatedAt\n    notifiedAt\n    notification\n    register {\n      serial\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query FiscalRegisterDocuments($representations: [_Any!]!) {\n  _entities(representations: $representations) {\n    ... on FiscalRegister {\n      serial\n      documents(limit: 10) {\n        extId\n        status\n        uuid\n      }\n    }\n    ... on FiscalDocument {\n      extId\n      status\n      uuid\n    }\n  }\n}"): (typeof documents)["query FiscalRegisterDocuments($representations: [_Any!]!) {\n  _entities(representations: $representations) {\n    ... on FiscalRegister {\n      serial\n      documents(limit: 10) {\n        extId\n        status\n        uuid\n      }\n    }\n    ... on FiscalDocument {\n      extId\n      status\n      uuid\n    }\n  }\n}"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,8 +1,11 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { print } from 'graphql';
 import { startService, type RunningService } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { APIUSB_SANDBOX_CREDENTIALS, FEYIN_SANDBOX_CREDENTIALS, startSandbox, type RunningSandbox, type Simulators } from '../../src/sandbox/index.js';
+import { APIUSB_SANDBOX_CREDENTIALS, FEYIN_SANDBOX_CREDENTIALS, LIFEPAY_SANDBOX_CREDENTIALS, startSandbox, type RunningSandbox, type Simulators } from '../../src/sandbox/index.js';
 import { LogCapture } from './log-capture.js';
 
 export interface GraphQLAnswer<TData> {
@@ -34,6 +37,8 @@ export async function startTestService(
   const running = options.sandbox ?? (await startSandbox({ simulators: options.simulators }));
   const { sandbox, simulators } = running;
   const logs = new LogCapture();
+  // Each service its own database unless the test shares one on purpose (restarts, two workers).
+  const ownDataDir = options.env?.DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'vendor-ops-test-'));
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     VENDOR_MODE: 'live',
@@ -48,10 +53,17 @@ export async function startTestService(
     APIUSB_BASE_URL: sandbox.baseUrl(simulators.apiusb),
     APIUSB_APP_KEY: APIUSB_SANDBOX_CREDENTIALS.appKey,
     APIUSB_APP_SECRET: APIUSB_SANDBOX_CREDENTIALS.appSecret,
+    LIFEPAY_BASE_URL: sandbox.baseUrl(simulators.lifepay),
+    LIFEPAY_API_KEY: LIFEPAY_SANDBOX_CREDENTIALS.apiKey,
+    LIFEPAY_LOGIN: LIFEPAY_SANDBOX_CREDENTIALS.login,
+    LIFEPAY_RETRY_SCHEDULE: '1,1,2',
+    LIFEPAY_WORKER_POLL_MS: '100',
+    ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
     ...options.env,
   };
   const service = await startService(loadConfig(env), logs.logger);
-  const secrets = [env.FEYIN_API_KEY, env.APIUSB_APP_SECRET, env.APIUSB_ACCESS_TOKEN].filter((s): s is string => Boolean(s));
+  const storedSecret = await service.store.db.selectFrom('service_settings').select('value').where('key', '=', 'callback_secret').executeTakeFirst();
+  const secrets = [env.FEYIN_API_KEY, env.LIFEPAY_API_KEY, env.APIUSB_APP_SECRET, env.APIUSB_ACCESS_TOKEN, env.CALLBACK_SECRET, storedSecret?.value].filter((s): s is string => Boolean(s));
 
   return {
     service,
@@ -72,6 +84,7 @@ export async function startTestService(
     async stop() {
       await service.stop();
       if (!options.sandbox) await sandbox.close();
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,45 @@
+import type { CallbackTokens } from '../callback-tokens.js';
+import { readLimited, sendJson } from '../http-body.js';
+import type { Logger } from '../logger.js';
+import type { HttpRoute } from '../server.js';
+import type { XReports } from './x-reports.js';
+
+export const LIFEPAY_CALLBACK_PATH = '/callbacks/lifepay';
+export const CALLBACK_BODY_LIMIT = 64 * 1024;
+/** LifePay's limit for `callback_url`. */
+const CALLBACK_URL_MAX = 255;
+const VENDOR = 'LIFEPAY';
+
+/** `PUBLIC_URL/callbacks/lifepay/<extId>/<token>`, or undefined when it would not fit LifePay's limit. */
+export function lifepayCallbackUrl(publicUrl: string, tokens: CallbackTokens, extId: string): string | undefined {
+  const url = `${publicUrl}${LIFEPAY_CALLBACK_PATH}/${encodeURIComponent(extId)}/${tokens.tokenFor(VENDOR, extId)}`;
+  return url.length <= CALLBACK_URL_MAX ? url : undefined;
+}
+
+/**
+ * LifePay's notifications about a document. Their format is undocumented, so the body is
+ * stored verbatim; the caller is authenticated by the token in the path only.
+ */
+export function lifepayCallbackRoute(options: { tokens: CallbackTokens; xReports: XReports; logger: Logger }): HttpRoute {
+  return {
+    method: 'POST',
+    pattern: /^\/callbacks\/lifepay\/([^/]+)\/([^/]+)$/,
+    async handle(req, res, match) {
+      let extId: string;
+      try {
+        extId = decodeURIComponent(match[1]);
+      } catch {
+        return sendJson(res, 404, { error: 'not found' });
+      }
+      // Same answer for a wrong token and an unknown document: nothing to probe.
+      if (!options.tokens.verify(VENDOR, extId, match[2])) return sendJson(res, 404, { error: 'not found' });
+      const body = await readLimited(req, CALLBACK_BODY_LIMIT);
+      if (body === null) return sendJson(res, 413, { error: `body larger than ${CALLBACK_BODY_LIMIT} bytes` });
+      const contentType = typeof req.headers['content-type'] === 'string' ? req.headers['content-type'].slice(0, 200) : null;
+      const stored = await options.xReports.documents.recordNotification(extId, { body, contentType });
+      if (!stored) return sendJson(res, 404, { error: 'not found' });
+      options.logger.info({ extId, bytes: Buffer.byteLength(body) }, 'LifePay callback stored; document PROCESSED');
+      sendJson(res, 200, { status: 'ok' });
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import type { LifepayConfig } from '../config.js';
+import { vendorNotConfigured, vendorUnavailable } from '../errors.js';
+import type { VendorHttp } from '../http.js';
+import { LIFEPAY_OK, lifepayError } from './lifepay-errors.js';
+
+/** The body of `create-x-report` as we record it: everything but `apikey`, which is added at send time. */
+export interface XReportRequest {
+  login: string;
+  test: 0 | 1;
+  target_serial?: string;
+  ext_id: string;
+  callback_url?: string;
+  callback_data?: unknown;
+}
+
+export interface XReportAccepted {
+  /** LifePay's document id; none in test mode. */
+  uuid: string | null;
+}
+
+/** LifePay only considers HTTP 200 an answer; any other status means "repeat the same request". */
+export const lifepayAnswered = (status: number) => status === 200;
+
+/** LifePay's cloud-print API (VENDORS.md §4): JSON bodies, `apikey` in every body, `code` 0 for success. */
+export class LifepayClient {
+  constructor(
+    private readonly config: LifepayConfig,
+    private readonly http: VendorHttp,
+  ) {}
+
+  /** The login `printXReport` uses when the caller gives none. */
+  get defaultLogin(): string | undefined {
+    return this.config.login;
+  }
+
+  /** Throws VENDOR_NOT_CONFIGURED unless an API key is set. */
+  requireCredentials(): { apiKey: string } {
+    if (!this.config.apiKey) throw vendorNotConfigured('LIFEPAY', ['LIFEPAY_API_KEY']);
+    return { apiKey: this.config.apiKey };
+  }
+
+  /**
+   * Asks the register to print an X-report. Throws `lifepayError` for a refusal (HTTP 200,
+   * code ≠ 0) and VENDOR_UNAVAILABLE for anything that is not an HTTP 200 JSON answer.
+   */
+  async createXReport(request: XReportRequest): Promise<XReportAccepted> {
+    const { apiKey } = this.requireCredentials();
+    const { body } = await this.http({ method: 'POST', path: '/cloud-print/create-x-report', json: { apikey: apiKey, ...request } });
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || !('code' in body)) {
+      throw vendorUnavailable('LIFEPAY', { message: 'the answer is not a LifePay envelope', status: 200 });
+    }
+    const { code, data } = body as { code: unknown; data?: unknown };
+    if (Number(code) !== LIFEPAY_OK) throw lifepayError(Number(code), data);
+    // PHP serialises an empty `data` as []: test mode answers without a uuid.
+    const uuid = typeof data === 'object' && data !== null && 'uuid' in data ? (data as { uuid: unknown }).uuid : null;
+    return { uuid: typeof uuid === 'string' && uuid !== '' ? uuid : null };
+  }
+}

@@ -1,0 +1,5 @@
+export { openStore, type Store, type StoreOptions } from './store.js';
+export { settingOrCreate } from './settings.js';
+export { VendorDocuments, retryDelaySec, type AttemptOutcome, type Lease, type NewDocument } from './vendor-documents.js';
+export { OutboxWorker, type OutboxWorkerOptions } from './outbox-worker.js';
+export type { DocumentStatus, VendorDocumentRow, VendorNotificationRow } from './schema.js';

@@ -1,0 +1,61 @@
+import type { Kysely, Migration } from 'kysely';
+
+/**
+ * Every migration, in code (nothing is read from disk at run time, so the build and the
+ * container need no extra files). Names sort in the order they run; a domain adds its own
+ * tables with a new entry, never by editing one that has shipped. Only Kysely's schema
+ * builder and portable column types, so PostgreSQL can run the same list.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_vendor_documents': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('vendor_documents')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('vendor', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('ext_id', 'text', (c) => c.notNull())
+        .addColumn('target', 'text')
+        .addColumn('request', 'text', (c) => c.notNull())
+        .addColumn('test', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'text')
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_until', 'text')
+        .addColumn('vendor_ref', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('last_error_code', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('notified_at', 'text')
+        .addUniqueConstraint('vendor_documents_vendor_ext_id', ['vendor', 'ext_id'])
+        .execute();
+      await db.schema.createIndex('vendor_documents_due').on('vendor_documents').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('vendor_documents_target').on('vendor_documents').columns(['vendor', 'target', 'created_at']).execute();
+
+      await db.schema
+        .createTable('vendor_notifications')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('vendor', 'text', (c) => c.notNull())
+        .addColumn('document_id', 'text')
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addColumn('content_type', 'text')
+        .addColumn('body', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('vendor_notifications_document').on('vendor_notifications').columns(['document_id', 'received_at']).execute();
+
+      await db.schema
+        .createTable('service_settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('service_settings').execute();
+      await db.schema.dropTable('vendor_notifications').execute();
+      await db.schema.dropTable('vendor_documents').execute();
+    },
+  },
+};

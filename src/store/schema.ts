@@ -1,0 +1,64 @@
+import type { Insertable, Selectable } from 'kysely';
+
+/**
+ * Tables of the store. Times are ISO-8601 UTC text (`Date.toISOString()`): they sort and
+ * compare as text the same way in SQLite and PostgreSQL. JSON is text for the same reason.
+ */
+export interface Database {
+  vendor_documents: VendorDocumentTable;
+  vendor_notifications: VendorNotificationTable;
+  service_settings: ServiceSettingTable;
+}
+
+/**
+ * A document we deliver to a vendor through the outbox: the request is recorded before the
+ * first attempt and repeated, unchanged, until the vendor accepts or refuses it.
+ * `(vendor, ext_id)` is the vendor's idempotency key.
+ */
+export interface VendorDocumentTable {
+  id: string;
+  vendor: string;
+  /** What the document is in the vendor's domain, e.g. `X_REPORT`. */
+  kind: string;
+  ext_id: string;
+  /** The device the document is for (a register serial), when the caller named one. */
+  target: string | null;
+  /** The vendor request body as JSON, without credentials (they are added at send time). */
+  request: string;
+  test: number;
+  status: DocumentStatus;
+  attempts: number;
+  next_attempt_at: string | null;
+  /** Who holds the current attempt, and until when; an expired lease may be taken over. */
+  lease_owner: string | null;
+  lease_until: string | null;
+  /** The vendor's id for the document (LifePay's uuid). */
+  vendor_ref: string | null;
+  last_error: string | null;
+  last_error_code: string | null;
+  created_at: string;
+  updated_at: string;
+  notified_at: string | null;
+}
+
+export type DocumentStatus = 'SENDING' | 'RETRY_SCHEDULED' | 'ACCEPTED' | 'PROCESSED' | 'FAILED';
+
+/** A vendor callback, stored verbatim. */
+export interface VendorNotificationTable {
+  id: string;
+  vendor: string;
+  document_id: string | null;
+  received_at: string;
+  content_type: string | null;
+  body: string;
+}
+
+export interface ServiceSettingTable {
+  key: string;
+  value: string;
+  created_at: string;
+}
+
+export type VendorDocumentRow = Selectable<VendorDocumentTable>;
+export type NewVendorDocument = Insertable<VendorDocumentTable>;
+export type VendorNotificationRow = Selectable<VendorNotificationTable>;

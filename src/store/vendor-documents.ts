@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import type { Vendor } from '../config.js';
+import type { ExpressionBuilder } from 'kysely';
+import type { Database, DocumentStatus, VendorDocumentRow, VendorNotificationRow } from './schema.js';
+import type { Store } from './store.js';
+
+export interface NewDocument {
+  kind: string;
+  extId: string;
+  target: string | null;
+  /** The vendor request body, already free of credentials. */
+  request: unknown;
+  test: boolean;
+}
+
+/** Who holds an attempt, and until when. */
+export interface Lease {
+  owner: string;
+  until: Date;
+}
+
+/** How an attempt ended. */
+export type AttemptOutcome =
+  | { status: 'ACCEPTED'; vendorRef: string | null }
+  | { status: 'RETRY_SCHEDULED'; nextAttemptAt: Date; error: string; errorCode: string }
+  | { status: 'FAILED'; error: string; errorCode: string };
+
+/** Statuses in which the outbox still owes the vendor an attempt. */
+const OPEN: DocumentStatus[] = ['SENDING', 'RETRY_SCHEDULED'];
+
+/**
+ * One vendor's documents in the outbox table. Every write that starts an attempt is a single
+ * conditional UPDATE (or INSERT), so two processes on one database can never both hold the
+ * same attempt: whoever's statement matched the row owns it until the lease ends.
+ */
+export class VendorDocuments {
+  constructor(private readonly store: Store, readonly vendor: Vendor) {}
+
+  /**
+   * Records a document with its first attempt already leased to the caller, before anything
+   * is sent. `null` when the vendor already has a document with this ext_id.
+   */
+  async record(document: NewDocument, lease: Lease, now = new Date()): Promise<VendorDocumentRow | null> {
+    const at = now.toISOString();
+    const result = await this.store.db
+      .insertInto('vendor_documents')
+      .values({
+        id: randomUUID(),
+        vendor: this.vendor,
+        kind: document.kind,
+        ext_id: document.extId,
+        target: document.target,
+        request: JSON.stringify(document.request),
+        test: document.test ? 1 : 0,
+        status: 'SENDING',
+        attempts: 1,
+        next_attempt_at: at,
+        lease_owner: lease.owner,
+        lease_until: lease.until.toISOString(),
+        created_at: at,
+        updated_at: at,
+      })
+      .onConflict((oc) => oc.columns(['vendor', 'ext_id']).doNothing())
+      .executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0) !== 1) return null;
+    return (await this.find(document.extId)) ?? null;
+  }
+
+  async find(extId: string): Promise<VendorDocumentRow | undefined> {
+    return this.store.db.selectFrom('vendor_documents').selectAll().where('vendor', '=', this.vendor).where('ext_id', '=', extId).executeTakeFirst();
+  }
+
+  async findMany(extIds: readonly string[]): Promise<VendorDocumentRow[]> {
+    if (extIds.length === 0) return [];
+    return this.store.db.selectFrom('vendor_documents').selectAll().where('vendor', '=', this.vendor).where('ext_id', 'in', [...extIds]).execute();
+  }
+
+  /** Newest first. */
+  async listForTarget(target: string, limit: number): Promise<VendorDocumentRow[]> {
+    return this.store.db
+      .selectFrom('vendor_documents')
+      .selectAll()
+      .where('vendor', '=', this.vendor)
+      .where('target', '=', target)
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Documents an attempt is due for: scheduled retries whose time has come, and attempts whose holder vanished. */
+  async due(limit: number, now = new Date()): Promise<string[]> {
+    const at = now.toISOString();
+    const rows = await this.store.db
+      .selectFrom('vendor_documents')
+      .select('id')
+      .where('vendor', '=', this.vendor)
+      .where((eb) => this.claimable(eb, at))
+      .orderBy('next_attempt_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Takes the next attempt of a due document: one UPDATE whose WHERE repeats the due
+   * condition, so of several workers that saw it due exactly one gets a row back.
+   */
+  async claim(id: string, lease: Lease, now = new Date()): Promise<VendorDocumentRow | null> {
+    const at = now.toISOString();
+    const result = await this.store.db
+      .updateTable('vendor_documents')
+      .set((eb) => ({
+        status: 'SENDING' as const,
+        attempts: eb('attempts', '+', 1),
+        lease_owner: lease.owner,
+        lease_until: lease.until.toISOString(),
+        updated_at: at,
+      }))
+      .where('id', '=', id)
+      .where((eb) => this.claimable(eb, at))
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return null;
+    return (await this.store.db.selectFrom('vendor_documents').selectAll().where('id', '=', id).where('lease_owner', '=', lease.owner).executeTakeFirst()) ?? null;
+  }
+
+  /** Records how the leased attempt ended and releases the lease. */
+  async complete(id: string, owner: string, outcome: AttemptOutcome, now = new Date()): Promise<VendorDocumentRow> {
+    const at = now.toISOString();
+    const base = { lease_owner: null, lease_until: null, updated_at: at };
+    const changes =
+      outcome.status === 'ACCEPTED'
+        ? { ...base, status: outcome.status, vendor_ref: outcome.vendorRef, next_attempt_at: null, last_error: null, last_error_code: null }
+        : outcome.status === 'RETRY_SCHEDULED'
+          ? { ...base, status: outcome.status, next_attempt_at: outcome.nextAttemptAt.toISOString(), last_error: outcome.error, last_error_code: outcome.errorCode }
+          : { ...base, status: outcome.status, next_attempt_at: null, last_error: outcome.error, last_error_code: outcome.errorCode };
+    const result = await this.store.db
+      .updateTable('vendor_documents')
+      .set(changes)
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'SENDING')
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) {
+      // A callback settled the document while we were sending: keep its status, keep what we learned.
+      await this.store.db
+        .updateTable('vendor_documents')
+        .set({ ...base, ...(outcome.status === 'ACCEPTED' && outcome.vendorRef ? { vendor_ref: outcome.vendorRef } : {}) })
+        .where('id', '=', id)
+        .where('lease_owner', '=', owner)
+        .execute();
+    }
+    return this.store.db.selectFrom('vendor_documents').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  }
+
+  /** Stores a vendor notification verbatim and marks the document PROCESSED; false for an unknown ext_id. */
+  async recordNotification(extId: string, notification: { body: string; contentType: string | null }, now = new Date()): Promise<boolean> {
+    const at = now.toISOString();
+    return this.store.db.transaction().execute(async (trx) => {
+      const document = await trx.selectFrom('vendor_documents').select('id').where('vendor', '=', this.vendor).where('ext_id', '=', extId).executeTakeFirst();
+      if (!document) return false;
+      await trx
+        .insertInto('vendor_notifications')
+        .values({ id: randomUUID(), vendor: this.vendor, document_id: document.id, received_at: at, content_type: notification.contentType, body: notification.body })
+        .execute();
+      await trx
+        .updateTable('vendor_documents')
+        .set({ status: 'PROCESSED', next_attempt_at: null, notified_at: at, updated_at: at })
+        .where('id', '=', document.id)
+        .execute();
+      return true;
+    });
+  }
+
+  async latestNotification(documentId: string): Promise<VendorNotificationRow | undefined> {
+    return this.store.db
+      .selectFrom('vendor_notifications')
+      .selectAll()
+      .where('document_id', '=', documentId)
+      .orderBy('received_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  private claimable(eb: ExpressionBuilder<Database, 'vendor_documents'>, at: string) {
+    return eb.or([
+      eb.and([eb('status', '=', 'RETRY_SCHEDULED'), eb('next_attempt_at', '<=', at)]),
+      // SENDING with an expired lease: its holder died (kill -9) or hung past the lease.
+      eb.and([eb('status', '=', 'SENDING'), eb('lease_until', '<=', at)]),
+    ]);
+  }
+}
+
+export { OPEN as OPEN_DOCUMENT_STATUSES };
+
+/** Seconds to wait after attempt number `attempts` failed; the schedule's last step repeats. */
+export function retryDelaySec(scheduleSec: readonly number[], attempts: number): number {
+  return scheduleSec[Math.min(Math.max(attempts, 1), scheduleSec.length) - 1];
+}
