@@ -4,6 +4,7 @@ import { lifepayCallbackRoute, lifepayCallbackUrl } from './fiscal/lifepay-callb
 import { XReports } from './fiscal/x-reports.js';
 import type { Logger } from './logger.js';
 import { CancelledOrders } from './logistics/cancelled-orders.js';
+import { KnownPickupCodes } from './pickup/known-pickup-codes.js';
 import { startSandbox, withSandboxVendors, type RunningSandbox } from './sandbox/index.js';
 import { buildSubgraph } from './schema.js';
 import { ServiceServer } from './server.js';
@@ -54,7 +55,7 @@ export async function startService(baseConfig: Config, logger: Logger, options: 
   const server = new ServiceServer({
     schema,
     vendors,
-    services: { xReports, cancelledOrders: new CancelledOrders() },
+    services: { xReports, cancelledOrders: new CancelledOrders(), knownPickupCodes: new KnownPickupCodes() },
     logger,
     production: config.production,
     routes: [lifepayCallbackRoute({ tokens, xReports, logger })],

@@ -4,12 +4,15 @@ import { createFiscalLoaders, type FiscalLoaders } from './fiscal/fiscal-loaders
 import type { XReports } from './fiscal/x-reports.js';
 import type { ApiusbClient } from './logistics/apiusb-client.js';
 import type { CancelledOrders } from './logistics/cancelled-orders.js';
+import type { KnownPickupCodes } from './pickup/known-pickup-codes.js';
+import type { PickupClient } from './pickup/pickup-client.js';
 import type { FeyinClient } from './printing/feyin-client.js';
 import { createPrintingLoaders, type PrintingLoaders } from './printing/printing-loaders.js';
 
 /** The vendor clients, built once at start-up. */
 export interface Vendors {
   feyin: FeyinClient;
+  pickup: PickupClient;
   apiusb: ApiusbClient;
   lifepay: LifepayClient;
 }
@@ -19,6 +22,8 @@ export interface Services {
   xReports: XReports;
   /** Courier orders this service cancelled (APIUSB has no status call). */
   cancelledOrders: CancelledOrders;
+  /** Pickup codes seen or cancelled by this process (the vendor has no lookup by id). */
+  knownPickupCodes: KnownPickupCodes;
 }
 
 /** Per-request DataLoaders: one vendor call per distinct key within a request. */

@@ -7,9 +7,10 @@ import { buildSchema, createResolversMap } from 'type-graphql';
 import type { Domain } from './domain.js';
 import { fiscalDomain } from './fiscal/index.js';
 import { logisticsDomain } from './logistics/index.js';
+import { pickupDomain } from './pickup/index.js';
 import { printingDomain } from './printing/index.js';
 
-export const DOMAINS: Domain[] = [printingDomain, logisticsDomain, fiscalDomain];
+export const DOMAINS: Domain[] = [printingDomain, pickupDomain, logisticsDomain, fiscalDomain];
 
 const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])';
 

@@ -4,6 +4,7 @@ import { createVendorHttp } from './http.js';
 import type { Logger } from './logger.js';
 import { ApiusbClient } from './logistics/apiusb-client.js';
 import { LifepayClient, lifepayAnswered } from './fiscal/lifepay-client.js';
+import { PickupClient } from './pickup/pickup-client.js';
 import { FeyinClient } from './printing/feyin-client.js';
 
 /** One client per vendor, each on its own instance of the shared HTTP factory. */
@@ -12,6 +13,7 @@ export function createVendors(config: Config, logger: Logger): Vendors {
     createVendorHttp({ vendor, baseUrl, timeoutMs: config.vendorTimeoutMs, logger, acceptStatuses });
   return {
     feyin: new FeyinClient(config.feyin, http('FEYIN', config.feyin.baseUrl), { batchConcurrency: config.vendorConcurrency }),
+    pickup: new PickupClient(config.pickup, http('PICKUP', config.pickup.baseUrl ?? 'http://pickup.invalid')),
     apiusb: new ApiusbClient(config.apiusb, http('APIUSB', config.apiusb.baseUrl)),
     lifepay: new LifepayClient(config.lifepay, http('LIFEPAY', config.lifepay.baseUrl, lifepayAnswered)),
   };

@@ -30,6 +30,14 @@ export type CancelOrderPayload = {
   order: LogisticsOrder;
 };
 
+export type CancelPickupCodesPayload = {
+  __typename?: 'CancelPickupCodesPayload';
+  machine: Machine;
+  /** The cancelled code, when scope is ONE. */
+  pickupCodeId?: Maybe<Scalars['ID']['output']>;
+  scope: PickupCancelScope;
+};
+
 export type CancelPrintMessagePayload = {
   __typename?: 'CancelPrintMessagePayload';
   /** True when Feyin confirmed the cancellation. */
@@ -119,10 +127,27 @@ export type LogisticsOrderStatus =
   | 'CANCELLED'
   | 'UNKNOWN';
 
+/** A vending machine of the pickup-code vendor. */
+export type Machine = {
+  __typename?: 'Machine';
+  /** The vendor's 8-digit machine number. */
+  machineNo: Scalars['ID']['output'];
+  /** The machine's pickup codes for one product, as the vendor lists them. */
+  pickupCodes: Array<PickupCode>;
+};
+
+
+/** A vending machine of the pickup-code vendor. */
+export type MachinePickupCodesArgs = {
+  productId: Scalars['ID']['input'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Cancels an APIUSB courier order. A refusal by APIUSB (e.g. already collected) is an error, never a silent success. */
   cancelOrder: CancelOrderPayload;
+  /** Cancels one pickup code (with pickupCodeId) or every code of the machine (without). */
+  cancelPickupCodes: CancelPickupCodesPayload;
   /** Cancels a message the printer has not started. FAILED_PRECONDITION once it is printing; NOT_FOUND for an unknown msgNo. */
   cancelPrintMessage: CancelPrintMessagePayload;
   /** Prints an X-report on a LifePay register. Recorded before LifePay is called; when LifePay cannot be reached the document is RETRY_SCHEDULED (no error) and retried in the background with the same ext_id. A LifePay refusal is an error and leaves the document FAILED. */
@@ -137,6 +162,12 @@ export type MutationCancelOrderArgs = {
 };
 
 
+export type MutationCancelPickupCodesArgs = {
+  machineNo: Scalars['ID']['input'];
+  pickupCodeId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
 export type MutationCancelPrintMessageArgs = {
   msgNo: Scalars['ID']['input'];
 };
@@ -145,6 +176,33 @@ export type MutationCancelPrintMessageArgs = {
 export type MutationPrintXReportArgs = {
   input: PrintXReportInput;
 };
+
+/** ONE pickup code by id, or ALL codes of the machine. */
+export type PickupCancelScope =
+  | 'ALL'
+  | 'ONE';
+
+/** A pickup code a customer types into a vending machine. */
+export type PickupCode = {
+  __typename?: 'PickupCode';
+  /** The code itself. */
+  code?: Maybe<Scalars['String']['output']>;
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The vendor's pickup-code record id. */
+  id: Scalars['ID']['output'];
+  machine?: Maybe<Machine>;
+  quantity?: Maybe<Scalars['Int']['output']>;
+  status?: Maybe<PickupCodeStatus>;
+};
+
+/** The vendor's status; CANCELLED for codes this service cancelled. */
+export type PickupCodeStatus =
+  | 'CANCELLED'
+  | 'EXPIRED'
+  | 'UNKNOWN'
+  | 'UNUSED'
+  | 'USED';
 
 /** A message sent to a Feyin cloud printer. */
 export type PrintMessage = {
@@ -198,6 +256,8 @@ export type Query = {
   _service: _Service;
   /** A fiscal document this service sent (or is sending) to LifePay; null for an unknown extId. */
   fiscalDocument?: Maybe<FiscalDocument>;
+  /** A vending machine by its 8-digit number (the vendor has no machine lookup). */
+  machine?: Maybe<Machine>;
   /** A Feyin print message; null when Feyin does not know it. */
   printMessage?: Maybe<PrintMessage>;
   /** A Feyin printer and its live status; null when Feyin does not know it. */
@@ -215,6 +275,11 @@ export type QueryFiscalDocumentArgs = {
 };
 
 
+export type QueryMachineArgs = {
+  machineNo: Scalars['ID']['input'];
+};
+
+
 export type QueryPrintMessageArgs = {
   msgNo: Scalars['ID']['input'];
 };
@@ -224,7 +289,7 @@ export type QueryPrinterArgs = {
   deviceNo: Scalars['ID']['input'];
 };
 
-export type _Entity = FiscalDocument | FiscalRegister | LogisticsOrder | PrintMessage | Printer;
+export type _Entity = FiscalDocument | FiscalRegister | LogisticsOrder | Machine | PickupCode | PrintMessage | Printer;
 
 export type _Service = {
   __typename?: '_Service';
@@ -258,6 +323,22 @@ export type PrintMessageStatusQueryVariables = Exact<{
 
 export type PrintMessageStatusQuery = { __typename?: 'Query', printMessage?: { __typename?: 'PrintMessage', msgNo: string, status?: string | null, createdAt?: string | null, printedAt?: string | null } | null };
 
+export type PickupCodesQueryVariables = Exact<{
+  machineNo: Scalars['ID']['input'];
+  productId: Scalars['ID']['input'];
+}>;
+
+
+export type PickupCodesQuery = { __typename?: 'Query', machine?: { __typename?: 'Machine', machineNo: string, pickupCodes: Array<{ __typename?: 'PickupCode', id: string, code?: string | null, status?: PickupCodeStatus | null, expiresAt?: string | null, quantity?: number | null }> } | null };
+
+export type CancelPickupCodesMutationVariables = Exact<{
+  machineNo: Scalars['ID']['input'];
+  pickupCodeId?: InputMaybe<Scalars['ID']['input']>;
+}>;
+
+
+export type CancelPickupCodesMutation = { __typename?: 'Mutation', cancelPickupCodes: { __typename?: 'CancelPickupCodesPayload', scope: PickupCancelScope, pickupCodeId?: string | null, machine: { __typename?: 'Machine', machineNo: string } } };
+
 export type CancelOrderMutationVariables = Exact<{
   orderId: Scalars['ID']['input'];
   taskId: Scalars['ID']['input'];
@@ -285,6 +366,8 @@ export type FiscalDocumentQuery = { __typename?: 'Query', fiscalDocument?: { __t
 export const PrinterStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PrinterStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"deviceNo"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"printer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"deviceNo"},"value":{"kind":"Variable","name":{"kind":"Name","value":"deviceNo"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceNo"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"paperStatus"}},{"kind":"Field","name":{"kind":"Name","value":"lastConnectedAt"}},{"kind":"Field","name":{"kind":"Name","value":"since"}}]}}]}}]} as unknown as DocumentNode<PrinterStatusQuery, PrinterStatusQueryVariables>;
 export const CancelPrintMessageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CancelPrintMessage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"msgNo"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelPrintMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"msgNo"},"value":{"kind":"Variable","name":{"kind":"Name","value":"msgNo"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelled"}},{"kind":"Field","name":{"kind":"Name","value":"message"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"msgNo"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]} as unknown as DocumentNode<CancelPrintMessageMutation, CancelPrintMessageMutationVariables>;
 export const PrintMessageStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PrintMessageStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"msgNo"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"printMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"msgNo"},"value":{"kind":"Variable","name":{"kind":"Name","value":"msgNo"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"msgNo"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"printedAt"}}]}}]}}]} as unknown as DocumentNode<PrintMessageStatusQuery, PrintMessageStatusQueryVariables>;
+export const PickupCodesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PickupCodes"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"machineNo"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"productId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"machine"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"machineNo"},"value":{"kind":"Variable","name":{"kind":"Name","value":"machineNo"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"machineNo"}},{"kind":"Field","name":{"kind":"Name","value":"pickupCodes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"productId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"productId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}}]}}]}}]}}]} as unknown as DocumentNode<PickupCodesQuery, PickupCodesQueryVariables>;
+export const CancelPickupCodesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CancelPickupCodes"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"machineNo"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"pickupCodeId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelPickupCodes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"machineNo"},"value":{"kind":"Variable","name":{"kind":"Name","value":"machineNo"}}},{"kind":"Argument","name":{"kind":"Name","value":"pickupCodeId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"pickupCodeId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"scope"}},{"kind":"Field","name":{"kind":"Name","value":"pickupCodeId"}},{"kind":"Field","name":{"kind":"Name","value":"machine"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"machineNo"}}]}}]}}]}}]} as unknown as DocumentNode<CancelPickupCodesMutation, CancelPickupCodesMutationVariables>;
 export const CancelOrderDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CancelOrder"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"taskId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelOrder"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"orderId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderId"}}},{"kind":"Argument","name":{"kind":"Name","value":"taskId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"taskId"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"order"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orderId"}},{"kind":"Field","name":{"kind":"Name","value":"taskId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"cancelledAt"}}]}}]}}]}}]} as unknown as DocumentNode<CancelOrderMutation, CancelOrderMutationVariables>;
 export const PrintXReportDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PrintXReport"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PrintXReportInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"printXReport"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"document"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"extId"}},{"kind":"Field","name":{"kind":"Name","value":"uuid"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"nextAttemptAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastError"}},{"kind":"Field","name":{"kind":"Name","value":"test"}},{"kind":"Field","name":{"kind":"Name","value":"register"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serial"}}]}}]}}]}}]}}]} as unknown as DocumentNode<PrintXReportMutation, PrintXReportMutationVariables>;
 export const FiscalDocumentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FiscalDocument"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"extId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fiscalDocument"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"extId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"extId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"extId"}},{"kind":"Field","name":{"kind":"Name","value":"uuid"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"nextAttemptAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastError"}},{"kind":"Field","name":{"kind":"Name","value":"lastErrorCode"}},{"kind":"Field","name":{"kind":"Name","value":"test"}},{"kind":"Field","name":{"kind":"Name","value":"callbackData"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"notifiedAt"}},{"kind":"Field","name":{"kind":"Name","value":"notification"}},{"kind":"Field","name":{"kind":"Name","value":"register"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serial"}}]}}]}}]}}]} as unknown as DocumentNode<FiscalDocumentQuery, FiscalDocumentQueryVariables>;

@@ -17,6 +17,8 @@ type Documents = {
     "query PrinterStatus($deviceNo: ID!) {\n  printer(deviceNo: $deviceNo) {\n    deviceNo\n    status\n    paperStatus\n    lastConnectedAt\n    since\n  }\n}": typeof types.PrinterStatusDocument,
     "mutation CancelPrintMessage($msgNo: ID!) {\n  cancelPrintMessage(msgNo: $msgNo) {\n    cancelled\n    message {\n      msgNo\n      status\n    }\n  }\n}": typeof types.CancelPrintMessageDocument,
     "query PrintMessageStatus($msgNo: ID!) {\n  printMessage(msgNo: $msgNo) {\n    msgNo\n    status\n    createdAt\n    printedAt\n  }\n}": typeof types.PrintMessageStatusDocument,
+    "query PickupCodes($machineNo: ID!, $productId: ID!) {\n  machine(machineNo: $machineNo) {\n    machineNo\n    pickupCodes(productId: $productId) {\n      id\n      code\n      status\n      expiresAt\n      quantity\n    }\n  }\n}": typeof types.PickupCodesDocument,
+    "mutation CancelPickupCodes($machineNo: ID!, $pickupCodeId: ID) {\n  cancelPickupCodes(machineNo: $machineNo, pickupCodeId: $pickupCodeId) {\n    scope\n    pickupCodeId\n    machine {\n      machineNo\n    }\n  }\n}": typeof types.CancelPickupCodesDocument,
     "mutation CancelOrder($orderId: ID!, $taskId: ID!, $reason: String!) {\n  cancelOrder(orderId: $orderId, taskId: $taskId, reason: $reason) {\n    order {\n      orderId\n      taskId\n      status\n      cancelledAt\n    }\n  }\n}": typeof types.CancelOrderDocument,
     "mutation PrintXReport($input: PrintXReportInput!) {\n  printXReport(input: $input) {\n    document {\n      extId\n      uuid\n      kind\n      status\n      attempts\n      nextAttemptAt\n      lastError\n      test\n      register {\n        serial\n      }\n    }\n  }\n}": typeof types.PrintXReportDocument,
     "query FiscalDocument($extId: ID!) {\n  fiscalDocument(extId: $extId) {\n    extId\n    uuid\n    kind\n    status\n    attempts\n    nextAttemptAt\n    lastError\n    lastErrorCode\n    test\n    callbackData\n    createdAt\n    updatedAt\n    notifiedAt\n    notification\n    register {\n      serial\n    }\n  }\n}": typeof types.FiscalDocumentDocument,
@@ -26,6 +28,8 @@ const documents: Documents = {
     "query PrinterStatus($deviceNo: ID!) {\n  printer(deviceNo: $deviceNo) {\n    deviceNo\n    status\n    paperStatus\n    lastConnectedAt\n    since\n  }\n}": types.PrinterStatusDocument,
     "mutation CancelPrintMessage($msgNo: ID!) {\n  cancelPrintMessage(msgNo: $msgNo) {\n    cancelled\n    message {\n      msgNo\n      status\n    }\n  }\n}": types.CancelPrintMessageDocument,
     "query PrintMessageStatus($msgNo: ID!) {\n  printMessage(msgNo: $msgNo) {\n    msgNo\n    status\n    createdAt\n    printedAt\n  }\n}": types.PrintMessageStatusDocument,
+    "query PickupCodes($machineNo: ID!, $productId: ID!) {\n  machine(machineNo: $machineNo) {\n    machineNo\n    pickupCodes(productId: $productId) {\n      id\n      code\n      status\n      expiresAt\n      quantity\n    }\n  }\n}": types.PickupCodesDocument,
+    "mutation CancelPickupCodes($machineNo: ID!, $pickupCodeId: ID) {\n  cancelPickupCodes(machineNo: $machineNo, pickupCodeId: $pickupCodeId) {\n    scope\n    pickupCodeId\n    machine {\n      machineNo\n    }\n  }\n}": types.CancelPickupCodesDocument,
     "mutation CancelOrder($orderId: ID!, $taskId: ID!, $reason: String!) {\n  cancelOrder(orderId: $orderId, taskId: $taskId, reason: $reason) {\n    order {\n      orderId\n      taskId\n      status\n      cancelledAt\n    }\n  }\n}": types.CancelOrderDocument,
     "mutation PrintXReport($input: PrintXReportInput!) {\n  printXReport(input: $input) {\n    document {\n      extId\n      uuid\n      kind\n      status\n      attempts\n      nextAttemptAt\n      lastError\n      test\n      register {\n        serial\n      }\n    }\n  }\n}": types.PrintXReportDocument,
     "query FiscalDocument($extId: ID!) {\n  fiscalDocument(extId: $extId) {\n    extId\n    uuid\n    kind\n    status\n    attempts\n    nextAttemptAt\n    lastError\n    lastErrorCode\n    test\n    callbackData\n    createdAt\n    updatedAt\n    notifiedAt\n    notification\n    register {\n      serial\n    }\n  }\n}": types.FiscalDocumentDocument,
@@ -58,6 +62,14 @@ export function graphql(source: "mutation CancelPrintMessage($msgNo: ID!) {\n  c
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query PrintMessageStatus($msgNo: ID!) {\n  printMessage(msgNo: $msgNo) {\n    msgNo\n    status\n    createdAt\n    printedAt\n  }\n}"): (typeof documents)["query PrintMessageStatus($msgNo: ID!) {\n  printMessage(msgNo: $msgNo) {\n    msgNo\n    status\n    createdAt\n    printedAt\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PickupCodes($machineNo: ID!, $productId: ID!) {\n  machine(machineNo: $machineNo) {\n    machineNo\n    pickupCodes(productId: $productId) {\n      id\n      code\n      status\n      expiresAt\n      quantity\n    }\n  }\n}"): (typeof documents)["query PickupCodes($machineNo: ID!, $productId: ID!) {\n  machine(machineNo: $machineNo) {\n    machineNo\n    pickupCodes(productId: $productId) {\n      id\n      code\n      status\n      expiresAt\n      quantity\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CancelPickupCodes($machineNo: ID!, $pickupCodeId: ID) {\n  cancelPickupCodes(machineNo: $machineNo, pickupCodeId: $pickupCodeId) {\n    scope\n    pickupCodeId\n    machine {\n      machineNo\n    }\n  }\n}"): (typeof documents)["mutation CancelPickupCodes($machineNo: ID!, $pickupCodeId: ID) {\n  cancelPickupCodes(machineNo: $machineNo, pickupCodeId: $pickupCodeId) {\n    scope\n    pickupCodeId\n    machine {\n      machineNo\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

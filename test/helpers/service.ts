@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { print } from 'graphql';
 import { startService, type RunningService } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { APIUSB_SANDBOX_CREDENTIALS, FEYIN_SANDBOX_CREDENTIALS, LIFEPAY_SANDBOX_CREDENTIALS, startSandbox, type RunningSandbox, type Simulators } from '../../src/sandbox/index.js';
+import { APIUSB_SANDBOX_CREDENTIALS, FEYIN_SANDBOX_CREDENTIALS, LIFEPAY_SANDBOX_CREDENTIALS, PICKUP_SANDBOX_CREDENTIALS, startSandbox, type RunningSandbox, type Simulators } from '../../src/sandbox/index.js';
 import { LogCapture } from './log-capture.js';
 
 export interface GraphQLAnswer<TData> {
@@ -50,6 +50,10 @@ export async function startTestService(
     FEYIN_MEMBER_CODE: FEYIN_SANDBOX_CREDENTIALS.memberCode,
     FEYIN_API_KEY: FEYIN_SANDBOX_CREDENTIALS.apiKey,
     FEYIN_APP_ID: FEYIN_SANDBOX_CREDENTIALS.appId!,
+    PICKUP_BASE_URL: sandbox.baseUrl(simulators.pickup),
+    PICKUP_APP_ID: PICKUP_SANDBOX_CREDENTIALS.appId,
+    PICKUP_APP_SECRET: PICKUP_SANDBOX_CREDENTIALS.appSecret,
+    PICKUP_SIGN_KEY: PICKUP_SANDBOX_CREDENTIALS.signKey,
     APIUSB_BASE_URL: sandbox.baseUrl(simulators.apiusb),
     APIUSB_APP_KEY: APIUSB_SANDBOX_CREDENTIALS.appKey,
     APIUSB_APP_SECRET: APIUSB_SANDBOX_CREDENTIALS.appSecret,
@@ -63,7 +67,7 @@ export async function startTestService(
   };
   const service = await startService(loadConfig(env), logs.logger);
   const storedSecret = await service.store.db.selectFrom('service_settings').select('value').where('key', '=', 'callback_secret').executeTakeFirst();
-  const secrets = [env.FEYIN_API_KEY, env.LIFEPAY_API_KEY, env.APIUSB_APP_SECRET, env.APIUSB_ACCESS_TOKEN, env.CALLBACK_SECRET, storedSecret?.value].filter((s): s is string => Boolean(s));
+  const secrets = [env.FEYIN_API_KEY, env.LIFEPAY_API_KEY, env.APIUSB_APP_SECRET, env.APIUSB_ACCESS_TOKEN, env.PICKUP_APP_SECRET, env.PICKUP_SIGN_KEY, env.CALLBACK_SECRET, storedSecret?.value].filter((s): s is string => Boolean(s));
 
   return {
     service,

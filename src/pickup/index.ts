@@ -1,0 +1,9 @@
+import type { Domain } from '../domain.js';
+import { resolveMachineReference } from './machine.js';
+import { resolvePickupCodeReference } from './pickup-code.js';
+import { MachineResolver } from './pickup-resolver.js';
+
+export const pickupDomain: Domain = {
+  resolvers: [MachineResolver],
+  references: { Machine: resolveMachineReference, PickupCode: resolvePickupCodeReference },
+};

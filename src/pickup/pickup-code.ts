@@ -1,0 +1,60 @@
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { RequestContext } from '../context.js';
+import { DateTimeScalar } from '../scalars.js';
+import type { KnownPickupCode } from './known-pickup-codes.js';
+import { Machine } from './machine.js';
+
+export enum PickupCodeStatus {
+  UNUSED = 'UNUSED',
+  USED = 'USED',
+  EXPIRED = 'EXPIRED',
+  UNKNOWN = 'UNKNOWN',
+  CANCELLED = 'CANCELLED',
+}
+registerEnumType(PickupCodeStatus, {
+  name: 'PickupCodeStatus',
+  description: "The vendor's status; CANCELLED for codes this service cancelled.",
+});
+
+@ObjectType({ description: 'A pickup code a customer types into a vending machine.' })
+@Directive('@key(fields: "id")')
+export class PickupCode {
+  @Field(() => ID, { description: "The vendor's pickup-code record id." })
+  id!: string;
+
+  @Field(() => String, { nullable: true, description: 'The code itself.' })
+  code!: string | null;
+
+  @Field(() => PickupCodeStatus, { nullable: true })
+  status!: PickupCodeStatus | null;
+
+  @Field(() => Machine, { nullable: true })
+  machine!: Machine | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  expiresAt!: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  createdAt!: Date | null;
+
+  @Field(() => Int, { nullable: true })
+  quantity!: number | null;
+}
+
+export function toPickupCode(known: KnownPickupCode): PickupCode {
+  return {
+    id: known.id,
+    code: known.code,
+    status: PickupCodeStatus[known.status],
+    machine: { machineNo: known.machineNo },
+    expiresAt: known.expiresAt,
+    createdAt: known.createdAt,
+    quantity: known.quantity,
+  };
+}
+
+/** Answered from the codes this process has seen; `null` otherwise (see KnownPickupCodes). */
+export function resolvePickupCodeReference(reference: { id: string }, ctx: RequestContext): PickupCode | null {
+  const known = ctx.services.knownPickupCodes.find(String(reference.id));
+  return known ? toPickupCode(known) : null;
+}

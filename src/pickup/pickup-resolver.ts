@@ -1,0 +1,42 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../context.js';
+import { InputCheck } from '../validation.js';
+import { CancelPickupCodesPayload, PickupCancelScope } from './cancel-pickup-codes-payload.js';
+import { Machine } from './machine.js';
+import { PickupCode, toPickupCode } from './pickup-code.js';
+import { checkMachineNo, checkPickupCodeId, checkProductId, machineNo as validMachineNo } from './pickup-input.js';
+
+@Resolver(() => Machine)
+export class MachineResolver {
+  @Query(() => Machine, { nullable: true, description: 'A vending machine by its 8-digit number (the vendor has no machine lookup).' })
+  machine(@Arg('machineNo', () => ID) machineNo: string): Machine {
+    return { machineNo: validMachineNo(machineNo) };
+  }
+
+  @FieldResolver(() => [PickupCode], { description: "The machine's pickup codes for one product, as the vendor lists them." })
+  async pickupCodes(@Root() machine: Machine, @Arg('productId', () => ID) productId: string, @Ctx() ctx: RequestContext): Promise<PickupCode[]> {
+    const check = new InputCheck();
+    const product = checkProductId(check, productId);
+    check.done();
+    const codes = await ctx.vendors.pickup.listCodes(machine.machineNo, product);
+    return codes.map((code) => toPickupCode(ctx.services.knownPickupCodes.remember({ ...code, machineNo: machine.machineNo })));
+  }
+
+  @Mutation(() => CancelPickupCodesPayload, {
+    description: 'Cancels one pickup code (with pickupCodeId) or every code of the machine (without).',
+  })
+  async cancelPickupCodes(
+    @Arg('machineNo', () => ID) machineNo: string,
+    @Arg('pickupCodeId', () => ID, { nullable: true }) pickupCodeId: string | null | undefined,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CancelPickupCodesPayload> {
+    const check = new InputCheck();
+    const machine = checkMachineNo(check, machineNo);
+    const codeId = pickupCodeId === null || pickupCodeId === undefined ? null : checkPickupCodeId(check, pickupCodeId);
+    check.done();
+    if (codeId === null) await ctx.vendors.pickup.cancelAll(machine);
+    else await ctx.vendors.pickup.cancelOne(machine, codeId);
+    ctx.services.knownPickupCodes.markCancelled(machine, codeId ?? undefined);
+    return { machine: { machineNo: machine }, scope: codeId === null ? PickupCancelScope.ALL : PickupCancelScope.ONE, pickupCodeId: codeId };
+  }
+}
