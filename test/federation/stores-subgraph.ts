@@ -8,6 +8,9 @@ export interface StoreRecord {
   id: string;
   name: string;
   deviceNo?: string;
+  machineNo?: string;
+  orderId?: string;
+  serial?: string;
 }
 
 /** The `stores` subgraph on its own loopback port: it knows stores and the keys of our entities. */
@@ -24,6 +27,9 @@ export async function startStoresSubgraph(stores: StoreRecord[]): Promise<{ url:
         Store: {
           __resolveReference: ({ id }: { id: string }) => byId.get(id) ?? null,
           printer: (store: StoreRecord) => (store.deviceNo ? { deviceNo: store.deviceNo } : null),
+          machine: (store: StoreRecord) => (store.machineNo ? { machineNo: store.machineNo } : null),
+          lastCourierOrder: (store: StoreRecord) => (store.orderId ? { orderId: store.orderId } : null),
+          register: (store: StoreRecord) => (store.serial ? { serial: store.serial } : null),
         },
       },
     },

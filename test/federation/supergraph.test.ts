@@ -1,7 +1,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FEYIN_SEED } from '../../src/sandbox/index.js';
+import { APIUSB_SEED, FEYIN_SEED, LIFEPAY_SEED, PICKUP_SEED } from '../../src/sandbox/index.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { composeWithStores } from './compose.js';
 import { startStoresSubgraph } from './stores-subgraph.js';
@@ -17,7 +17,14 @@ describe('the subgraph inside a real supergraph (gateway ↔ HTTP ↔ service �
   beforeAll(async () => {
     t = await startTestService();
     stores = await startStoresSubgraph([
-      { id: 'S1', name: 'Arbat', deviceNo: FEYIN_SEED.onlinePrinter },
+      {
+        id: 'S1',
+        name: 'Arbat',
+        deviceNo: FEYIN_SEED.onlinePrinter,
+        machineNo: PICKUP_SEED.onlineMachine,
+        orderId: APIUSB_SEED.cancellableOrders[0].orderId,
+        serial: LIFEPAY_SEED.register,
+      },
       { id: 'S2', name: 'Tverskaya', deviceNo: FEYIN_SEED.offlinePrinter },
       { id: 'S3', name: 'Nevsky', deviceNo: FEYIN_SEED.onlinePrinter },
       { id: 'S4', name: 'Sadovaya', deviceNo: FEYIN_SEED.offlinePrinter },
@@ -66,6 +73,30 @@ describe('the subgraph inside a real supergraph (gateway ↔ HTTP ↔ service �
     );
     expect(direct.errors).toBeUndefined();
     expect(direct.data?._entities).toEqual([null, { deviceNo: FEYIN_SEED.onlinePrinter, status: 'online' }]);
+  });
+
+  it('a query across both subgraphs reaches every domain', async () => {
+    const { orderId, taskId } = APIUSB_SEED.cancellableOrders[0];
+    const cancel = await t.gql('mutation($o: ID!, $t: ID!) { cancelOrder(orderId: $o, taskId: $t, reason: "closing") { order { status } } }', { o: orderId, t: taskId });
+    expect(cancel.errors).toBeUndefined();
+    const print = await t.gql('mutation($s: String!) { printXReport(input: { targetSerial: $s, extId: "gw-x-1" }) { document { status } } }', { s: LIFEPAY_SEED.register });
+    expect(print.errors).toBeUndefined();
+
+    const result = await run(`{
+      store(id: "S1") {
+        name
+        printer { status }
+        machine { machineNo pickupCodes(productId: "${PICKUP_SEED.productId}") { id status } }
+        lastCourierOrder { orderId status cancelReason }
+        register { serial documents { extId status } }
+      }
+    }`);
+    expect(result.errors).toBeUndefined();
+    const store = result.data?.store as Record<string, any>;
+    expect(store.printer.status).toBe('online');
+    expect(store.machine.pickupCodes.length).toBeGreaterThan(0);
+    expect(store.lastCourierOrder).toEqual({ orderId, status: 'CANCELLED', cancelReason: 'closing' });
+    expect(store.register.documents).toContainEqual({ extId: 'gw-x-1', status: 'ACCEPTED' });
   });
 
   it('a vendor failure is an error on that entity only', async () => {
