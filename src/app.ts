@@ -3,6 +3,7 @@ import { configuredVendors, type Config } from './config.js';
 import { lifepayCallbackRoute, lifepayCallbackUrl } from './fiscal/lifepay-callbacks.js';
 import { XReports } from './fiscal/x-reports.js';
 import type { Logger } from './logger.js';
+import { ServiceMetrics } from './metrics.js';
 import { CancelledOrders } from './logistics/cancelled-orders.js';
 import { KnownPickupCodes } from './pickup/known-pickup-codes.js';
 import { startSandbox, withSandboxVendors, type RunningSandbox } from './sandbox/index.js';
@@ -14,6 +15,7 @@ import { createVendors } from './vendors.js';
 export interface RunningService {
   config: Config;
   server: ServiceServer;
+  metrics: ServiceMetrics;
   store: Store;
   xReports: XReports;
   /** The in-process vendor simulators (sandbox mode only). */
@@ -39,7 +41,8 @@ export async function startService(baseConfig: Config, logger: Logger, options: 
   }
 
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger });
-  const vendors = createVendors(config, logger);
+  const metrics = new ServiceMetrics();
+  const vendors = createVendors(config, logger, metrics);
   const tokens = await CallbackTokens.load(config, store);
   const publicUrl = config.publicUrl;
   const xReports = new XReports({
@@ -51,12 +54,14 @@ export async function startService(baseConfig: Config, logger: Logger, options: 
     callbackUrl: publicUrl ? (extId) => lifepayCallbackUrl(publicUrl, tokens, extId) : undefined,
     logger,
   });
+  metrics.trackOutbox(() => xReports.documents.countByStatus());
   const schema = await buildSubgraph();
   const server = new ServiceServer({
     schema,
     vendors,
     services: { xReports, cancelledOrders: new CancelledOrders(), knownPickupCodes: new KnownPickupCodes() },
     logger,
+    metrics,
     production: config.production,
     routes: [lifepayCallbackRoute({ tokens, xReports, logger })],
     readinessChecks: [() => store.ping()],
@@ -73,6 +78,7 @@ export async function startService(baseConfig: Config, logger: Logger, options: 
   return {
     config,
     server,
+    metrics,
     store,
     xReports,
     sandbox,

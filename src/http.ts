@@ -2,6 +2,8 @@ import ky, { type KyInstance, type Options } from 'ky';
 import type { Logger } from './logger.js';
 import type { Vendor } from './config.js';
 import { vendorUnavailable } from './errors.js';
+import { vendorOperation, type ServiceMetrics } from './metrics.js';
+import { currentRequestId } from './request-scope.js';
 
 /** The vendor could not be reached or did not answer in time. */
 export class VendorUnreachableError extends Error {
@@ -27,6 +29,8 @@ export interface VendorResponse<T = unknown> {
 export interface VendorRequest {
   method: 'GET' | 'POST' | 'PUT';
   path: string;
+  /** A bounded name for metrics (`msg.cancel`), never an id; defaults to the method and first path segment. */
+  operation?: string;
   searchParams?: Record<string, string>;
   json?: unknown;
   form?: Record<string, string>;
@@ -38,6 +42,7 @@ export interface VendorHttpOptions {
   baseUrl: string;
   timeoutMs: number;
   logger: Logger;
+  metrics?: ServiceMetrics;
   /** Statuses whose body is still the vendor's API answer (e.g. pickup's 401 with code 10008). */
   acceptStatuses?: (status: number) => boolean;
 }
@@ -73,31 +78,40 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     const kyOptions: Options = { method: request.method, headers: request.headers, searchParams: request.searchParams };
     if (request.json !== undefined) kyOptions.json = request.json;
     if (request.form !== undefined) kyOptions.body = new URLSearchParams(request.form);
-    const logLine = (status: number | string) =>
+    const operation = request.operation ?? vendorOperation(request.method, request.path);
+    const logLine = (status: number | string, outcome: 'OK' | 'VENDOR_UNAVAILABLE') => {
+      const seconds = (performance.now() - started) / 1000;
+      options.metrics?.vendorCalls.inc({ vendor: options.vendor, operation, outcome });
+      options.metrics?.vendorLatency.observe({ vendor: options.vendor, operation }, seconds);
       options.logger.debug(
-        { vendor: options.vendor, method: request.method, path: request.path, status, durationMs: Math.round(performance.now() - started) },
+        { requestId: currentRequestId(), vendor: options.vendor, method: request.method, path: request.path, status, durationMs: Math.round(seconds * 1000) },
         'vendor call',
       );
+    };
 
     let response: Response;
     try {
       response = await client(`${options.baseUrl}${request.path}`, kyOptions);
     } catch (error) {
       const timedOut = error instanceof Error && error.name === 'TimeoutError';
-      logLine(timedOut ? 'timeout' : 'network-error');
+      logLine(timedOut ? 'timeout' : 'network-error', 'VENDOR_UNAVAILABLE');
       // Never keep ky's error as the cause: its message holds the full URL with the query string.
       throw unavailable(new VendorUnreachableError(timedOut ? 'timeout' : 'network'));
     }
-    logLine(response.status);
     if (!accept(response.status)) {
+      logLine(response.status, 'VENDOR_UNAVAILABLE');
       await response.body?.cancel();
       throw unavailable(new VendorResponseError(response.status, 'status'));
     }
     const text = await response.text();
+    let body: unknown;
     try {
-      return { status: response.status, body: JSON.parse(text) as unknown };
+      body = JSON.parse(text);
     } catch {
+      logLine(response.status, 'VENDOR_UNAVAILABLE');
       throw unavailable(new VendorResponseError(response.status, 'body'));
     }
+    logLine(response.status, 'OK');
+    return { status: response.status, body };
   };
 }

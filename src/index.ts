@@ -14,7 +14,7 @@ try {
   throw error;
 }
 
-const logger = createLogger({ level: config.logLevel });
+const logger = createLogger({ level: config.logLevel, pretty: !config.production && process.stdout.isTTY });
 const service = await startService(config, logger);
 
 let stopping = false;

@@ -1,4 +1,5 @@
-import { pino, type Logger, type DestinationStream } from 'pino';
+import { createRequire } from 'node:module';
+import { pino, transport, type Logger, type DestinationStream } from 'pino';
 
 export type { Logger };
 
@@ -20,7 +21,9 @@ const REDACT_PATHS = [
   '*.token',
 ];
 
+/** JSON lines in production; readable lines in development when pino-pretty (a devDependency) is installed. */
 export function createLogger(options: { level: string; pretty?: boolean; destination?: DestinationStream }): Logger {
+  const destination = options.destination ?? (options.pretty ? prettyDestination() : undefined);
   return pino(
     {
       level: options.level,
@@ -28,6 +31,15 @@ export function createLogger(options: { level: string; pretty?: boolean; destina
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination,
+    destination,
   );
+}
+
+function prettyDestination(): DestinationStream | undefined {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+  } catch {
+    return undefined; // a production install has no devDependencies: stay with JSON
+  }
+  return transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } });
 }

@@ -10,6 +10,9 @@ import { formatError } from './errors.js';
 import { graphiqlAsset, graphiqlPage, loadExampleOperations } from './graphiql.js';
 import { readLimited, sendJson } from './http-body.js';
 import type { Logger } from './logger.js';
+import type { ServiceMetrics } from './metrics.js';
+import { operationLogPlugin } from './operation-log.js';
+import { runInRequestScope } from './request-scope.js';
 
 export const GRAPHQL_BODY_LIMIT = 100 * 1024;
 const ASSETS_PATH = '/graphql/assets';
@@ -26,6 +29,7 @@ export interface ServiceServerOptions {
   vendors: Vendors;
   services: Services;
   logger: Logger;
+  metrics?: ServiceMetrics;
   production: boolean;
   routes?: HttpRoute[];
   /** Dependencies `/ready` waits for; each returns true when usable. */
@@ -56,7 +60,11 @@ export class ServiceServer {
       stopOnTerminationSignals: false,
       includeStacktraceInErrorResponses: !options.production,
       formatError: (formatted, error) => formatError(formatted, error, { exposeInternals: !options.production }),
-      plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginDrainHttpServer({ httpServer: this.http })],
+      plugins: [
+        ApolloServerPluginLandingPageDisabled(),
+        ApolloServerPluginDrainHttpServer({ httpServer: this.http }),
+        operationLogPlugin(options.metrics),
+      ],
       logger: apolloLogger(options.logger),
     });
     this.page = graphiqlPage({ endpoint: '/graphql', assetsPath: ASSETS_PATH, examples: loadExampleOperations() });
@@ -93,6 +101,13 @@ export class ServiceServer {
       const ready = await this.isReady();
       return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
     }
+    if (url.pathname === '/metrics' && method === 'GET' && this.options.metrics) {
+      const { registry } = this.options.metrics;
+      const text = await registry.metrics();
+      res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
     if (url.pathname.startsWith(`${ASSETS_PATH}/`) && method === 'GET') {
       const asset = graphiqlAsset(url.pathname.slice(ASSETS_PATH.length + 1));
       if (!asset) return sendJson(res, 404, { error: 'not found' });
@@ -106,7 +121,7 @@ export class ServiceServer {
         res.end(this.page);
         return;
       }
-      return this.graphql(req, res, url, requestId);
+      return runInRequestScope({ requestId }, () => this.graphql(req, res, url, requestId));
     }
     for (const route of this.options.routes ?? []) {
       const match = route.method === method ? route.pattern.exec(url.pathname) : null;

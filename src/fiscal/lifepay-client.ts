@@ -45,7 +45,7 @@ export class LifepayClient {
    */
   async createXReport(request: XReportRequest): Promise<XReportAccepted> {
     const { apiKey } = this.requireCredentials();
-    const { body } = await this.http({ method: 'POST', path: '/cloud-print/create-x-report', json: { apikey: apiKey, ...request } });
+    const { body } = await this.http({ method: 'POST', path: '/cloud-print/create-x-report', operation: 'create-x-report', json: { apikey: apiKey, ...request } });
     if (typeof body !== 'object' || body === null || Array.isArray(body) || !('code' in body)) {
       throw vendorUnavailable('LIFEPAY', { message: 'the answer is not a LifePay envelope', status: 200 });
     }

@@ -68,7 +68,7 @@ export class ApiusbClient {
   }
 
   private async call(service: string, form: Record<string, string>): Promise<ApiusbEnvelope> {
-    const { body } = await this.http({ method: 'POST', path: '', searchParams: { s: service }, form });
+    const { body } = await this.http({ method: 'POST', path: '', searchParams: { s: service }, form, operation: service });
     const envelope = body as Partial<ApiusbEnvelope> | null;
     if (typeof envelope !== 'object' || envelope === null || typeof envelope.ret !== 'number') {
       throw vendorUnavailable('APIUSB', { message: 'the answer is not a PhalApi envelope' });

@@ -51,6 +51,7 @@ export class PickupClient {
     const timestamp = String(Math.floor(Date.now() / 1000));
     const { status, body } = await this.http({
       method,
+      operation: fields.method ?? 'pickup_code.list',
       path,
       headers: { Appid: appId, AppSecret: appSecret },
       json: sealPickupPayload({ ...fields, timestamp }, signKey),

@@ -41,18 +41,18 @@ export class FeyinClient {
 
   /** Cancels a message the printer has not started; Feyin refuses once it is sent to the device. */
   async cancelMessage(msgNo: string): Promise<void> {
-    await this.call({ method: 'POST', path: `/msg/${encodeURIComponent(msgNo)}/cancel` });
+    await this.call({ method: 'POST', path: `/msg/${encodeURIComponent(msgNo)}/cancel`, operation: 'msg.cancel' });
   }
 
   /** Cancels every unprinted message of a printer; returns how many were cleared. */
   async clearPrinter(deviceNo: string): Promise<number> {
-    const body = await this.call({ method: 'POST', path: `/device/${encodeURIComponent(deviceNo)}/msg/clear` });
+    const body = await this.call({ method: 'POST', path: `/device/${encodeURIComponent(deviceNo)}/msg/clear`, operation: 'device.msg.clear' });
     return Number(body.clear_cnt ?? 0);
   }
 
   /** `null` when Feyin has no such message. */
   async messageStatus(msgNo: string): Promise<FeyinMessageStatus | null> {
-    const body = await this.call({ method: 'GET', path: `/msg/${encodeURIComponent(msgNo)}/status` }, [FEYIN_MESSAGE_NOT_FOUND]);
+    const body = await this.call({ method: 'GET', path: `/msg/${encodeURIComponent(msgNo)}/status`, operation: 'msg.status' }, [FEYIN_MESSAGE_NOT_FOUND]);
     if (body === null) return null;
     return {
       msgNo: str(body.msg_no) ?? msgNo,
@@ -64,7 +64,7 @@ export class FeyinClient {
 
   /** `null` when Feyin does not know the printer (or it is not bound to our account). */
   async printerStatus(deviceNo: string): Promise<FeyinPrinterStatus | null> {
-    const body = await this.call({ method: 'GET', path: `/device/${encodeURIComponent(deviceNo)}/status` }, FEYIN_DEVICE_CODES);
+    const body = await this.call({ method: 'GET', path: `/device/${encodeURIComponent(deviceNo)}/status`, operation: 'device.status' }, FEYIN_DEVICE_CODES);
     return body === null ? null : toPrinterStatus(body, deviceNo);
   }
 
@@ -74,7 +74,7 @@ export class FeyinClient {
    * `printerStatus` per device.
    */
   async listPrinters(): Promise<FeyinPrinterStatus[] | null> {
-    const body = await this.call({ method: 'GET', path: '/devices' });
+    const body = await this.call({ method: 'GET', path: '/devices', operation: 'devices' });
     const list = [body.devices, body.data, body.list, body].find(Array.isArray) as unknown[] | undefined;
     if (!list) return null;
     const printers = list.filter((d): d is Record<string, unknown> => typeof d === 'object' && d !== null && 'device_no' in d && 'status' in d);
@@ -86,7 +86,7 @@ export class FeyinClient {
     const { memberCode, apiKey, appId } = this.requireCredentials();
     const searchParams: Record<string, string> = { code: memberCode, secret: apiKey };
     if (appId) searchParams.appid = appId;
-    const body = await this.send({ method: 'GET', path: '/token', searchParams });
+    const body = await this.send({ method: 'GET', path: '/token', searchParams, operation: 'token' });
     if ((body.errcode ?? FEYIN_OK) !== FEYIN_OK) throw feyinError(Number(body.errcode));
     const token = str(body.access_token);
     if (!token) throw vendorUnavailable('FEYIN', { message: 'the token answer has no access_token' });

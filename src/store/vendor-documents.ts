@@ -75,6 +75,17 @@ export class VendorDocuments {
     return this.store.db.selectFrom('vendor_documents').selectAll().where('vendor', '=', this.vendor).where('ext_id', 'in', [...extIds]).execute();
   }
 
+  /** How many documents of this vendor are in each status (the outbox depth). */
+  async countByStatus(): Promise<Record<string, number>> {
+    const rows = await this.store.db
+      .selectFrom('vendor_documents')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('vendor', '=', this.vendor)
+      .groupBy('status')
+      .execute();
+    return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+  }
+
   /** Newest first. */
   async listForTarget(target: string, limit: number): Promise<VendorDocumentRow[]> {
     return this.store.db

@@ -1,0 +1,78 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Distinct GraphQL operation names kept as labels; the rest count as `other`. */
+const MAX_OPERATION_NAMES = 200;
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/**
+ * The service's Prometheus metrics. Labels never carry ids, tokens or free text: vendor
+ * operations are path templates, GraphQL operation names are capped.
+ */
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  readonly vendorCalls = new Counter({
+    name: 'vendor_calls_total',
+    help: 'Vendor HTTP calls by vendor, operation and outcome (OK or the error code)',
+    labelNames: ['vendor', 'operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly vendorLatency = new Histogram({
+    name: 'vendor_call_duration_seconds',
+    help: 'Vendor HTTP call latency',
+    labelNames: ['vendor', 'operation'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly graphqlOperations = new Counter({
+    name: 'graphql_operations_total',
+    help: 'GraphQL operations by operation name and outcome (OK or the first error code)',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly graphqlLatency = new Histogram({
+    name: 'graphql_operation_duration_seconds',
+    help: 'GraphQL operation latency',
+    labelNames: ['operation'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly tokenRenewals = new Counter({
+    name: 'vendor_token_renewals_total',
+    help: 'Vendor access tokens fetched or renewed',
+    labelNames: ['vendor'] as const,
+    registers: [this.registry],
+  });
+  private readonly operationNames = new Set<string>();
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The fiscal outbox depth, read from the store only when /metrics is scraped. */
+  trackOutbox(countByStatus: () => Promise<Record<string, number>>): void {
+    new Gauge({
+      name: 'fiscal_outbox_documents',
+      help: 'Fiscal documents in the outbox by status',
+      labelNames: ['status'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [status, count] of Object.entries(await countByStatus())) this.set({ status }, count);
+      },
+    });
+  }
+
+  operationLabel(name: string | null | undefined): string {
+    if (!name || !OPERATION_NAME.test(name)) return name ? 'other' : 'anonymous';
+    if (this.operationNames.has(name)) return name;
+    if (this.operationNames.size >= MAX_OPERATION_NAMES) return 'other';
+    this.operationNames.add(name);
+    return name;
+  }
+}
+
+/** For requests without an explicit operation name: the method and first path segment only, so no id reaches a label. */
+export function vendorOperation(method: string, path: string): string {
+  const first = path.split('/').find(Boolean) ?? '';
+  return `${method} /${/^[a-z][a-z_-]{0,31}$/.test(first) ? first : ':id'}`;
+}
