@@ -62,7 +62,8 @@ export class ServiceServer {
       formatError: (formatted, error) => formatError(formatted, error, { exposeInternals: !options.production }),
       plugins: [
         ApolloServerPluginLandingPageDisabled(),
-        ApolloServerPluginDrainHttpServer({ httpServer: this.http }),
+        // Within the 10 s the process allows itself to exit (src/index.ts).
+        ApolloServerPluginDrainHttpServer({ httpServer: this.http, stopGracePeriodMillis: 8000 }),
         operationLogPlugin(options.metrics),
       ],
       logger: apolloLogger(options.logger),
