@@ -1,0 +1,21 @@
+// The vendor simulators in their own process, so the benchmark measures the service, not
+// the simulators sharing its event loop. Controlled over the IPC channel of fork().
+import { startSandbox } from '../src/sandbox/index.js';
+
+const running = await startSandbox();
+const { sandbox, simulators } = running;
+// Feyin lets the benchmark cancel the same queued message again and again (errcode 0).
+for (let i = 0; i < 10; i += 1) {
+  simulators.feyin.printers.set(`48000000000000${String(i).padStart(2, '0')}`, { status: 'online', paperStatus: 'nomal', since: Date.now(), lastConnectedAt: Date.now() });
+}
+simulators.feyin.addMessage('BENCH-MSG-1');
+
+process.on('message', (message: { type: string }) => {
+  if (message.type === 'feyin-calls') {
+    process.send!({ type: 'feyin-calls', calls: sandbox.requestsTo('/feyin').filter((r) => r.path !== '/token').length });
+  } else if (message.type === 'reset') {
+    sandbox.requests.length = 0;
+    process.send!({ type: 'reset' });
+  }
+});
+process.send!({ type: 'ready', url: sandbox.url, feyin: sandbox.baseUrl(simulators.feyin) });
