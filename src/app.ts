@@ -1,3 +1,4 @@
+import { CallerAuth } from './auth/caller-auth.js';
 import { CallbackTokens } from './callback-tokens.js';
 import { configuredVendors, type Config } from './config.js';
 import { lifepayCallbackRoute, lifepayCallbackUrl } from './fiscal/lifepay-callbacks.js';
@@ -40,6 +41,16 @@ export async function startService(baseConfig: Config, logger: Logger, options: 
     logger.info({ live, notConfigured: missing }, `vendor mode: live (${live.join(', ') || 'none'} configured${missing.length ? `; ${missing.join(', ')} answer VENDOR_NOT_CONFIGURED` : ''})`);
   }
 
+  const { auth } = config;
+  if (auth.jwtSecret || auth.jwksUrl) {
+    logger.info({ method: auth.jwtSecret ? 'HS256 secret' : 'JWKS', issuer: auth.issuer, audience: auth.audience }, 'caller authentication: on (scopes enforced)');
+  } else if (config.vendorMode === 'live') {
+    logger.warn('caller authentication is DISABLED (AUTH_DISABLED=true): anyone who reaches this service can cancel orders and print fiscal documents');
+  } else {
+    logger.info('caller authentication: off (sandbox mode)');
+  }
+  if (auth.routerSecret) logger.info('router secret: required on every GraphQL request');
+
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger });
   const metrics = new ServiceMetrics();
   const vendors = createVendors(config, logger, metrics);
@@ -62,6 +73,8 @@ export async function startService(baseConfig: Config, logger: Logger, options: 
     services: { xReports, cancelledOrders: new CancelledOrders(), knownPickupCodes: new KnownPickupCodes() },
     logger,
     metrics,
+    auth: new CallerAuth(config.auth),
+    limits: { maxDepth: config.auth.maxQueryDepth, maxCost: config.auth.maxQueryCost },
     production: config.production,
     routes: [lifepayCallbackRoute({ tokens, xReports, logger })],
     readinessChecks: [() => store.ping()],

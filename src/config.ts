@@ -41,6 +41,8 @@ export interface AuthConfig {
   audience?: string;
   routerSecret?: string;
   disabled: boolean;
+  maxQueryDepth: number;
+  maxQueryCost: number;
 }
 
 export interface Config {
@@ -209,9 +211,17 @@ export function loadConfig(env: Env = process.env): Config {
       audience: read('AUTH_AUDIENCE'),
       routerSecret: read('ROUTER_SECRET'),
       disabled: bool('AUTH_DISABLED'),
+      maxQueryDepth: int('MAX_QUERY_DEPTH', 10, 2, 50),
+      maxQueryCost: int('MAX_QUERY_COST', 50, 1, 10_000),
     },
   };
 
+  const { auth } = config;
+  if (config.vendorMode === 'live' && !auth.jwtSecret && !auth.jwksUrl && !auth.disabled) {
+    problems.push(
+      'live mode needs caller authentication: set AUTH_JWT_SECRET or AUTH_JWKS_URL (or AUTH_DISABLED=true to run without it, e.g. behind a router that authenticates)',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -1,3 +1,4 @@
+import type { Caller } from './auth/caller-auth.js';
 import type { Logger } from './logger.js';
 import type { LifepayClient } from './fiscal/lifepay-client.js';
 import { createFiscalLoaders, type FiscalLoaders } from './fiscal/fiscal-loaders.js';
@@ -31,12 +32,14 @@ export type Loaders = PrintingLoaders & FiscalLoaders;
 
 export interface RequestContext {
   requestId: string;
+  /** The verified caller; `null` when caller auth is off. */
+  caller: Caller | null;
   log: Logger;
   vendors: Vendors;
   services: Services;
   loaders: Loaders;
 }
 
-export function createRequestContext(vendors: Vendors, services: Services, log: Logger, requestId: string): RequestContext {
-  return { requestId, log, vendors, services, loaders: { ...createPrintingLoaders(vendors.feyin), ...createFiscalLoaders(services.xReports) } };
+export function createRequestContext(vendors: Vendors, services: Services, log: Logger, requestId: string, caller: Caller | null = null): RequestContext {
+  return { requestId, caller, log, vendors, services, loaders: { ...createPrintingLoaders(vendors.feyin), ...createFiscalLoaders(services.xReports) } };
 }

@@ -10,4 +10,6 @@ export interface Domain {
   resolvers: NonEmptyArray<Function>;
   /** Entity type name → `__resolveReference`, which runs outside type-graphql. */
   references: Record<string, ReferenceResolver>;
+  /** Mutation name → the caller scope it needs. A mutation missing here is refused to everyone. */
+  mutationScopes: Record<string, string>;
 }

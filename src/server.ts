@@ -6,9 +6,11 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { createRequestContext, type RequestContext, type Services, type Vendors } from './context.js';
-import { formatError } from './errors.js';
 import { graphiqlAsset, graphiqlPage, loadExampleOperations } from './graphiql.js';
 import { readLimited, sendJson } from './http-body.js';
+import type { CallerAuth } from './auth/caller-auth.js';
+import { formatError, ServiceError } from './errors.js';
+import { limitRules } from './limits.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
 import { operationLogPlugin } from './operation-log.js';
@@ -30,6 +32,9 @@ export interface ServiceServerOptions {
   services: Services;
   logger: Logger;
   metrics?: ServiceMetrics;
+  /** Caller authentication; absent or not enforcing = open (sandbox). */
+  auth?: CallerAuth;
+  limits?: { maxDepth: number; maxCost: number };
   production: boolean;
   routes?: HttpRoute[];
   /** Dependencies `/ready` waits for; each returns true when usable. */
@@ -56,6 +61,7 @@ export class ServiceServer {
       schema: options.schema,
       // Batched requests multiply vendor calls behind one HTTP request.
       allowBatchedHttpRequests: false,
+      validationRules: options.limits ? limitRules(options.limits) : [],
       // src/index.ts owns SIGTERM/SIGINT: it stops the workers and closes the store after Apollo.
       stopOnTerminationSignals: false,
       includeStacktraceInErrorResponses: !options.production,
@@ -140,6 +146,15 @@ export class ServiceServer {
   }
 
   private async graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
+    // Before reading the body: an unauthenticated caller costs us nothing more.
+    let caller = null;
+    try {
+      caller = (await this.options.auth?.authenticate((name) => headerValue(req, name))) ?? null;
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      res.setHeader('www-authenticate', 'Bearer');
+      return sendJson(res, 401, { errors: [{ message: error.message, extensions: error.extensions }] });
+    }
     let body: unknown;
     if (req.method === 'POST') {
       const text = await readLimited(req, GRAPHQL_BODY_LIMIT);
@@ -157,7 +172,7 @@ export class ServiceServer {
     const log = this.options.logger.child({ requestId });
     const response = await this.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => createRequestContext(this.options.vendors, this.options.services, log, requestId),
+      context: async () => createRequestContext(this.options.vendors, this.options.services, log, requestId, caller),
     });
     await writeGraphQLResponse(res, response);
   }

@@ -7,8 +7,9 @@ describe('loadConfig', () => {
     expect(dev).toMatchObject({ port: 4001, host: '0.0.0.0', vendorMode: 'sandbox', vendorTimeoutMs: 10_000, dataDir: './data' });
     expect(dev.feyin.baseUrl).toBe('https://api.open.feyin.net');
     expect(dev.lifepay.retryScheduleSec).toEqual([60, 180, 300, 600]);
-    expect(loadConfig({ NODE_ENV: 'production' }).vendorMode).toBe('live');
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_DISABLED: 'true' }).vendorMode).toBe('live');
     expect(loadConfig({ NODE_ENV: 'production', VENDOR_MODE: 'sandbox' }).vendorMode).toBe('sandbox');
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_JWT_SECRET or AUTH_JWKS_URL/);
   });
 
   it('names every bad variable in one message, without echoing URL credentials', () => {

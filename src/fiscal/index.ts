@@ -1,3 +1,4 @@
+import { SCOPES } from '../auth/caller-auth.js';
 import type { Domain } from '../domain.js';
 import { resolveFiscalDocumentReference } from './fiscal-document.js';
 import { resolveFiscalRegisterReference } from './fiscal-register.js';
@@ -9,4 +10,5 @@ export const fiscalDomain: Domain = {
     FiscalDocument: resolveFiscalDocumentReference,
     FiscalRegister: resolveFiscalRegisterReference,
   },
+  mutationScopes: { printXReport: SCOPES.fiscal },
 };

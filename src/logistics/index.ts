@@ -1,3 +1,4 @@
+import { SCOPES } from '../auth/caller-auth.js';
 import type { Domain } from '../domain.js';
 import { LogisticsOrderResolver } from './logistics-resolver.js';
 import { resolveLogisticsOrderReference } from './logistics-order.js';
@@ -5,4 +6,5 @@ import { resolveLogisticsOrderReference } from './logistics-order.js';
 export const logisticsDomain: Domain = {
   resolvers: [LogisticsOrderResolver],
   references: { LogisticsOrder: resolveLogisticsOrderReference },
+  mutationScopes: { cancelOrder: SCOPES.logistics },
 };

@@ -1,3 +1,4 @@
+import { SCOPES } from '../auth/caller-auth.js';
 import type { Domain } from '../domain.js';
 import { resolvePrintMessageReference } from './print-message.js';
 import { resolvePrinterReference } from './printer.js';
@@ -9,4 +10,5 @@ export const printingDomain: Domain = {
     Printer: resolvePrinterReference,
     PrintMessage: resolvePrintMessageReference,
   },
+  mutationScopes: { cancelPrintMessage: SCOPES.printing },
 };

@@ -42,6 +42,8 @@ export async function startTestService(
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     VENDOR_MODE: 'live',
+    // Caller auth is covered by test/security; other tests run with it off, as a router-fronted deployment may.
+    AUTH_DISABLED: 'true',
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'debug',
