@@ -1,0 +1,15 @@
+import { SignJWT } from 'jose';
+
+export const TEST_JWT_SECRET = 'test-only-hs256-secret-0123456789abcdef';
+
+/** A caller token signed like an identity provider would, HS256 by default. */
+export async function mintToken(options: { scope?: string; secret?: string; expiresIn?: string | number; notBefore?: string | number; issuer?: string; audience?: string } = {}): Promise<string> {
+  let jwt = new SignJWT({ scope: options.scope ?? '' }).setProtectedHeader({ alg: 'HS256' }).setSubject('frontend-user-1').setIssuedAt();
+  jwt = jwt.setExpirationTime(options.expiresIn ?? '5m');
+  if (options.notBefore !== undefined) jwt = jwt.setNotBefore(options.notBefore);
+  if (options.issuer) jwt = jwt.setIssuer(options.issuer);
+  if (options.audience) jwt = jwt.setAudience(options.audience);
+  return jwt.sign(new TextEncoder().encode(options.secret ?? TEST_JWT_SECRET));
+}
+
+export const ALL_SCOPES = 'vendors:read printing:write pickup:write logistics:write fiscal:write';
