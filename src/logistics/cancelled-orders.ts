@@ -1,3 +1,5 @@
+import { BoundedMap } from '../bounded-map.js';
+
 export interface CancelledOrder {
   orderId: string;
   taskId: string;
@@ -11,15 +13,14 @@ export interface CancelledOrder {
  * interface is what a store-backed version will implement.
  */
 export class CancelledOrders {
-  private readonly byOrderId = new Map<string, CancelledOrder>();
+  private readonly byOrderId: BoundedMap<string, CancelledOrder>;
 
-  constructor(private readonly maxEntries = 100_000) {}
+  constructor(maxEntries = 100_000) {
+    this.byOrderId = new BoundedMap(maxEntries);
+  }
 
   async remember(order: CancelledOrder): Promise<void> {
-    this.byOrderId.delete(order.orderId);
     this.byOrderId.set(order.orderId, order);
-    // Oldest first out, so memory stays bounded.
-    if (this.byOrderId.size > this.maxEntries) this.byOrderId.delete(this.byOrderId.keys().next().value!);
   }
 
   async find(orderId: string): Promise<CancelledOrder | undefined> {

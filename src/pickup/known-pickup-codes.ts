@@ -1,3 +1,4 @@
+import { BoundedMap } from '../bounded-map.js';
 import type { VendorPickupCode } from './pickup-client.js';
 
 export interface KnownPickupCode extends Omit<VendorPickupCode, 'status'> {
@@ -11,14 +12,14 @@ export interface KnownPickupCode extends Omit<VendorPickupCode, 'status'> {
  * or `null` when this process has not seen it. Bounded, in memory.
  */
 export class KnownPickupCodes {
-  private readonly byId = new Map<string, KnownPickupCode>();
+  private readonly byId: BoundedMap<string, KnownPickupCode>;
 
-  constructor(private readonly maxEntries = 100_000) {}
+  constructor(maxEntries = 100_000) {
+    this.byId = new BoundedMap(maxEntries);
+  }
 
   remember(code: KnownPickupCode): KnownPickupCode {
-    this.byId.delete(code.id);
     this.byId.set(code.id, code);
-    if (this.byId.size > this.maxEntries) this.byId.delete(this.byId.keys().next().value!);
     return code;
   }
 
