@@ -1,6 +1,7 @@
 import { CallerAuth } from './auth/caller-auth.js';
 import { CallbackTokens } from './callback-tokens.js';
 import { configuredVendors, type Config } from './config.js';
+import { EXT_ID_MAX } from './fiscal/fiscal-input.js';
 import { lifepayCallbackRoute, lifepayCallbackUrl } from './fiscal/lifepay-callbacks.js';
 import { XReports } from './fiscal/x-reports.js';
 import type { Logger } from './logger.js';
@@ -56,6 +57,9 @@ export async function startService(baseConfig: Config, logger: Logger, options: 
   const vendors = createVendors(config, logger, metrics);
   const tokens = await CallbackTokens.load(config, store);
   const publicUrl = config.publicUrl;
+  if (publicUrl && lifepayCallbackUrl(publicUrl, tokens, 'x'.repeat(EXT_ID_MAX)) === undefined) {
+    logger.warn('PUBLIC_URL is too long for LifePay (callback_url is at most 255 characters): X-reports with long extIds are sent without a callback');
+  }
   const xReports = new XReports({
     store,
     lifepay: vendors.lifepay,

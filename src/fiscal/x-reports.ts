@@ -84,7 +84,10 @@ export class XReports {
   async retry(id: string): Promise<void> {
     const lease = this.newLease();
     const claimed = await this.documents.claim(id, lease);
-    if (!claimed) return;
+    if (!claimed) {
+      this.options.logger.debug({ documentId: id }, 'LifePay X-report attempt taken by another worker');
+      return;
+    }
     if (Date.now() - Date.parse(claimed.created_at) > this.options.retry.retryMaxAgeSec * 1000) {
       const error = `LifePay did not accept the document within ${this.options.retry.retryMaxAgeSec} s; not sent again`;
       await this.documents.complete(id, lease.owner, { status: 'FAILED', error, errorCode: 'EXPIRED' });

@@ -38,7 +38,15 @@ export const LIFEPAY_SEED = {
   fiscalisationOffLogin: '79990000002',
   /** A user without API access (code 6095). */
   noAccessLogin: '79990000003',
+  /**
+   * Active, but behind a flaky link: the first two requests of each ext_id naming it get
+   * HTTP 503, so the retry path (RETRY_SCHEDULED, then ACCEPTED) can be tried from GraphiQL.
+   */
+  flakyRegister: '00106304015555',
 };
+
+/** Requests per ext_id answered 503 for `LIFEPAY_SEED.flakyRegister`. */
+const FLAKY_FAILURES = 2;
 
 const EXT_ID_MAX = 50;
 const CALLBACK_URL_MAX = 255;
@@ -49,6 +57,8 @@ const CALLBACK_URL_MAX = 255;
  * ext_id idempotency (the first document's uuid), test mode without uuid, and optionally
  * the callback to `callback_url`. Its format is undocumented: the simulator posts
  * `{uuid, ext_id, type, status, callback_data}` as JSON (an assumption, not LifePay's spec).
+ * Outages: `answerUnavailable(n)` / `answerUnavailableFor(ms)` answer HTTP 503 (tests), and
+ * the seeded flaky register does so by itself (sandbox users); `sandbox.inject` adds the rest.
  */
 export class LifepaySimulator implements Simulator {
   readonly prefix = '/lifepay';
@@ -59,7 +69,9 @@ export class LifepaySimulator implements Simulator {
   private readonly byExtId = new Map<string, string>();
   private readonly credentials: LifepayCredentials;
   private readonly callbackDelayMs: number | null;
-  private unavailableFor = 0;
+  private unavailableRequests = 0;
+  private unavailableUntil = 0;
+  private readonly flakyAttempts = new Map<string, number>();
 
   constructor(options: { credentials?: LifepayCredentials; seed?: boolean; callbackDelayMs?: number | null } = {}) {
     this.credentials = options.credentials ?? LIFEPAY_SANDBOX_CREDENTIALS;
@@ -67,9 +79,14 @@ export class LifepaySimulator implements Simulator {
     if (options.seed ?? true) this.seed();
   }
 
-  /** The next `requests` requests get HTTP 503, as during a LifePay outage. */
+  /** The next `requests` requests get HTTP 503, as during a LifePay outage (0 ends it). */
   answerUnavailable(requests: number): void {
-    this.unavailableFor = requests;
+    this.unavailableRequests = requests;
+  }
+
+  /** Every request for the next `ms` milliseconds gets HTTP 503 (0 ends it). */
+  answerUnavailableFor(ms: number): void {
+    this.unavailableUntil = ms > 0 ? Date.now() + ms : 0;
   }
 
   documentsWithExtId(extId: string): LifepaySimulatedDocument[] {
@@ -77,12 +94,31 @@ export class LifepaySimulator implements Simulator {
   }
 
   handle(request: SimulatedRequest): SimulatedResponse {
-    if (this.unavailableFor > 0) {
-      this.unavailableFor -= 1;
-      return { status: 503, text: '<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>' };
+    if (this.unavailableRequests > 0) {
+      this.unavailableRequests -= 1;
+      return UNAVAILABLE;
     }
-    if (request.method === 'POST' && request.path === '/cloud-print/create-x-report') return this.createXReport(request.body);
+    if (Date.now() < this.unavailableUntil) return UNAVAILABLE;
+    if (request.method === 'POST' && request.path === '/cloud-print/create-x-report') {
+      if (this.flakyLink(request.body)) return UNAVAILABLE;
+      return this.createXReport(request.body);
+    }
     return { status: 404, text: '<html><body><h1>404 Not Found</h1></body></html>' };
+  }
+
+  /** True while a request for the flaky register is among the first ones of its ext_id. */
+  private flakyLink(text: string): boolean {
+    let body: { target_serial?: unknown; ext_id?: unknown };
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      return false;
+    }
+    if (body?.target_serial !== LIFEPAY_SEED.flakyRegister || typeof body.ext_id !== 'string') return false;
+    const seen = this.flakyAttempts.get(body.ext_id) ?? 0;
+    if (seen >= FLAKY_FAILURES) return false;
+    this.flakyAttempts.set(body.ext_id, seen + 1);
+    return true;
   }
 
   private createXReport(text: string): SimulatedResponse {
@@ -158,8 +194,12 @@ export class LifepaySimulator implements Simulator {
     this.registers.set(LIFEPAY_SEED.register, { model: 'АТОЛ 30Ф', active: true });
     this.registers.set(LIFEPAY_SEED.secondRegister, { model: 'АТОЛ 11Ф', active: true });
     this.registers.set(LIFEPAY_SEED.inactiveRegister, { model: 'Штрих-М-01Ф', active: false });
+    this.registers.set(LIFEPAY_SEED.flakyRegister, { model: 'АТОЛ 30Ф', active: true });
   }
 }
+
+/** What LifePay's front server answers during an outage: not the JSON envelope. */
+const UNAVAILABLE: SimulatedResponse = { status: 503, text: '<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>' };
 
 function answer(code: number, message: string, data: unknown = []): SimulatedResponse {
   return { json: { code, message, data } };

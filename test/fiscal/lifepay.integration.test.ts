@@ -26,6 +26,7 @@ describe('fiscal domain against the LifePay simulator (live mode, real HTTP)', (
   beforeEach(() => {
     t.sandbox.clearFaults();
     t.simulators.lifepay.answerUnavailable(0);
+    t.simulators.lifepay.answerUnavailableFor(0);
   });
 
   it('prints an X-report: ACCEPTED with a uuid, and LifePay saw apikey, login and ext_id', async () => {
@@ -139,6 +140,34 @@ describe('fiscal domain against the LifePay simulator (live mode, real HTTP)', (
     expect(t.simulators.lifepay.documentsWithExtId('x-503-twice')).toHaveLength(1);
     const progress = t.logs.records().filter((r) => r.msg === 'LifePay X-report retry scheduled' && r.extId === 'x-503-twice');
     expect(progress.map((r) => r.attempt)).toEqual([1, 2]);
+  });
+
+  it('an outage for a while (the time switch): retried with the same body until LifePay is back', async () => {
+    t.simulators.lifepay.answerUnavailableFor(1500);
+    const direct = await fetch(`${t.sandbox.baseUrl(t.simulators.lifepay)}/cloud-print/create-x-report`, { method: 'POST', body: '{}' });
+    expect(direct.status).toBe(503);
+    const answer = await t.gql(PrintXReportDocument, { input: { extId: 'x-outage-window' } });
+    expect(answer.data!.printXReport.document).toMatchObject({ status: 'RETRY_SCHEDULED', attempts: 1 });
+    const accepted = await eventually(async () => {
+      const document = await fiscalDocument(t, 'x-outage-window');
+      return document?.status === 'ACCEPTED' && document;
+    }, { what: 'ACCEPTED after the outage' });
+    const bodies = t.sandbox.requestsTo('/lifepay').map((r) => r.body).filter((body) => body.includes('"x-outage-window"'));
+    expect(bodies.length).toBeGreaterThanOrEqual(2);
+    expect(accepted.attempts).toBe(bodies.length);
+    expect(new Set(bodies).size).toBe(1);
+    expect(t.simulators.lifepay.documentsWithExtId('x-outage-window')).toHaveLength(1);
+  });
+
+  it('the seeded flaky register answers 503 to the first two requests of an ext_id (the retry path for sandbox users)', async () => {
+    const answer = await t.gql(PrintXReportDocument, { input: { targetSerial: LIFEPAY_SEED.flakyRegister, extId: 'x-flaky' } });
+    expect(answer.data!.printXReport.document).toMatchObject({ status: 'RETRY_SCHEDULED', attempts: 1, register: { serial: LIFEPAY_SEED.flakyRegister } });
+    const accepted = await eventually(async () => {
+      const document = await fiscalDocument(t, 'x-flaky');
+      return document?.status === 'ACCEPTED' && document;
+    }, { what: 'x-flaky ACCEPTED' });
+    expect(accepted).toMatchObject({ attempts: 3, uuid: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(sentBodies(t, 'x-flaky')).toHaveLength(3);
   });
 
   it('a connection reset or a non-JSON 200 also schedules a retry, not an error', async () => {
@@ -292,6 +321,25 @@ describe('LifePay callbacks', () => {
     const response = await eventually(() => fetch(url, { method: 'POST', body: '{"after":"restart"}' }).catch(() => undefined), { what: 'the restarted service' });
     expect(response.status).toBe(200);
     expect((await fiscalDocument(t, 'x-callback'))?.notification).toBe('{"after":"restart"}');
+  });
+});
+
+describe('a PUBLIC_URL too long for LifePay', () => {
+  it('warns at start-up and sends documents whose callback_url would exceed 255 characters without one', async () => {
+    const publicUrl = `https://vendor-ops.example.com/${'p'.repeat(150)}`;
+    // No callbacks: that host must not be contacted from a test.
+    const t = await startTestService({ env: { PUBLIC_URL: publicUrl }, simulators: { lifepay: new LifepaySimulator({ callbackDelayMs: null }) } });
+    try {
+      expect(t.logs.records().some((r) => r.level === 40 && String(r.msg).startsWith('PUBLIC_URL is too long for LifePay'))).toBe(true);
+      const long = 'l'.repeat(50);
+      await t.gql(PrintXReportDocument, { input: { extId: 'x-short' } });
+      await t.gql(PrintXReportDocument, { input: { extId: long } });
+      expect(sentBodies(t, 'x-short')[0]?.callback_url).toMatch(/^https:\/\/vendor-ops\.example\.com\/p+\/callbacks\/lifepay\/x-short\//);
+      expect(sentBodies(t, long)[0]).not.toHaveProperty('callback_url');
+      expect(await fiscalDocument(t, long)).toMatchObject({ status: 'ACCEPTED' });
+    } finally {
+      await t.stop();
+    }
   });
 });
 

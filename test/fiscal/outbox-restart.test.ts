@@ -29,7 +29,7 @@ describe('the outbox across process restarts (the real entry point)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const start = async () => {
+  const start = async (env: Record<string, string> = {}) => {
     const child = await spawnService({
       VENDOR_MODE: 'live',
       AUTH_DISABLED: 'true',
@@ -40,6 +40,7 @@ describe('the outbox across process restarts (the real entry point)', () => {
       LIFEPAY_LOGIN: LIFEPAY_SANDBOX_CREDENTIALS.login,
       LIFEPAY_RETRY_SCHEDULE: '1',
       LIFEPAY_WORKER_POLL_MS: '100',
+      ...env,
     });
     children.push(child);
     return child;
@@ -115,5 +116,28 @@ describe('the outbox across process restarts (the real entry point)', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('two processes on one database never send the same attempt twice', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'vendor-ops-two-processes-'));
+    const extIds = Array.from({ length: 16 }, (_, i) => `x-two-processes-${i}`);
+    running.simulators.lifepay.answerUnavailable(extIds.length);
+    // Polling every 10 ms, both see the same documents come due and race to claim them.
+    const [a, b] = await Promise.all([start({ LIFEPAY_WORKER_POLL_MS: '10', LOG_LEVEL: 'debug' }), start({ LIFEPAY_WORKER_POLL_MS: '10', LOG_LEVEL: 'debug' })]);
+    const scheduled = await Promise.all(extIds.map((extId, i) => (i % 2 === 0 ? a : b).gql(PrintXReportDocument, { input: { extId } })));
+    expect(scheduled.map((answer) => answer.data?.printXReport.document.status)).toEqual(extIds.map(() => 'RETRY_SCHEDULED'));
+
+    for (const extId of extIds) await accepted(a, extId);
+    for (const extId of extIds) {
+      expect(sent(extId)).toHaveLength(2);
+      expect(new Set(sent(extId)).size).toBe(1);
+      expect(running.simulators.lifepay.documentsWithExtId(extId)).toHaveLength(1);
+      expect((await b.gql(FiscalDocumentDocument, { extId })).data?.fiscalDocument?.attempts).toBe(2);
+    }
+    const count = (child: ChildService, msg: string) => child.output.join('').split('\n').filter((line) => line.includes(`"msg":"${msg}"`)).length;
+    const retried = [a, b].map((child) => count(child, 'LifePay X-report accepted after retries'));
+    const lost = [a, b].map((child) => count(child, 'LifePay X-report attempt taken by another worker'));
+    expect(retried[0] + retried[1]).toBe(extIds.length);
+    console.info(`two processes: retries sent ${retried.join(' + ')}, claims lost to the other process ${lost.join(' + ')}`);
   });
 });
