@@ -98,17 +98,19 @@ export function loadConfig(env: Env = process.env): Config {
     }
     return value;
   };
-  const url = (name: string, fallback?: string, protocols = ['http:', 'https:']): string | undefined => {
+  const url = (name: string, fallback?: string, protocols = ['http:', 'https:'], allowCredentials = false): string | undefined => {
     const raw = read(name) ?? fallback;
     if (raw === undefined) return undefined;
     try {
       const parsed = new URL(raw);
       if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
-      if (parsed.search || parsed.username || parsed.password) throw new Error('extras');
+      if (!allowCredentials && (parsed.search || parsed.username || parsed.password)) throw new Error('extras');
       return raw.replace(/\/+$/, '');
     } catch {
       // The value may hold credentials: name the variable, never echo it.
-      problems.push(`${name} must be an ${protocols.join(' or ')} URL without credentials or query string`);
+      problems.push(
+        allowCredentials ? `${name} must be a ${protocols.join(' or ')} URL` : `${name} must be a ${protocols.join(' or ')} URL without credentials or query string`,
+      );
       return fallback;
     }
   };
@@ -177,7 +179,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: url('PUBLIC_URL'),
     callbackSecret,
     dataDir: read('DATA_DIR') ?? './data',
-    databaseUrl: url('DATABASE_URL', undefined, ['postgres:', 'postgresql:']),
+    databaseUrl: url('DATABASE_URL', undefined, ['postgres:', 'postgresql:'], true),
     feyin: {
       baseUrl: url('FEYIN_BASE_URL', 'https://api.open.feyin.net')!,
       memberCode: read('FEYIN_MEMBER_CODE'),

@@ -15,7 +15,17 @@ try {
 }
 
 const logger = createLogger({ level: config.logLevel, pretty: !config.production && process.stdout.isTTY });
-const service = await startService(config, logger);
+let service;
+try {
+  service = await startService(config, logger);
+} catch (error) {
+  // A configuration problem found while starting (e.g. DATABASE_URL) reads like one found while parsing.
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
 
 let stopping = false;
 const shutdown = (signal: string) => {
