@@ -18,7 +18,9 @@ for (const [location, entry] of Object.entries(packages)) {
     added.push(`${name}@${version}`);
   }
 }
-const sorted = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0)));
+// npm orders entries by localeCompare in English, not by code point: sort the same way, or the
+// next plain `npm install` rewrites the lockfile.
+const sorted = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => a.localeCompare(b, 'en')));
 lock.packages = sorted;
 writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(added.length ? `added ${added.length} optional entries: ${added.join(', ')}` : 'lockfile already complete');
