@@ -80,6 +80,8 @@ export async function startService(baseConfig: Config, logger: Logger, options: 
     auth: new CallerAuth(config.auth),
     limits: { maxDepth: config.auth.maxQueryDepth, maxCost: config.auth.maxQueryCost },
     production: config.production,
+    debugErrors: config.debugErrors,
+    timeouts: { requestMs: config.httpRequestTimeoutMs, headersMs: config.httpHeadersTimeoutMs },
     routes: [lifepayCallbackRoute({ tokens, xReports, logger })],
     readinessChecks: [() => store.ping()],
   });

@@ -19,6 +19,8 @@ export interface PickupConfig {
 
 export interface ApiusbConfig {
   baseUrl: string;
+  /** `APIUSB_BASE_URL` was set: an endpoint that may need no token (signature checking off). */
+  baseUrlSet?: boolean;
   accessToken?: string;
   appKey?: string;
   appSecret?: string;
@@ -60,6 +62,11 @@ export interface Config {
   callbackSecret?: string;
   dataDir: string;
   databaseUrl?: string;
+  /** Stack traces and internal messages in error responses (never in production). */
+  debugErrors: boolean;
+  /** Whole-request and header deadlines of the HTTP server, against slow-sending callers. */
+  httpRequestTimeoutMs: number;
+  httpHeadersTimeoutMs: number;
   feyin: FeyinConfig;
   pickup: PickupConfig;
   apiusb: ApiusbConfig;
@@ -180,6 +187,9 @@ export function loadConfig(env: Env = process.env): Config {
     callbackSecret,
     dataDir: read('DATA_DIR') ?? './data',
     databaseUrl: url('DATABASE_URL', undefined, ['postgres:', 'postgresql:'], true),
+    debugErrors: bool('DEBUG_ERRORS') && !production,
+    httpRequestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
+    httpHeadersTimeoutMs: int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 1_000, 600_000),
     feyin: {
       baseUrl: url('FEYIN_BASE_URL', 'https://api.open.feyin.net')!,
       memberCode: read('FEYIN_MEMBER_CODE'),
@@ -194,6 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     apiusb: {
       baseUrl: url('APIUSB_BASE_URL', 'https://api.apiusb.com/api/app')!,
+      baseUrlSet: read('APIUSB_BASE_URL') !== undefined,
       accessToken: read('APIUSB_ACCESS_TOKEN'),
       appKey: apiusbAppKey,
       appSecret: apiusbAppSecret,
@@ -228,14 +239,32 @@ export function loadConfig(env: Env = process.env): Config {
   return config;
 }
 
+/** The variables each vendor still needs in live mode; an empty list = configured. */
+export function missingVendorSettings(config: Pick<Config, 'feyin' | 'pickup' | 'apiusb' | 'lifepay'>): Record<Vendor, string[]> {
+  const { feyin, pickup, apiusb, lifepay } = config;
+  const missing = (settings: Record<string, unknown>) =>
+    Object.entries(settings)
+      .filter(([, value]) => !value)
+      .map(([name]) => name);
+  return {
+    FEYIN: missing({ FEYIN_MEMBER_CODE: feyin.memberCode, FEYIN_API_KEY: feyin.apiKey }),
+    PICKUP: missing({ PICKUP_BASE_URL: pickup.baseUrl, PICKUP_APP_ID: pickup.appId, PICKUP_APP_SECRET: pickup.appSecret, PICKUP_SIGN_KEY: pickup.signKey }),
+    APIUSB: missingApiusbSettings(apiusb),
+    LIFEPAY: missing({ LIFEPAY_API_KEY: lifepay.apiKey }),
+  };
+}
+
+/**
+ * APIUSB works without a token when the vendor has signature checking off, but only on an
+ * endpoint the operator named: the public default always needs a token.
+ */
+export function missingApiusbSettings(apiusb: ApiusbConfig): string[] {
+  const ready = Boolean(apiusb.accessToken || (apiusb.appKey && apiusb.appSecret) || apiusb.baseUrlSet);
+  return ready ? [] : ['APIUSB_ACCESS_TOKEN or APIUSB_APP_KEY + APIUSB_APP_SECRET (or APIUSB_BASE_URL for an endpoint without signing)'];
+}
+
 /** Which vendors have the credentials live mode needs. */
 export function configuredVendors(config: Config): Record<Vendor, boolean> {
-  const { feyin, pickup, lifepay } = config;
-  return {
-    FEYIN: Boolean(feyin.memberCode && feyin.apiKey),
-    PICKUP: Boolean(pickup.baseUrl && pickup.appId && pickup.appSecret && pickup.signKey),
-    // APIUSB works without a token when the vendor has signature checking off.
-    APIUSB: true,
-    LIFEPAY: Boolean(lifepay.apiKey),
-  };
+  const missing = missingVendorSettings(config);
+  return Object.fromEntries(Object.entries(missing).map(([vendor, names]) => [vendor, names.length === 0])) as Record<Vendor, boolean>;
 }

@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'VENDOR_NOT_CONFIGURED'
   | 'VENDOR_UNAVAILABLE'
   | 'VENDOR_ERROR'
+  | 'SERVICE_UNAVAILABLE'
+  | 'PAYLOAD_TOO_LARGE'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN';
 
@@ -78,6 +80,7 @@ export function vendorNotConfigured(vendor: Vendor, missing: string[]): VendorEr
 /**
  * The one place where an error becomes what the caller sees. Known errors keep their
  * message and vocabulary; anything else is masked so no internal detail or secret leaks.
+ * Every answer carries `code` and `retryable`, GraphQL's own parse and validation errors too.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown, options: { exposeInternals: boolean }): GraphQLFormattedError {
   const original = unwrapResolverError(error);
@@ -87,10 +90,16 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, op
   const code = formatted.extensions?.code;
   // Apollo's own request errors (parse, validation, bad variables) are safe and useful as they are.
   if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
-    return options.exposeInternals ? formatted : { ...formatted, extensions: { code } };
+    const retryable = formatted.extensions?.retryable === true;
+    return { ...formatted, extensions: { ...(options.exposeInternals ? formatted.extensions : {}), code, retryable } };
   }
-  if (options.exposeInternals) return formatted;
-  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  if (options.exposeInternals) return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR', retryable: false } };
+  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', retryable: false } };
+}
+
+/** The body of an error answered before GraphQL runs (401, 413, unreadable JSON). */
+export function httpErrorBody(code: ErrorCode, message: string, retryable = false): { errors: GraphQLFormattedError[] } {
+  return { errors: [{ message, extensions: { code, retryable } }] };
 }
 
 /** Timeouts, refused connections, HTTP 5xx and unreadable bodies: the same for every vendor. */

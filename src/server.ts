@@ -9,7 +9,7 @@ import { createRequestContext, type RequestContext, type Services, type Vendors 
 import { graphiqlAsset, graphiqlPage, loadExampleOperations } from './graphiql.js';
 import { readLimited, sendJson } from './http-body.js';
 import type { CallerAuth } from './auth/caller-auth.js';
-import { formatError, ServiceError } from './errors.js';
+import { formatError, httpErrorBody, ServiceError } from './errors.js';
 import { limitRules } from './limits.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
@@ -36,6 +36,10 @@ export interface ServiceServerOptions {
   auth?: CallerAuth;
   limits?: { maxDepth: number; maxCost: number };
   production: boolean;
+  /** Stack traces and internal messages in error responses (DEBUG_ERRORS, never in production). */
+  debugErrors?: boolean;
+  /** Deadlines for a caller's whole request and for its headers, so a slow sender cannot hold a socket. */
+  timeouts?: { requestMs: number; headersMs: number };
   routes?: HttpRoute[];
   /** Dependencies `/ready` waits for; each returns true when usable. */
   readinessChecks?: Array<() => boolean | Promise<boolean>>;
@@ -50,7 +54,14 @@ export class ServiceServer {
   private readonly page: string;
 
   constructor(private readonly options: ServiceServerOptions) {
-    this.http = createServer((req, res) => {
+    const timeouts = options.timeouts ?? { requestMs: 30_000, headersMs: 10_000 };
+    const serverOptions = {
+      requestTimeout: timeouts.requestMs,
+      headersTimeout: Math.min(timeouts.headersMs, timeouts.requestMs),
+      // Node checks both deadlines only this often (30 s by default).
+      connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
+    };
+    this.http = createServer(serverOptions, (req, res) => {
       this.route(req, res).catch((error: unknown) => {
         options.logger.error({ err: error }, 'request failed');
         if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
@@ -64,8 +75,8 @@ export class ServiceServer {
       validationRules: options.limits ? limitRules(options.limits) : [],
       // src/index.ts owns SIGTERM/SIGINT: it stops the workers and closes the store after Apollo.
       stopOnTerminationSignals: false,
-      includeStacktraceInErrorResponses: !options.production,
-      formatError: (formatted, error) => formatError(formatted, error, { exposeInternals: !options.production }),
+      includeStacktraceInErrorResponses: options.debugErrors === true,
+      formatError: (formatted, error) => formatError(formatted, error, { exposeInternals: options.debugErrors === true }),
       plugins: [
         ApolloServerPluginLandingPageDisabled(),
         // Within the 10 s the process allows itself to exit (src/index.ts).
@@ -153,16 +164,16 @@ export class ServiceServer {
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error;
       res.setHeader('www-authenticate', 'Bearer');
-      return sendJson(res, 401, { errors: [{ message: error.message, extensions: error.extensions }] });
+      return sendJson(res, 401, httpErrorBody(error.code, error.message));
     }
     let body: unknown;
     if (req.method === 'POST') {
       const text = await readLimited(req, GRAPHQL_BODY_LIMIT);
-      if (text === null) return sendJson(res, 413, { errors: [{ message: `Request body is larger than ${GRAPHQL_BODY_LIMIT} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
+      if (text === null) return sendJson(res, 413, httpErrorBody('PAYLOAD_TOO_LARGE', `Request body is larger than ${GRAPHQL_BODY_LIMIT} bytes`));
       try {
         body = text === '' ? {} : JSON.parse(text);
       } catch {
-        return sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } }] });
+        return sendJson(res, 400, httpErrorBody('BAD_USER_INPUT', 'Request body is not valid JSON'));
       }
     }
     const headers = new HeaderMap();

@@ -15,7 +15,9 @@ export class InputCheck {
   /** A required identifier: trimmed, non-blank, at most `max` characters, matching `pattern`. */
   id(field: string, value: string, options: { max: number; pattern?: RegExp; describe?: string }): string {
     const trimmed = value.trim();
-    if (trimmed === '') this.add(field, 'must not be blank');
+    // A lone surrogate would be silently replaced on its way to the vendor: refuse it instead.
+    if (!value.isWellFormed()) this.add(field, 'must be valid Unicode text (it holds a lone surrogate)');
+    else if (trimmed === '') this.add(field, 'must not be blank');
     else if (trimmed.length > options.max) this.add(field, `must be at most ${options.max} characters`);
     else if (options.pattern && !options.pattern.test(trimmed)) this.add(field, `must be ${options.describe ?? `of the form ${options.pattern.source}`}`);
     return trimmed;
@@ -23,5 +25,23 @@ export class InputCheck {
 
   done(): void {
     if (Object.keys(this.fields).length > 0) throw new InputError(this.fields);
+  }
+}
+
+/**
+ * A key of a federation representation (`_entities`): a string, or a whole number as JSON
+ * may carry an ID. Anything else (object, list, boolean, null, missing) is BAD_USER_INPUT.
+ */
+export function representationKey(reference: unknown, field: string): string {
+  const value = typeof reference === 'object' && reference !== null ? (reference as Record<string, unknown>)[field] : undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  throw new InputError({ [field]: ['must be a string'] });
+}
+
+declare global {
+  interface String {
+    /** ES2024, in Node since 20: false when the string holds a lone surrogate. */
+    isWellFormed(): boolean;
   }
 }

@@ -62,21 +62,20 @@ describe('HTTP surface', () => {
   });
 });
 
-describe('production mode', () => {
-  it('hides stack traces', async () => {
-    const t = await startTestService({ env: { NODE_ENV: 'production', AUTH_DISABLED: 'true' } });
+describe('stack traces', () => {
+  it('are hidden in production and in development, shown only with DEBUG_ERRORS=true', async () => {
+    const production = await startTestService({ env: { NODE_ENV: 'production', AUTH_DISABLED: 'true' } });
+    const development = await startTestService({ env: { NODE_ENV: 'development' } });
+    const debugging = await startTestService({ env: { NODE_ENV: 'development', DEBUG_ERRORS: 'true' } });
     try {
-      const answer = await t.gql('{ nope }');
-      expect(answer.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-      expect(JSON.stringify(answer.errors)).not.toContain('stacktrace');
-      const dev = await startTestService();
-      try {
-        expect(JSON.stringify((await dev.gql('{ nope }')).errors)).toContain('stacktrace');
-      } finally {
-        await dev.stop();
+      for (const t of [production, development]) {
+        const answer = await t.gql('{ nope }');
+        expect(answer.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+        expect(JSON.stringify(answer.errors)).not.toContain('stacktrace');
       }
+      expect(JSON.stringify((await debugging.gql('{ nope }')).errors)).toContain('stacktrace');
     } finally {
-      await t.stop();
+      await Promise.all([production.stop(), development.stop(), debugging.stop()]);
     }
   });
 });

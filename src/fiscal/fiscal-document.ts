@@ -2,7 +2,9 @@ import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import type { RequestContext } from '../context.js';
 import { DateTimeScalar, JSONScalar } from '../scalars.js';
 import type { VendorDocumentRow } from '../store/index.js';
+import { representationKey } from '../validation.js';
 import { FiscalDocumentKind, FiscalDocumentStatus } from './fiscal-enums.js';
+import { validExtId } from './fiscal-input.js';
 import { FiscalRegister } from './fiscal-register.js';
 import type { XReportRequest } from './lifepay-client.js';
 
@@ -80,10 +82,10 @@ export function toFiscalDocument(row: VendorDocumentRow): FiscalDocument {
 
 /** `null` when no document has this extId. */
 export async function loadFiscalDocument(extId: string, ctx: RequestContext): Promise<FiscalDocument | null> {
-  const row = await ctx.loaders.fiscalDocument.load(extId);
+  const row = await ctx.loaders.fiscalDocument.load(validExtId(extId));
   return row ? toFiscalDocument(row) : null;
 }
 
 export function resolveFiscalDocumentReference(reference: { extId: string }, ctx: RequestContext): Promise<FiscalDocument | null> {
-  return loadFiscalDocument(reference.extId, ctx);
+  return loadFiscalDocument(representationKey(reference, 'extId'), ctx);
 }

@@ -4,22 +4,62 @@ import type { PrintXReportInput } from './print-x-report-input.js';
 import type { XReportOrder } from './x-reports.js';
 
 export const EXT_ID_MAX = 50;
+export const SERIAL_MAX = 64;
 export const CALLBACK_DATA_MAX_BYTES = 8 * 1024;
+/** Deeper JSON is no callback payload, and JSON.stringify would overflow the stack on it. */
+export const CALLBACK_DATA_MAX_DEPTH = 32;
 const LOGIN = /^7\d{10}$/;
+
+export function checkExtId(check: InputCheck, value: string): string {
+  return check.id('extId', value, { max: EXT_ID_MAX });
+}
+
+export function checkSerial(check: InputCheck, field: string, value: string): string {
+  return check.id(field, value, { max: SERIAL_MAX });
+}
+
+/** One id, or BAD_USER_INPUT: for lookups (`fiscalDocument`, references) before the store is asked. */
+export function validExtId(value: string): string {
+  const check = new InputCheck();
+  const extId = checkExtId(check, value);
+  check.done();
+  return extId;
+}
+
+export function validSerial(value: string): string {
+  const check = new InputCheck();
+  const serial = checkSerial(check, 'serial', value);
+  check.done();
+  return serial;
+}
+
+/** True when `value` nests deeper than `max`; iterative, so no input can overflow the stack. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
 
 /** Checks the input before anything is recorded or sent; fills in the default login and a generated ext_id. */
 export function xReportOrder(input: PrintXReportInput, defaultLogin: string | undefined): XReportOrder {
   const check = new InputCheck();
-  const extId = input.extId === null || input.extId === undefined ? randomUUID() : check.id('extId', input.extId, { max: EXT_ID_MAX });
+  const extId = input.extId === null || input.extId === undefined ? randomUUID() : checkExtId(check, input.extId);
 
   let login = defaultLogin;
   if (input.login !== null && input.login !== undefined) login = check.id('login', input.login, { max: 11, pattern: LOGIN, describe: '11 digits starting with 7' });
   else if (!login) check.add('login', 'is required: this service has no default LIFEPAY_LOGIN');
 
-  const targetSerial = input.targetSerial === null || input.targetSerial === undefined ? undefined : check.id('targetSerial', input.targetSerial, { max: 64 });
+  const targetSerial = input.targetSerial === null || input.targetSerial === undefined ? undefined : checkSerial(check, 'targetSerial', input.targetSerial);
 
   const callbackData = input.callbackData ?? undefined;
-  if (callbackData !== undefined && Buffer.byteLength(JSON.stringify(callbackData)) > CALLBACK_DATA_MAX_BYTES) {
+  if (callbackData !== undefined && nestsDeeperThan(callbackData, CALLBACK_DATA_MAX_DEPTH)) {
+    check.add('callbackData', `must nest at most ${CALLBACK_DATA_MAX_DEPTH} levels deep`);
+  } else if (callbackData !== undefined && Buffer.byteLength(JSON.stringify(callbackData)) > CALLBACK_DATA_MAX_BYTES) {
     check.add('callbackData', `must be at most ${CALLBACK_DATA_MAX_BYTES} bytes as JSON`);
   }
   check.done();

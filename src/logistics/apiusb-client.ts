@@ -1,5 +1,5 @@
-import type { ApiusbConfig } from '../config.js';
-import { VendorError, vendorUnavailable } from '../errors.js';
+import { missingApiusbSettings, type ApiusbConfig } from '../config.js';
+import { VendorError, vendorNotConfigured, vendorUnavailable } from '../errors.js';
 import type { VendorHttp } from '../http.js';
 import { TokenCache, withTokenRenewal } from '../token-cache.js';
 import { APIUSB_BAD_TOKEN, APIUSB_OK, apiusbError, type ApiusbBusinessAnswer, type ApiusbEnvelope } from './apiusb-errors.js';
@@ -21,6 +21,8 @@ export class ApiusbClient {
   }
 
   async cancelOrder(order: { orderId: string; taskId: string; reason: string }): Promise<void> {
+    const missing = missingApiusbSettings(this.config);
+    if (missing.length > 0) throw vendorNotConfigured('APIUSB', missing);
     const envelope = await this.callWithToken('App.Logistics.CCancelOrder', {
       orderId: order.orderId,
       taskId: order.taskId,

@@ -1,7 +1,7 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import type { RequestContext } from '../context.js';
 import { DateTimeScalar } from '../scalars.js';
-import { InputCheck } from '../validation.js';
+import { InputCheck, representationKey } from '../validation.js';
 import type { CancelledOrder } from './cancelled-orders.js';
 
 export enum LogisticsOrderStatus {
@@ -45,13 +45,16 @@ export function toLogisticsOrder(orderId: string, cancelled: CancelledOrder | un
 export const ORDER_ID_MAX = 64;
 export const CANCEL_REASON_MAX = 200;
 
+/** APIUSB order and task ids: digits and hex in every example; no spaces or separators. */
+const ORDER_ID = /^[A-Za-z0-9_-]+$/;
+
 export function checkOrderId(check: InputCheck, field: string, value: string): string {
-  return check.id(field, value, { max: ORDER_ID_MAX });
+  return check.id(field, value, { max: ORDER_ID_MAX, pattern: ORDER_ID, describe: 'letters, digits, "_" or "-"' });
 }
 
 export async function resolveLogisticsOrderReference(reference: { orderId: string }, ctx: RequestContext): Promise<LogisticsOrder> {
   const check = new InputCheck();
-  const orderId = checkOrderId(check, 'orderId', String(reference.orderId ?? ''));
+  const orderId = checkOrderId(check, 'orderId', representationKey(reference, 'orderId'));
   check.done();
   return toLogisticsOrder(orderId, await ctx.services.cancelledOrders.find(orderId));
 }

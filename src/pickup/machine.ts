@@ -1,5 +1,6 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import type { RequestContext } from '../context.js';
+import { representationKey } from '../validation.js';
 import { machineNo } from './pickup-input.js';
 
 @ObjectType({ description: 'A vending machine of the pickup-code vendor.' })
@@ -11,5 +12,5 @@ export class Machine {
 
 /** The vendor has no machine lookup: any well-formed number is a machine; its codes say more. */
 export function resolveMachineReference(reference: { machineNo: string }, _ctx: RequestContext): Machine {
-  return { machineNo: machineNo(String(reference.machineNo ?? '')) };
+  return { machineNo: machineNo(representationKey(reference, 'machineNo')) };
 }

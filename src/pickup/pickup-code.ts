@@ -2,6 +2,7 @@ import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-gr
 import type { RequestContext } from '../context.js';
 import { DateTimeScalar } from '../scalars.js';
 import type { KnownPickupCode } from './known-pickup-codes.js';
+import { representationKey } from '../validation.js';
 import { Machine } from './machine.js';
 
 export enum PickupCodeStatus {
@@ -55,6 +56,6 @@ export function toPickupCode(known: KnownPickupCode): PickupCode {
 
 /** Answered from the codes this process has seen; `null` otherwise (see KnownPickupCodes). */
 export function resolvePickupCodeReference(reference: { id: string }, ctx: RequestContext): PickupCode | null {
-  const known = ctx.services.knownPickupCodes.find(String(reference.id));
+  const known = ctx.services.knownPickupCodes.find(representationKey(reference, 'id'));
   return known ? toPickupCode(known) : null;
 }

@@ -1,6 +1,7 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import type { RequestContext } from '../context.js';
 import { DateTimeScalar } from '../scalars.js';
+import { representationKey } from '../validation.js';
 import { feyinId } from './printing-input.js';
 
 /**
@@ -30,5 +31,5 @@ export async function loadPrintMessage(msgNo: string, ctx: RequestContext): Prom
 }
 
 export function resolvePrintMessageReference(reference: { msgNo: string }, ctx: RequestContext): Promise<PrintMessage | null> {
-  return loadPrintMessage(reference.msgNo, ctx);
+  return loadPrintMessage(representationKey(reference, 'msgNo'), ctx);
 }

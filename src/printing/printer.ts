@@ -1,6 +1,7 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import type { RequestContext } from '../context.js';
 import { DateTimeScalar } from '../scalars.js';
+import { representationKey } from '../validation.js';
 import { feyinId } from './printing-input.js';
 
 @ObjectType({ description: 'A Feyin cloud printer.' })
@@ -28,5 +29,5 @@ export async function loadPrinter(deviceNo: string, ctx: RequestContext): Promis
 }
 
 export function resolvePrinterReference(reference: { deviceNo: string }, ctx: RequestContext): Promise<Printer | null> {
-  return loadPrinter(reference.deviceNo, ctx);
+  return loadPrinter(representationKey(reference, 'deviceNo'), ctx);
 }

@@ -46,7 +46,7 @@ describe('request limits', () => {
       body: JSON.stringify({ query: 'mutation($m: ID!) { cancelPrintMessage(msgNo: $m) { cancelled } }', variables: { m: 'x'.repeat(2 * 1024 * 1024) } }),
     });
     expect(response.status).toBe(413);
-    expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
     expect(t.sandbox.requests.length).toBe(before);
   });
 });
