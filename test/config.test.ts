@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, configuredVendors, loadConfig } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('defaults to sandbox on :4001, live in production', () => {
@@ -46,5 +46,19 @@ describe('loadConfig', () => {
 
   it('trims trailing slashes from base URLs', () => {
     expect(loadConfig({ FEYIN_BASE_URL: 'http://127.0.0.1:8080/feyin/' }).feyin.baseUrl).toBe('http://127.0.0.1:8080/feyin');
+  });
+
+  it('counts APIUSB as configured only with a token, key and secret, or an explicit endpoint', () => {
+    const live = { VENDOR_MODE: 'live', AUTH_DISABLED: 'true' };
+    expect(configuredVendors(loadConfig(live)).APIUSB).toBe(false);
+    expect(configuredVendors(loadConfig({ ...live, APIUSB_ACCESS_TOKEN: 't' })).APIUSB).toBe(true);
+    expect(configuredVendors(loadConfig({ ...live, APIUSB_APP_KEY: 'k', APIUSB_APP_SECRET: 's' })).APIUSB).toBe(true);
+    expect(configuredVendors(loadConfig({ ...live, APIUSB_BASE_URL: 'http://apiusb.internal/api/app' })).APIUSB).toBe(true);
+  });
+
+  it('shows stack traces only with DEBUG_ERRORS, never in production', () => {
+    expect(loadConfig({}).debugErrors).toBe(false);
+    expect(loadConfig({ DEBUG_ERRORS: 'true' }).debugErrors).toBe(true);
+    expect(loadConfig({ DEBUG_ERRORS: 'true', NODE_ENV: 'production', AUTH_DISABLED: 'true' }).debugErrors).toBe(false);
   });
 });

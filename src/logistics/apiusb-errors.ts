@@ -16,6 +16,8 @@ export interface ApiusbBusinessAnswer {
 export const APIUSB_OK = 200;
 export const APIUSB_BAD_TOKEN = 406;
 const ORDER_MISSING = /不存在|not exist|not found|no such/i;
+/** A refusal that means the order was cancelled before (by us or anyone). */
+const ORDER_FINISHED = /已取消|already cancel/i;
 
 /** APIUSB `ret` (and, inside `ret` 200, the business `data.code`) → the error vocabulary. */
 export function apiusbError(envelope: ApiusbEnvelope): VendorError {
@@ -26,6 +28,9 @@ export function apiusbError(envelope: ApiusbEnvelope): VendorError {
     const said = typeof business.message === 'string' && business.message.trim() ? business.message.trim().slice(0, 200) : 'no reason given';
     if (Number(code) === 404 || ORDER_MISSING.test(said)) {
       return new VendorError('APIUSB', 'NOT_FOUND', `APIUSB has no such order (${said})`, { vendorCode: code });
+    }
+    if (ORDER_FINISHED.test(said)) {
+      return new VendorError('APIUSB', 'FAILED_PRECONDITION', `APIUSB can no longer cancel this order (${said})`, { vendorCode: code });
     }
     return new VendorError('APIUSB', 'VENDOR_ERROR', `APIUSB refused: ${said}`, { vendorCode: code });
   }

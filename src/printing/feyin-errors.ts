@@ -18,7 +18,7 @@ const FEYIN_CODES: Record<number, [ErrorCode, string]> = {
   40011: ['VENDOR_AUTH_FAILED', 'Feyin rejected the configured API key'],
   40012: ['VENDOR_AUTH_FAILED', "Feyin refused this service's IP address (not whitelisted)"],
   40014: ['VENDOR_AUTH_FAILED', 'Feyin rejected the access token even after renewing it'],
-  40020: ['FAILED_PRECONDITION', 'The message has already been sent to the printer and can no longer be cancelled'],
+  40020: ['FAILED_PRECONDITION', 'The message can no longer be cancelled: it was already sent to the printer, or cancelled'],
   40030: ['VENDOR_ERROR', 'Feyin could not bind the printer'],
   40031: ['VENDOR_ERROR', 'Feyin could not unbind the printer'],
   40080: ['VENDOR_AUTH_FAILED', 'Our Feyin account has no access to this app'],

@@ -94,6 +94,7 @@ export class ApiusbSimulator implements Simulator {
     if (!order) return envelope(200, { code: 404, message: '订单不存在 (order does not exist)', data: null });
     if (order.taskId !== taskId) return envelope(200, { code: 400, message: 'taskId does not match the order', data: null });
     if (order.state === 'collected') return envelope(200, { code: 403, message: 'the courier has already collected the parcel', data: null });
+    if (order.state === 'cancelled') return envelope(200, { code: 409, message: '订单已取消 (order already cancelled)', data: null });
     order.state = 'cancelled';
     order.cancelMsg = cancelMsg;
     return envelope(200, { code: 200, message: 'success', data: '取消成功' });

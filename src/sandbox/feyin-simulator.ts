@@ -108,6 +108,8 @@ export class FeyinSimulator implements Simulator {
     const message = this.messages.get(msgNo);
     if (!message) return fail(40005, 'msg_no not exist');
     if (message.status === 'printing' || message.status === 'printed') return fail(40020, 'message already sent to printer');
+    // A second cancel is refused, as the vendor refuses anything it no longer holds in its queue.
+    if (message.status === 'cancelled') return fail(40020, 'message already cancelled');
     message.status = 'cancelled';
     return { json: { errcode: 0, errmsg: 'ok' } };
   }

@@ -38,6 +38,17 @@ describe('logistics domain against the APIUSB simulator (live mode, real HTTP)',
     ]);
   });
 
+  it('refuses a second cancel of the same order, as APIUSB does', async () => {
+    const orderId = '100012021107700';
+    t.simulators.apiusb.addOrder(orderId, { taskId: 'TASK700' });
+    expect((await t.gql(CancelOrderDocument, { orderId, taskId: 'TASK700', reason: 'first' })).errors).toBeUndefined();
+    const again = await t.gql(CancelOrderDocument, { orderId, taskId: 'TASK700', reason: 'second' });
+    expect(again.data).toBeNull();
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'FAILED_PRECONDITION', vendor: 'APIUSB', retryable: false });
+    expect(again.errors?.[0]?.message).toMatch(/already cancelled/);
+    expect(t.simulators.apiusb.orders.get(orderId)?.cancelMsg).toBe('first');
+  });
+
   it('rejects blank, too long or missing arguments with no vendor call', async () => {
     const before = t.sandbox.requestsTo('/apiusb').length;
     const blank = await t.gql(CancelOrderDocument, { orderId: 'A1', taskId: 'T1', reason: '   ' });
@@ -151,6 +162,22 @@ describe('APIUSB token configuration', () => {
       const answer = await t.gql(CancelOrderDocument, { orderId, taskId, reason: 'r' });
       expect(answer.errors).toBeUndefined();
       expect(new URLSearchParams(cancelCalls(t)[0].body).has('access_token')).toBe(false);
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+describe('APIUSB in live mode without a token or an explicit endpoint', () => {
+  it('answers VENDOR_NOT_CONFIGURED and calls nobody', async () => {
+    const t = await startTestService({ env: { APIUSB_BASE_URL: '', APIUSB_APP_KEY: '', APIUSB_APP_SECRET: '' } });
+    try {
+      const { orderId, taskId } = APIUSB_SEED.cancellableOrders[0];
+      const answer = await t.gql(CancelOrderDocument, { orderId, taskId, reason: 'r' });
+      expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'VENDOR_NOT_CONFIGURED', vendor: 'APIUSB' });
+      expect(answer.errors?.[0]?.message).toContain('APIUSB_ACCESS_TOKEN');
+      expect(t.sandbox.requestsTo('/apiusb')).toHaveLength(0);
+      expect(t.logs.text).toMatch(/APIUSB answer VENDOR_NOT_CONFIGURED/);
     } finally {
       await t.stop();
     }

@@ -30,6 +30,16 @@ describe('printing domain against the Feyin simulator (live mode, real HTTP)', (
     expect(t.simulators.feyin.messages.get(FEYIN_SEED.printingMessage)?.status).toBe('printing');
   });
 
+  it('refuses a second cancel of the same message, as Feyin does', async () => {
+    const msgNo = 'CANCEL-TWICE-1';
+    t.simulators.feyin.addMessage(msgNo);
+    expect((await t.gql(CancelPrintMessageDocument, { msgNo })).data?.cancelPrintMessage.cancelled).toBe(true);
+    const again = await t.gql(CancelPrintMessageDocument, { msgNo });
+    expect(again.data).toBeNull();
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'FAILED_PRECONDITION', vendor: 'FEYIN', vendorCode: 40020, retryable: false });
+    expect(again.errors?.[0]?.message).toMatch(/cancelled/);
+  });
+
   it('answers NOT_FOUND with vendorCode 40005 for an unknown msg_no', async () => {
     const answer = await t.gql(CancelPrintMessageDocument, { msgNo: 'NO-SUCH-MESSAGE' });
     expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', vendor: 'FEYIN', vendorCode: 40005 });
