@@ -11,7 +11,7 @@ import { KnownPickupCodes } from './pickup/known-pickup-codes.js';
 import { startSandbox, withSandboxVendors, type RunningSandbox } from './sandbox/index.js';
 import { buildSubgraph } from './schema.js';
 import { ServiceServer } from './server.js';
-import { openStore, type Store } from './store/index.js';
+import { openStore, SANDBOX_SQLITE_FILE, SQLITE_FILE, type Store } from './store/index.js';
 import { createVendors } from './vendors.js';
 
 export interface RunningService {
@@ -52,7 +52,12 @@ export async function startService(baseConfig: Config, logger: Logger, options: 
   }
   if (auth.routerSecret) logger.info('router secret: required on every GraphQL request');
 
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger });
+  const store = await openStore({
+    dataDir: config.dataDir,
+    file: config.vendorMode === 'sandbox' ? SANDBOX_SQLITE_FILE : SQLITE_FILE,
+    databaseUrl: config.databaseUrl,
+    logger,
+  });
   const metrics = new ServiceMetrics();
   const vendors = createVendors(config, logger, metrics);
   const tokens = await CallbackTokens.load(config, store);
@@ -62,6 +67,7 @@ export async function startService(baseConfig: Config, logger: Logger, options: 
   }
   const xReports = new XReports({
     store,
+    mode: config.vendorMode,
     lifepay: vendors.lifepay,
     retry: config.lifepay,
     // Longer than any attempt can take, so a lease only expires when its holder is gone.
@@ -70,6 +76,10 @@ export async function startService(baseConfig: Config, logger: Logger, options: 
     logger,
   });
   metrics.trackOutbox(() => xReports.documents.countByStatus());
+  const foreign = await xReports.documents.countOpenOfOtherModes();
+  if (foreign > 0) {
+    logger.warn({ documents: foreign, mode: config.vendorMode }, `${foreign} pending X-report(s) in ${store.location} were not recorded in ${config.vendorMode} mode: they are never sent from here`);
+  }
   const schema = await buildSubgraph();
   const server = new ServiceServer({
     schema,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { LifepayConfig } from '../config.js';
+import type { LifepayConfig, VendorMode } from '../config.js';
 import { InputError, VendorError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { OutboxWorker, VendorDocuments, retryDelaySec, type AttemptOutcome, type Lease, type Store, type VendorDocumentRow } from '../store/index.js';
@@ -18,6 +18,8 @@ export interface XReportOrder {
 
 export interface XReportsOptions {
   store: Store;
+  /** Stamped on every document; the worker sends only documents of this mode. */
+  mode: VendorMode;
   lifepay: LifepayClient;
   retry: Pick<LifepayConfig, 'retryScheduleSec' | 'retryMaxAgeSec' | 'workerPollMs'>;
   /** How long an attempt may hold a document before another worker may take it over. */
@@ -37,7 +39,7 @@ export class XReports {
   private readonly worker: OutboxWorker;
 
   constructor(private readonly options: XReportsOptions) {
-    this.documents = new VendorDocuments(options.store, 'LIFEPAY');
+    this.documents = new VendorDocuments(options.store, 'LIFEPAY', options.mode);
     this.worker = new OutboxWorker({
       name: 'lifepay-x-reports',
       pollMs: options.retry.workerPollMs,

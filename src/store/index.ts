@@ -1,4 +1,4 @@
-export { openStore, type Store, type StoreOptions } from './store.js';
+export { openStore, SANDBOX_SQLITE_FILE, SQLITE_FILE, type Store, type StoreOptions } from './store.js';
 export { settingOrCreate } from './settings.js';
 export { VendorDocuments, retryDelaySec, type AttemptOutcome, type Lease, type NewDocument } from './vendor-documents.js';
 export { OutboxWorker, type OutboxWorkerOptions } from './outbox-worker.js';

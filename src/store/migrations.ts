@@ -58,4 +58,13 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('vendor_documents').execute();
     },
   },
+  '0002_vendor_documents_mode': {
+    async up(db: Kysely<unknown>) {
+      // Older rows cannot tell sandbox from live: `unknown`, which no worker sends.
+      await db.schema.alterTable('vendor_documents').addColumn('mode', 'text', (c) => c.notNull().defaultTo('unknown')).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('vendor_documents').dropColumn('mode').execute();
+    },
+  },
 };

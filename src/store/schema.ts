@@ -26,6 +26,11 @@ export interface VendorDocumentTable {
   /** The vendor request body as JSON, without credentials (they are added at send time). */
   request: string;
   test: number;
+  /**
+   * The vendor mode that recorded the document (`sandbox` or `live`; `unknown` before this
+   * column existed): a worker only ever sends documents of its own mode.
+   */
+  mode: string;
   status: DocumentStatus;
   attempts: number;
   next_attempt_at: string | null;

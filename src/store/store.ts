@@ -8,6 +8,8 @@ import { MIGRATIONS } from './migrations.js';
 import type { Database } from './schema.js';
 
 export const SQLITE_FILE = 'service.sqlite';
+/** Sandbox mode keeps its own file: its documents and extIds never meet live ones. */
+export const SANDBOX_SQLITE_FILE = 'sandbox.sqlite';
 
 /** The service's database. Domains query it through `db` (Kysely) only, never a driver. */
 export interface Store {
@@ -21,6 +23,8 @@ export interface Store {
 
 export interface StoreOptions {
   dataDir: string;
+  /** The SQLite file in `dataDir`; `service.sqlite` by default. */
+  file?: string;
   databaseUrl?: string;
   logger: Logger;
 }
@@ -36,7 +40,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     throw new ConfigError(['DATABASE_URL is set, but this build supports only the embedded SQLite store: unset it and set DATA_DIR']);
   }
   mkdirSync(options.dataDir, { recursive: true });
-  const location = resolve(join(options.dataDir, SQLITE_FILE));
+  const location = resolve(join(options.dataDir, options.file ?? SQLITE_FILE));
   const sqlite = new SQLite(location);
   // WAL: readers never block the writer; busy_timeout: a second process waits for a lock instead of failing.
   sqlite.pragma('journal_mode = WAL');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Vendor } from '../config.js';
+import type { Vendor, VendorMode } from '../config.js';
 import type { ExpressionBuilder } from 'kysely';
 import type { Database, DocumentStatus, VendorDocumentRow, VendorNotificationRow } from './schema.js';
 import type { Store } from './store.js';
@@ -34,7 +34,12 @@ const OPEN: DocumentStatus[] = ['SENDING', 'RETRY_SCHEDULED'];
  * same attempt: whoever's statement matched the row owns it until the lease ends.
  */
 export class VendorDocuments {
-  constructor(private readonly store: Store, readonly vendor: Vendor) {}
+  /** `mode` stamps every document recorded here, and only documents of that mode are attempted. */
+  constructor(
+    private readonly store: Store,
+    readonly vendor: Vendor,
+    readonly mode: VendorMode,
+  ) {}
 
   /**
    * Records a document with its first attempt already leased to the caller, before anything
@@ -52,6 +57,7 @@ export class VendorDocuments {
         target: document.target,
         request: JSON.stringify(document.request),
         test: document.test ? 1 : 0,
+        mode: this.mode,
         status: 'SENDING',
         attempts: 1,
         next_attempt_at: at,
@@ -193,7 +199,27 @@ export class VendorDocuments {
       .executeTakeFirst();
   }
 
+  /** Open documents recorded in another mode (or before modes were stamped): never sent from here. */
+  async countOpenOfOtherModes(): Promise<number> {
+    const row = await this.store.db
+      .selectFrom('vendor_documents')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('vendor', '=', this.vendor)
+      .where('mode', '<>', this.mode)
+      .where('status', 'in', OPEN)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
   private claimable(eb: ExpressionBuilder<Database, 'vendor_documents'>, at: string) {
+    return eb.and([
+      // A sandbox document must never reach the live vendor, nor a live one the simulator.
+      eb('mode', '=', this.mode),
+      this.dueNow(eb, at),
+    ]);
+  }
+
+  private dueNow(eb: ExpressionBuilder<Database, 'vendor_documents'>, at: string) {
     return eb.or([
       eb.and([eb('status', '=', 'RETRY_SCHEDULED'), eb('next_attempt_at', '<=', at)]),
       // SENDING with an expired lease: its holder died (kill -9) or hung past the lease.

@@ -30,7 +30,7 @@ describe('the store (SQLite through Kysely)', () => {
     expect(await first.ping()).toBe(true);
     const second = await open(); // a second process on the same file: nothing left to migrate
     const migrations = await sql<{ name: string }>`select name from kysely_migration`.execute(second.db);
-    expect(migrations.rows.map((r) => r.name)).toEqual(['0001_vendor_documents']);
+    expect(migrations.rows.map((r) => r.name)).toEqual(['0001_vendor_documents', '0002_vendor_documents_mode']);
     await second.close();
     opened.pop();
     expect(await second.ping()).toBe(false);
@@ -41,7 +41,7 @@ describe('the store (SQLite through Kysely)', () => {
   });
 
   it('one claim wins when two connections race for the same due document', async () => {
-    const [a, b] = [new VendorDocuments(await open(), 'LIFEPAY'), new VendorDocuments(await open(), 'LIFEPAY')];
+    const [a, b] = [new VendorDocuments(await open(), 'LIFEPAY', 'live'), new VendorDocuments(await open(), 'LIFEPAY', 'live')];
     const now = new Date();
     const recorded = await a.record({ kind: 'X_REPORT', extId: 'race', target: null, request: { ext_id: 'race' }, test: false }, { owner: 'first', until: new Date(now.getTime() + 1000) }, now);
     expect(recorded).toMatchObject({ status: 'SENDING', attempts: 1, lease_owner: 'first' });
