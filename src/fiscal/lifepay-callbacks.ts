@@ -6,6 +6,8 @@ import type { XReports } from './x-reports.js';
 
 export const LIFEPAY_CALLBACK_PATH = '/callbacks/lifepay';
 export const CALLBACK_BODY_LIMIT = 64 * 1024;
+/** Distinct callbacks kept per document; LifePay sends one or two, more is a replaying sender. */
+export const CALLBACKS_PER_DOCUMENT = 20;
 /** LifePay's limit for `callback_url`. */
 const CALLBACK_URL_MAX = 255;
 const VENDOR = 'LIFEPAY';
@@ -36,9 +38,12 @@ export function lifepayCallbackRoute(options: { tokens: CallbackTokens; xReports
       const body = await readLimited(req, CALLBACK_BODY_LIMIT);
       if (body === null) return sendJson(res, 413, { error: `body larger than ${CALLBACK_BODY_LIMIT} bytes` });
       const contentType = typeof req.headers['content-type'] === 'string' ? req.headers['content-type'].slice(0, 200) : null;
-      const stored = await options.xReports.documents.recordNotification(extId, { body, contentType });
-      if (!stored) return sendJson(res, 404, { error: 'not found' });
-      options.logger.info({ extId, bytes: Buffer.byteLength(body) }, 'LifePay callback stored; document PROCESSED');
+      const outcome = await options.xReports.documents.recordNotification(extId, { body, contentType }, { maxPerDocument: CALLBACKS_PER_DOCUMENT });
+      if (outcome === 'unknown') return sendJson(res, 404, { error: 'not found' });
+      if (outcome === 'stored') options.logger.info({ extId, bytes: Buffer.byteLength(body) }, 'LifePay callback stored; document PROCESSED');
+      else if (outcome === 'duplicate') options.logger.debug({ extId }, 'LifePay callback replayed: already stored');
+      else options.logger.warn({ extId, kept: CALLBACKS_PER_DOCUMENT }, 'LifePay callback not stored: this document has the most callbacks kept');
+      // 200 in every case: the sender has been heard and should stop repeating.
       sendJson(res, 200, { status: 'ok' });
     },
   };

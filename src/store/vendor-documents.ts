@@ -25,6 +25,9 @@ export type AttemptOutcome =
   | { status: 'RETRY_SCHEDULED'; nextAttemptAt: Date; error: string; errorCode: string }
   | { status: 'FAILED'; error: string; errorCode: string };
 
+/** What became of a vendor notification: `unknown` when no document has its ext_id. */
+export type NotificationOutcome = 'stored' | 'duplicate' | 'capped' | 'unknown';
+
 /** Statuses in which the outbox still owes the vendor an attempt. */
 const OPEN: DocumentStatus[] = ['SENDING', 'RETRY_SCHEDULED'];
 
@@ -170,12 +173,24 @@ export class VendorDocuments {
     return this.store.db.selectFrom('vendor_documents').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   }
 
-  /** Stores a vendor notification verbatim and marks the document PROCESSED; false for an unknown ext_id. */
-  async recordNotification(extId: string, notification: { body: string; contentType: string | null }, now = new Date()): Promise<boolean> {
-    const at = now.toISOString();
+  /**
+   * Stores a vendor notification verbatim and marks the document PROCESSED. A replay of a body
+   * already stored for the document adds nothing, and at most `maxPerDocument` distinct bodies
+   * are kept, so a replaying sender cannot grow the table.
+   */
+  async recordNotification(
+    extId: string,
+    notification: { body: string; contentType: string | null },
+    options: { maxPerDocument: number; now?: Date },
+  ): Promise<NotificationOutcome> {
+    const at = (options.now ?? new Date()).toISOString();
     return this.store.db.transaction().execute(async (trx) => {
       const document = await trx.selectFrom('vendor_documents').select('id').where('vendor', '=', this.vendor).where('ext_id', '=', extId).executeTakeFirst();
-      if (!document) return false;
+      if (!document) return 'unknown';
+      const stored = trx.selectFrom('vendor_notifications').where('document_id', '=', document.id);
+      if (await stored.select('id').where('body', '=', notification.body).executeTakeFirst()) return 'duplicate';
+      const { count } = await stored.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+      if (Number(count) >= options.maxPerDocument) return 'capped';
       await trx
         .insertInto('vendor_notifications')
         .values({ id: randomUUID(), vendor: this.vendor, document_id: document.id, received_at: at, content_type: notification.contentType, body: notification.body })
@@ -185,7 +200,7 @@ export class VendorDocuments {
         .set({ status: 'PROCESSED', next_attempt_at: null, notified_at: at, updated_at: at })
         .where('id', '=', document.id)
         .execute();
-      return true;
+      return 'stored';
     });
   }
 

@@ -312,6 +312,27 @@ describe('LifePay callbacks', () => {
     expect(fits.status).toBe(200);
   });
 
+  it('stores a replayed callback once and keeps at most 20 per document', async () => {
+    await t.gql(PrintXReportDocument, { input: { extId: 'x-callback-replay' } });
+    const local = callbackUrlSent('x-callback-replay').replace(publicUrl, t.url);
+    await eventually(async () => (await fiscalDocument(t, 'x-callback-replay'))?.status === 'PROCESSED', { what: 'PROCESSED' });
+    const stored = async () => {
+      const row = await t.service.store.db
+        .selectFrom('vendor_notifications')
+        .innerJoin('vendor_documents', 'vendor_documents.id', 'vendor_notifications.document_id')
+        .where('vendor_documents.ext_id', '=', 'x-callback-replay')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
+    };
+    expect(await stored()).toBe(1); // the simulator's own callback
+    for (let i = 0; i < 50; i += 1) expect((await fetch(local, { method: 'POST', body: '{"status":"processed","replay":true}' })).status).toBe(200);
+    expect(await stored()).toBe(2);
+    for (let i = 0; i < 30; i += 1) expect((await fetch(local, { method: 'POST', body: `{"n":${i}}` })).status).toBe(200);
+    expect(await stored()).toBe(20);
+    expect(t.logs.text).toContain('this document has the most callbacks kept');
+  });
+
   it('the generated secret survives a restart: URLs already given to LifePay stay valid', async () => {
     const url = callbackUrlSent('x-callback');
     const port = new URL(publicUrl).port;
