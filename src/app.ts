@@ -31,6 +31,16 @@ export async function startService(baseConfig: Config, logger: Logger, options: 
   let sandbox = options.sandbox;
   const ownsSandbox = baseConfig.vendorMode === 'sandbox' && !sandbox;
   if (ownsSandbox) sandbox = await startSandbox();
+  try {
+    return await startWith(baseConfig, logger, sandbox, ownsSandbox);
+  } catch (error) {
+    // Nothing half-started stays behind: the simulators close with the failed start.
+    if (ownsSandbox) await sandbox?.sandbox.close();
+    throw error;
+  }
+}
+
+async function startWith(baseConfig: Config, logger: Logger, sandbox: RunningSandbox | undefined, ownsSandbox: boolean): Promise<RunningService> {
   const config = baseConfig.vendorMode === 'sandbox' && sandbox ? withSandboxVendors(baseConfig, sandbox) : baseConfig;
 
   if (config.vendorMode === 'sandbox') {

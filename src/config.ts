@@ -82,6 +82,24 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The service cannot start for a reason outside the configuration's syntax (a DATA_DIR that is
+ * a file, a corrupt database, a port in use): one line naming the variable, file or port and
+ * the cause, never a stack trace.
+ */
+export class StartupError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StartupError';
+  }
+}
+
+/** `ENOENT: no such file or directory, mkdir '/x'` → `no such file or directory`. */
+export function systemReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^[A-Z_]+: /, '').replace(/, \w+ '.*'$/, '');
+}
+
 type Env = Record<string, string | undefined>;
 
 /** Reads `.env` when present; variables already set in the environment win. */

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { ConfigError, StartupError, loadConfig, loadDotEnv } from './config.js';
 import { createLogger } from './logger.js';
 import { startService } from './app.js';
 
@@ -19,8 +19,9 @@ let service;
 try {
   service = await startService(config, logger);
 } catch (error) {
-  // A configuration problem found while starting (e.g. DATABASE_URL) reads like one found while parsing.
-  if (error instanceof ConfigError) {
+  // A configuration problem found while starting (e.g. DATABASE_URL) reads like one found while
+  // parsing; a fault of the machine (DATA_DIR, database file, port) is one line, no stack.
+  if (error instanceof ConfigError || error instanceof StartupError) {
     console.error(error.message);
     process.exit(1);
   }

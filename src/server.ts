@@ -9,6 +9,7 @@ import { createRequestContext, type RequestContext, type Services, type Vendors 
 import { graphiqlAsset, graphiqlPage, loadExampleOperations } from './graphiql.js';
 import { readLimited, sendJson } from './http-body.js';
 import type { CallerAuth } from './auth/caller-auth.js';
+import { StartupError, systemReason } from './config.js';
 import { formatError, httpErrorBody, ServiceError } from './errors.js';
 import { limitRules } from './limits.js';
 import type { Logger } from './logger.js';
@@ -97,7 +98,7 @@ export class ServiceServer {
     await this.apollo.start();
     this.started = true;
     await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
+      this.http.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, port, host)));
       this.http.listen(port, host, () => resolve());
     });
   }
@@ -198,6 +199,17 @@ async function writeGraphQLResponse(res: ServerResponse, response: HTTPGraphQLRe
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+/** `EADDRINUSE` and friends as one line naming PORT/HOST, not a stack trace. */
+function listenError(error: NodeJS.ErrnoException, port: number, host: string): Error {
+  const reasons: Record<string, string> = {
+    EADDRINUSE: 'the port is already in use',
+    EACCES: 'permission denied (ports below 1024 need privileges)',
+    EADDRNOTAVAIL: 'HOST is not an address of this machine',
+  };
+  const reason = reasons[error.code ?? ''] ?? systemReason(error);
+  return new StartupError(`Cannot listen on PORT ${port}, HOST ${host}: ${reason}`, { cause: error });
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql, type MigrationProvider } from 'kysely';
-import { ConfigError } from '../config.js';
+import { ConfigError, StartupError, systemReason } from '../config.js';
 import type { Logger } from '../logger.js';
 import { MIGRATIONS } from './migrations.js';
 import type { Database } from './schema.js';
@@ -39,20 +39,28 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     // Refusing is safer than silently giving each replica its own embedded database.
     throw new ConfigError(['DATABASE_URL is set, but this build supports only the embedded SQLite store: unset it and set DATA_DIR']);
   }
-  mkdirSync(options.dataDir, { recursive: true });
   const location = resolve(join(options.dataDir, options.file ?? SQLITE_FILE));
-  const sqlite = new SQLite(location);
-  // WAL: readers never block the writer; busy_timeout: a second process waits for a lock instead of failing.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-
   try {
-    await migrate(db, () => sqlite.exec('BEGIN IMMEDIATE'), (ok) => sqlite.exec(ok ? 'COMMIT' : 'ROLLBACK'), options.logger);
+    mkdirSync(options.dataDir, { recursive: true });
+    if (!statSync(options.dataDir).isDirectory()) throw new Error('it is a file, not a folder');
+    accessSync(options.dataDir, constants.W_OK);
   } catch (error) {
-    await db.destroy();
-    throw error;
+    throw new StartupError(`DATA_DIR (${resolve(options.dataDir)}) is not a writable folder: ${systemReason(error)}`, { cause: error });
+  }
+  let sqlite: SQLite.Database | undefined;
+  let db: Kysely<Database>;
+  try {
+    sqlite = new SQLite(location);
+    // WAL: readers never block the writer; busy_timeout: a second process waits for a lock instead of failing.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('busy_timeout = 5000');
+    const connection = sqlite;
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+    await migrate(db, () => connection.exec('BEGIN IMMEDIATE'), (ok) => connection.exec(ok ? 'COMMIT' : 'ROLLBACK'), options.logger);
+  } catch (error) {
+    if (sqlite?.open) sqlite.close();
+    throw new StartupError(`The database ${location} (in DATA_DIR) cannot be opened: ${systemReason(error)}`, { cause: error });
   }
   options.logger.info({ database: location }, 'store: SQLite (WAL) ready');
 
