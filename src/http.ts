@@ -123,7 +123,8 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     const started = performance.now();
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new DOMException('vendor attempt deadline', 'TimeoutError')), options.timeoutMs);
-    const kyOptions: Options = { method: request.method, headers: request.headers, searchParams: request.searchParams, signal: deadline.signal };
+    const { method, headers, searchParams } = request;
+    const kyOptions: Options = { method, headers, searchParams, signal: deadline.signal };
     if (request.json !== undefined) kyOptions.json = request.json;
     if (request.form !== undefined) kyOptions.body = new URLSearchParams(request.form);
     const operation = request.operation ?? vendorOperation(request.method, request.path);
@@ -132,7 +133,15 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       options.metrics?.vendorCalls.inc({ vendor: options.vendor, operation, outcome });
       options.metrics?.vendorLatency.observe({ vendor: options.vendor, operation }, seconds);
       options.logger.debug(
-        { requestId: currentRequestId(), vendor: options.vendor, method: request.method, path: request.path, status, durationMs: Math.round(seconds * 1000), ...detail },
+        {
+          requestId: currentRequestId(),
+          vendor: options.vendor,
+          method: request.method,
+          path: request.path,
+          status,
+          durationMs: Math.round(seconds * 1000),
+          ...detail,
+        },
         'vendor call',
       );
     };

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CancelOrderDocument, CancelPickupCodesDocument, CancelPrintMessageDocument, PrintMessageStatusDocument, PrintXReportDocument } from './__generated__/graphql.js';
+import {
+  CancelOrderDocument,
+  CancelPickupCodesDocument,
+  CancelPrintMessageDocument,
+  PrintMessageStatusDocument,
+  PrintXReportDocument,
+} from './__generated__/graphql.js';
 import type { Vendor } from '../src/config.js';
 import { FakeVendor, sendJson, type FakeRequest } from './helpers/fake-vendor.js';
 import { startTestService, type TestService } from './helpers/service.js';
@@ -23,6 +29,11 @@ const ENV = {
 };
 
 type Answer = (request: FakeRequest) => unknown;
+
+const FEYIN_CANCEL = '/feyin/msg/M1/cancel';
+const PICKUP_CODES = '/pickup/api/openapi/v1/pickup_codes';
+const LIFEPAY_X_REPORT = '/lifepay/cloud-print/create-x-report';
+const UUID = 'aaaaaaaa-2222-3333-4444-555555555555';
 
 describe('vendor answers read strictly, vendor text without our secrets', () => {
   let fake: FakeVendor;
@@ -50,7 +61,13 @@ describe('vendor answers read strictly, vendor text without our secrets', () => 
       sendJson(res, 200, answer(request));
     };
     t = await startTestService({
-      env: { ...ENV, FEYIN_BASE_URL: `${fake.url}/feyin`, PICKUP_BASE_URL: `${fake.url}/pickup`, APIUSB_BASE_URL: `${fake.url}/apiusb`, LIFEPAY_BASE_URL: `${fake.url}/lifepay` },
+      env: {
+        ...ENV,
+        FEYIN_BASE_URL: `${fake.url}/feyin`,
+        PICKUP_BASE_URL: `${fake.url}/pickup`,
+        APIUSB_BASE_URL: `${fake.url}/apiusb`,
+        LIFEPAY_BASE_URL: `${fake.url}/lifepay`,
+      },
     });
   });
   afterAll(async () => {
@@ -77,27 +94,27 @@ describe('vendor answers read strictly, vendor text without our secrets', () => 
       ...(['""', 'null', 'absent', '"ok"'] as const).map((variant) => ({
         name: `Feyin msg cancel, errcode ${variant}`,
         vendor: 'FEYIN' as const,
-        path: '/feyin/msg/M1/cancel',
+        path: FEYIN_CANCEL,
         body: { ...(variant === 'absent' ? {} : { errcode: JSON.parse(variant) as unknown }), errmsg: 'ok' },
         ok: false,
       })),
-      { name: 'Feyin msg cancel, errcode "0"', vendor: 'FEYIN', path: '/feyin/msg/M1/cancel', body: { errcode: '0', errmsg: 'ok' }, ok: true },
+      { name: 'Feyin msg cancel, errcode "0"', vendor: 'FEYIN', path: FEYIN_CANCEL, body: { errcode: '0', errmsg: 'ok' }, ok: true },
       ...(['""', 'null', 'absent', '"x"', '1.5'] as const).map((variant) => ({
         name: `pickup, code ${variant}`,
         vendor: 'PICKUP' as const,
-        path: '/pickup/api/openapi/v1/pickup_codes',
+        path: PICKUP_CODES,
         body: { ...(variant === 'absent' ? {} : { code: JSON.parse(variant) as unknown }), message: 'ok', data: null },
         ok: false,
       })),
-      { name: 'pickup, code "0"', vendor: 'PICKUP', path: '/pickup/api/openapi/v1/pickup_codes', body: { code: '0', message: 'ok', data: null }, ok: true },
+      { name: 'pickup, code "0"', vendor: 'PICKUP', path: PICKUP_CODES, body: { code: '0', message: 'ok', data: null }, ok: true },
       ...(['""', 'null', 'absent', '"accepted"', 'false'] as const).map((variant) => ({
         name: `LifePay, code ${variant}`,
         vendor: 'LIFEPAY' as const,
-        path: '/lifepay/cloud-print/create-x-report',
-        body: { ...(variant === 'absent' ? {} : { code: JSON.parse(variant) as unknown }), message: '', data: { uuid: 'aaaaaaaa-2222-3333-4444-555555555555' } },
+        path: LIFEPAY_X_REPORT,
+        body: { ...(variant === 'absent' ? {} : { code: JSON.parse(variant) as unknown }), message: '', data: { uuid: UUID } },
         ok: false,
       })),
-      { name: 'LifePay, code "0"', vendor: 'LIFEPAY', path: '/lifepay/cloud-print/create-x-report', body: { code: '0', message: '', data: [] }, ok: true },
+      { name: 'LifePay, code "0"', vendor: 'LIFEPAY', path: LIFEPAY_X_REPORT, body: { code: '0', message: '', data: [] }, ok: true },
     ];
 
     it.each(rows)('$name → $ok', async (row) => {
@@ -112,7 +129,9 @@ describe('vendor answers read strictly, vendor text without our secrets', () => 
           return;
         }
         const answer =
-          row.vendor === 'FEYIN' ? await gql(CancelPrintMessageDocument, { msgNo: 'M1' }) : await gql(CancelPickupCodesDocument, { machineNo: '12345678' });
+          row.vendor === 'FEYIN'
+            ? await gql(CancelPrintMessageDocument, { msgNo: 'M1' })
+            : await gql(CancelPickupCodesDocument, { machineNo: '12345678' });
         if (row.ok) expect(answer.errors).toBeUndefined();
         else expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'VENDOR_UNAVAILABLE', vendor: row.vendor, retryable: true });
       } finally {
@@ -131,8 +150,8 @@ describe('vendor answers read strictly, vendor text without our secrets', () => 
       answers['/feyin/msg/M1/status'] = () => body;
       try {
         const answer = await gql(PrintMessageStatusDocument, { msgNo: 'M1' });
-        if (expected === 'VENDOR_UNAVAILABLE') expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'VENDOR_UNAVAILABLE', vendor: 'FEYIN' });
-        else expect(answer.data?.printMessage?.status).toBe(expected);
+        if (expected !== 'VENDOR_UNAVAILABLE') expect(answer.data?.printMessage?.status).toBe(expected);
+        else expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'VENDOR_UNAVAILABLE', vendor: 'FEYIN' });
       } finally {
         delete answers['/feyin/msg/M1/status'];
       }
@@ -143,7 +162,8 @@ describe('vendor answers read strictly, vendor text without our secrets', () => 
     it('APIUSB quoting the access token and app secret it received', async () => {
       answers['App.Logistics.CCancelOrder'] = (request) => {
         const form = new URLSearchParams(request.body);
-        return { ret: 200, data: { code: 403, message: `token ${form.get('access_token')} (app ${ENV.APIUSB_APP_SECRET}) may not cancel ${form.get('orderId')}` }, msg: '' };
+        const message = `token ${form.get('access_token')} (app ${ENV.APIUSB_APP_SECRET}) may not cancel ${form.get('orderId')}`;
+        return { ret: 200, data: { code: 403, message }, msg: '' };
       };
       try {
         const answer = await gql(CancelOrderDocument, { orderId: 'A1', taskId: 'T1', reason: 'r' });

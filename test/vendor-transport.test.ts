@@ -1,7 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CancelOrderDocument, CancelPickupCodesDocument, CancelPrintMessageDocument, PrintXReportDocument } from './__generated__/graphql.js';
+import {
+  CancelOrderDocument,
+  CancelPickupCodesDocument,
+  CancelPrintMessageDocument,
+  PrintXReportDocument,
+} from './__generated__/graphql.js';
 import type { Vendor } from '../src/config.js';
 import { FakeVendor, hugeJson, redirect, resetMidBody, sendJson, trickle, type FakeRequest } from './helpers/fake-vendor.js';
 import { startTestService, type TestService } from './helpers/service.js';
@@ -89,7 +94,8 @@ function expectUnavailable(c: VendorCase, outcome: Outcome, reason: string | Reg
     expect(outcome.document?.lastError).toMatch(reason);
     return;
   }
-  expect(outcome.extensions).toMatchObject({ code: 'VENDOR_UNAVAILABLE', vendor: c.vendor, retryable: true, ...(vendorCode ? { vendorCode } : {}) });
+  const expected = { code: 'VENDOR_UNAVAILABLE', vendor: c.vendor, retryable: true, ...(vendorCode ? { vendorCode } : {}) };
+  expect(outcome.extensions).toMatchObject(expected);
   expect(outcome.message).toMatch(reason);
 }
 

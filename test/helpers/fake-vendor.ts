@@ -27,7 +27,8 @@ export class FakeVendor {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const url = new URL(req.url ?? '/', 'http://fake');
-        const request = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+        const body = Buffer.concat(chunks).toString('utf8');
+        const request = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
         fake!.requests.push(request);
         fake!.handler(request, res);
       });
@@ -68,7 +69,10 @@ export function trickle(res: ServerResponse, text: string, intervalMs = 200): vo
  * A valid JSON answer of `bytes` bytes (`{...prefix, "pad": "xxx…"}`), written as fast as the
  * client reads it, with or without `content-length`. `done` resolves with whether all was sent.
  */
-export function hugeJson(res: ServerResponse, options: { prefix: Record<string, unknown>; bytes: number; contentLength: boolean }): Promise<boolean> {
+export function hugeJson(
+  res: ServerResponse,
+  options: { prefix: Record<string, unknown>; bytes: number; contentLength: boolean },
+): Promise<boolean> {
   const head = `${JSON.stringify(options.prefix).slice(0, -1)},"pad":"`;
   const tail = '"}';
   const padBytes = options.bytes - head.length - tail.length;
