@@ -4,6 +4,7 @@ import { configuredVendors, type Config } from './config.js';
 import { EXT_ID_MAX } from './fiscal/fiscal-input.js';
 import { lifepayCallbackRoute, lifepayCallbackUrl } from './fiscal/lifepay-callbacks.js';
 import { XReports } from './fiscal/x-reports.js';
+import { leaseMsFor } from './http.js';
 import type { Logger } from './logger.js';
 import { ServiceMetrics } from './metrics.js';
 import { CancelledOrders } from './logistics/cancelled-orders.js';
@@ -81,7 +82,7 @@ async function startWith(baseConfig: Config, logger: Logger, sandbox: RunningSan
     lifepay: vendors.lifepay,
     retry: config.lifepay,
     // Longer than any attempt can take, so a lease only expires when its holder is gone.
-    leaseMs: 2 * config.vendorTimeoutMs + 1000,
+    leaseMs: leaseMsFor(config.vendorTimeoutMs),
     callbackUrl: publicUrl ? (extId) => lifepayCallbackUrl(publicUrl, tokens, extId) : undefined,
     logger,
   });

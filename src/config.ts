@@ -55,6 +55,8 @@ export interface Config {
   logLevel: string;
   vendorMode: VendorMode;
   vendorTimeoutMs: number;
+  /** A larger vendor answer is VENDOR_UNAVAILABLE. */
+  vendorMaxBodyBytes: number;
   /** Vendor calls one request's entity batch may have in flight per vendor. */
   vendorConcurrency: number;
   publicUrl?: string;
@@ -200,6 +202,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     vendorMode,
     vendorTimeoutMs: int('VENDOR_TIMEOUT_MS', 10_000, 50, 300_000),
+    vendorMaxBodyBytes: int('VENDOR_MAX_BODY_BYTES', 1_048_576, 1024, 268_435_456),
     vendorConcurrency: int('VENDOR_CONCURRENCY', 8, 1, 256),
     publicUrl: url('PUBLIC_URL'),
     callbackSecret,

@@ -4,21 +4,48 @@ import type { Vendor } from './config.js';
 import { vendorUnavailable } from './errors.js';
 import { vendorOperation, type ServiceMetrics } from './metrics.js';
 import { currentRequestId } from './request-scope.js';
+import { BodyTooLargeError, readBoundedText } from './vendor-body.js';
 
-/** The vendor could not be reached or did not answer in time. */
+type UnreachableReason = 'timeout' | 'network' | 'interrupted';
+
+const UNREACHABLE_MESSAGES: Record<UnreachableReason, string> = {
+  timeout: 'the vendor did not answer in time',
+  network: 'the vendor could not be reached',
+  interrupted: "the vendor's answer was cut off",
+};
+
+/** The vendor could not be reached, did not finish its answer in time, or dropped the connection mid-answer. */
 export class VendorUnreachableError extends Error {
-  constructor(readonly reason: 'timeout' | 'network', options?: { cause?: unknown }) {
-    super(reason === 'timeout' ? 'the vendor did not answer in time' : 'the vendor could not be reached', options);
+  constructor(readonly reason: UnreachableReason, options?: { cause?: unknown }) {
+    super(UNREACHABLE_MESSAGES[reason], options);
     this.name = 'VendorUnreachableError';
   }
 }
 
+type ResponseReason = 'status' | 'body' | 'redirect' | 'too-large';
+
+const RESPONSE_MESSAGES: Record<ResponseReason, (status: number) => string> = {
+  status: (status) => `the vendor answered HTTP ${status}`,
+  body: (status) => `the vendor answered HTTP ${status} with an unreadable body`,
+  redirect: (status) => `the vendor answered with a redirect (HTTP ${status}), which is never followed`,
+  'too-large': () => 'the vendor answer is larger than VENDOR_MAX_BODY_BYTES',
+};
+
 /** The vendor answered with a status or body we cannot read as its API. */
 export class VendorResponseError extends Error {
-  constructor(readonly status: number, readonly reason: 'status' | 'body') {
-    super(reason === 'status' ? `the vendor answered HTTP ${status}` : `the vendor answered HTTP ${status} with an unreadable body`);
+  constructor(readonly status: number, readonly reason: ResponseReason) {
+    super(RESPONSE_MESSAGES[reason](status));
     this.name = 'VendorResponseError';
   }
+}
+
+/**
+ * How long an outbox attempt may hold its document: every vendor call is cut at
+ * `vendorTimeoutMs` (headers and body), so twice that plus the store writes around it
+ * can only pass when the holder is gone. Both numbers derive from VENDOR_TIMEOUT_MS.
+ */
+export function leaseMsFor(vendorTimeoutMs: number): number {
+  return 2 * vendorTimeoutMs + 1000;
 }
 
 export interface VendorResponse<T = unknown> {
@@ -40,7 +67,10 @@ export interface VendorRequest {
 export interface VendorHttpOptions {
   vendor: Vendor;
   baseUrl: string;
+  /** One deadline per attempt, covering the headers and the whole body. */
   timeoutMs: number;
+  /** A larger answer is VENDOR_UNAVAILABLE and is not read further. */
+  maxBodyBytes: number;
   logger: Logger;
   metrics?: ServiceMetrics;
   /** Statuses whose body is still the vendor's API answer (e.g. pickup's 401 with code 10008). */
@@ -51,19 +81,35 @@ export interface VendorHttpOptions {
 export type VendorHttp = (request: VendorRequest) => Promise<VendorResponse>;
 
 const okOrClientError = (status: number) => status < 500;
+const isRedirect = (status: number) => status >= 300 && status < 400;
+
+/** Where a redirect pointed, for the log: origin and path only (a query string may carry anything). */
+function redirectTarget(location: string | null, base: string): string | undefined {
+  if (!location) return undefined;
+  try {
+    const url = new URL(location, base);
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return 'unparseable';
+  }
+}
 
 /**
  * The one HTTP factory for every vendor: one ky instance each, no ky retries (each vendor
- * has its own rules), a per-attempt timeout, keep-alive from Node's fetch pool, and a debug
- * line per call that carries the path but never the query string (Feyin's token lives there).
+ * has its own rules), no redirects (they would re-send our credentials elsewhere), one
+ * deadline per attempt over headers and body, a bounded body, keep-alive from Node's fetch
+ * pool, and a debug line per call that carries the path but never the query string (Feyin's
+ * token lives there).
  */
 export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
   const accept = options.acceptStatuses ?? okOrClientError;
   // No ky prefixUrl: it forces a trailing slash, and APIUSB's endpoint is the base URL itself.
+  // ky's own timeout stops at the headers: the attempt's signal below covers the body too.
   const client: KyInstance = ky.create({
-    timeout: options.timeoutMs,
+    timeout: false,
     retry: 0,
     throwHttpErrors: false,
+    redirect: 'manual',
     headers: { accept: 'application/json' },
   });
 
@@ -75,43 +121,71 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
 
   return async (request) => {
     const started = performance.now();
-    const kyOptions: Options = { method: request.method, headers: request.headers, searchParams: request.searchParams };
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException('vendor attempt deadline', 'TimeoutError')), options.timeoutMs);
+    const { method, headers, searchParams } = request;
+    const kyOptions: Options = { method, headers, searchParams, signal: deadline.signal };
     if (request.json !== undefined) kyOptions.json = request.json;
     if (request.form !== undefined) kyOptions.body = new URLSearchParams(request.form);
     const operation = request.operation ?? vendorOperation(request.method, request.path);
-    const logLine = (status: number | string, outcome: 'OK' | 'VENDOR_UNAVAILABLE') => {
+    const logLine = (status: number | string, outcome: 'OK' | 'VENDOR_UNAVAILABLE', detail: Record<string, unknown> = {}) => {
       const seconds = (performance.now() - started) / 1000;
       options.metrics?.vendorCalls.inc({ vendor: options.vendor, operation, outcome });
       options.metrics?.vendorLatency.observe({ vendor: options.vendor, operation }, seconds);
       options.logger.debug(
-        { requestId: currentRequestId(), vendor: options.vendor, method: request.method, path: request.path, status, durationMs: Math.round(seconds * 1000) },
+        {
+          requestId: currentRequestId(),
+          vendor: options.vendor,
+          method: request.method,
+          path: request.path,
+          status,
+          durationMs: Math.round(seconds * 1000),
+          ...detail,
+        },
         'vendor call',
       );
     };
+    const url = `${options.baseUrl}${request.path}`;
 
-    let response: Response;
     try {
-      response = await client(`${options.baseUrl}${request.path}`, kyOptions);
-    } catch (error) {
-      const timedOut = error instanceof Error && error.name === 'TimeoutError';
-      logLine(timedOut ? 'timeout' : 'network-error', 'VENDOR_UNAVAILABLE');
-      // Never keep ky's error as the cause: its message holds the full URL with the query string.
-      throw unavailable(new VendorUnreachableError(timedOut ? 'timeout' : 'network'));
+      let response: Response;
+      try {
+        response = await client(url, kyOptions);
+      } catch {
+        const timedOut = deadline.signal.aborted;
+        logLine(timedOut ? 'timeout' : 'network-error', 'VENDOR_UNAVAILABLE');
+        // Never keep ky's error as the cause: its message holds the full URL with the query string.
+        throw unavailable(new VendorUnreachableError(timedOut ? 'timeout' : 'network'));
+      }
+      const { status } = response;
+      if (isRedirect(status) || !accept(status)) {
+        response.body?.cancel().catch(() => undefined);
+        const redirect = isRedirect(status);
+        logLine(status, 'VENDOR_UNAVAILABLE', redirect ? { redirectTo: redirectTarget(response.headers.get('location'), url) } : {});
+        throw unavailable(new VendorResponseError(status, redirect ? 'redirect' : 'status'));
+      }
+      let text: string;
+      try {
+        text = await readBoundedText(response, options.maxBodyBytes);
+      } catch (error) {
+        const cause =
+          error instanceof BodyTooLargeError
+            ? new VendorResponseError(status, 'too-large')
+            : new VendorUnreachableError(deadline.signal.aborted ? 'timeout' : 'interrupted');
+        logLine(status, 'VENDOR_UNAVAILABLE', { failure: cause.reason });
+        throw unavailable(cause);
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        logLine(status, 'VENDOR_UNAVAILABLE', { failure: 'body' });
+        throw unavailable(new VendorResponseError(status, 'body'));
+      }
+      logLine(status, 'OK');
+      return { status, body };
+    } finally {
+      clearTimeout(timer);
     }
-    if (!accept(response.status)) {
-      logLine(response.status, 'VENDOR_UNAVAILABLE');
-      await response.body?.cancel();
-      throw unavailable(new VendorResponseError(response.status, 'status'));
-    }
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      logLine(response.status, 'VENDOR_UNAVAILABLE');
-      throw unavailable(new VendorResponseError(response.status, 'body'));
-    }
-    logLine(response.status, 'OK');
-    return { status: response.status, body };
   };
 }

@@ -34,6 +34,11 @@ export class TokenCache {
     return this.pending;
   }
 
+  /** The token in use, if any: vendor text that echoes it must not reach a caller. */
+  get cached(): string | undefined {
+    return this.current?.token;
+  }
+
   /**
    * The vendor rejected `token`. Forget it unless a newer one already replaced it, so that
    * many callers failing with the same stale token cause one renewal, not many.

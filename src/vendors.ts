@@ -11,7 +11,15 @@ import { FeyinClient } from './printing/feyin-client.js';
 /** One client per vendor, each on its own instance of the shared HTTP factory. */
 export function createVendors(config: Config, logger: Logger, metrics?: ServiceMetrics): Vendors {
   const http = (vendor: Parameters<typeof createVendorHttp>[0]['vendor'], baseUrl: string, acceptStatuses?: (status: number) => boolean) =>
-    createVendorHttp({ vendor, baseUrl, timeoutMs: config.vendorTimeoutMs, logger, metrics, acceptStatuses });
+    createVendorHttp({
+      vendor,
+      baseUrl,
+      timeoutMs: config.vendorTimeoutMs,
+      maxBodyBytes: config.vendorMaxBodyBytes,
+      logger,
+      metrics,
+      acceptStatuses,
+    });
   return {
     feyin: new FeyinClient(config.feyin, http('FEYIN', config.feyin.baseUrl), {
       batchConcurrency: config.vendorConcurrency,

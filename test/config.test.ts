@@ -44,6 +44,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CALLBACK_SECRET: 'short', LIFEPAY_WORKER_POLL_MS: '0' })).toThrow(/CALLBACK_SECRET[\s\S]*LIFEPAY_WORKER_POLL_MS|LIFEPAY_WORKER_POLL_MS[\s\S]*CALLBACK_SECRET/);
   });
 
+  it('bounds vendor answers at VENDOR_MAX_BODY_BYTES (1 MiB by default)', () => {
+    expect(loadConfig({}).vendorMaxBodyBytes).toBe(1_048_576);
+    expect(loadConfig({ VENDOR_MAX_BODY_BYTES: '65536' }).vendorMaxBodyBytes).toBe(65_536);
+    for (const bad of ['0', '1mb', '-1', '999999999999']) {
+      expect(() => loadConfig({ VENDOR_MAX_BODY_BYTES: bad })).toThrow(/VENDOR_MAX_BODY_BYTES must be a whole number/);
+    }
+  });
+
   it('trims trailing slashes from base URLs', () => {
     expect(loadConfig({ FEYIN_BASE_URL: 'http://127.0.0.1:8080/feyin/' }).feyin.baseUrl).toBe('http://127.0.0.1:8080/feyin');
   });

@@ -1,6 +1,7 @@
 import type { LifepayConfig } from '../config.js';
 import { vendorNotConfigured, vendorUnavailable } from '../errors.js';
 import type { VendorHttp } from '../http.js';
+import { readResultCode } from '../vendor-answer.js';
 import { LIFEPAY_OK, lifepayError } from './lifepay-errors.js';
 
 /** The body of `create-x-report` as we record it: everything but `apikey`, which is added at send time. */
@@ -46,11 +47,15 @@ export class LifepayClient {
   async createXReport(request: XReportRequest): Promise<XReportAccepted> {
     const { apiKey } = this.requireCredentials();
     const { body } = await this.http({ method: 'POST', path: '/cloud-print/create-x-report', operation: 'create-x-report', json: { apikey: apiKey, ...request } });
-    if (typeof body !== 'object' || body === null || Array.isArray(body) || !('code' in body)) {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw vendorUnavailable('LIFEPAY', { message: 'the answer is not a LifePay envelope', status: 200 });
     }
-    const { code, data } = body as { code: unknown; data?: unknown };
-    if (Number(code) !== LIFEPAY_OK) throw lifepayError(Number(code), data);
+    const { data } = body as { data?: unknown };
+    // Only a readable code counts: "" or null is not LifePay saying 0, so the document is retried.
+    const code = readResultCode((body as { code?: unknown }).code);
+    if (code === undefined) throw vendorUnavailable('LIFEPAY', { message: 'the answer carries no readable result code', status: 200 });
+    // The callback URL holds our callback token: as secret as the API key if LifePay echoes it.
+    if (code !== LIFEPAY_OK) throw lifepayError(code, data, [apiKey, request.callback_url]);
     // PHP serialises an empty `data` as []: test mode answers without a uuid.
     const uuid = typeof data === 'object' && data !== null && 'uuid' in data ? (data as { uuid: unknown }).uuid : null;
     return { uuid: typeof uuid === 'string' && uuid !== '' ? uuid : null };

@@ -30,7 +30,7 @@ export class ApiusbClient {
     });
     const business = envelope.data as ApiusbBusinessAnswer | null | undefined;
     // `ret` 200 only means the request was well-formed: the business answer must say 200 too.
-    if (typeof business !== 'object' || business === null || Number(business.code) !== APIUSB_OK) throw apiusbError(envelope);
+    if (typeof business !== 'object' || business === null || Number(business.code) !== APIUSB_OK) throw this.refusal(envelope);
   }
 
   private async callWithToken(service: string, fields: Record<string, string>): Promise<ApiusbEnvelope> {
@@ -48,8 +48,13 @@ export class ApiusbClient {
   }
 
   private accept(envelope: ApiusbEnvelope): ApiusbEnvelope {
-    if (envelope.ret !== APIUSB_OK) throw apiusbError(envelope);
+    if (envelope.ret !== APIUSB_OK) throw this.refusal(envelope);
     return envelope;
+  }
+
+  /** The vendor's refusal, with our own credentials cut out of anything it says. */
+  private refusal(envelope: ApiusbEnvelope): VendorError {
+    return apiusbError(envelope, [this.config.accessToken, this.config.appKey, this.config.appSecret, this.tokens?.cached]);
   }
 
   private async applyToken() {
@@ -58,7 +63,7 @@ export class ApiusbClient {
       if (envelope.ret === 400 || envelope.ret === APIUSB_BAD_TOKEN) {
         throw new VendorError('APIUSB', 'VENDOR_AUTH_FAILED', 'APIUSB refused the configured app key or secret', { vendorCode: envelope.ret });
       }
-      throw apiusbError(envelope);
+      throw this.refusal(envelope);
     }
     // The field name is undocumented: PhalApi's convention first, then common alternatives.
     const data = (envelope.data ?? {}) as Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { VendorError } from '../errors.js';
+import { redactSecrets } from '../vendor-answer.js';
 
 /** PhalApi's envelope: `ret` is the transport-level verdict, `data` the business answer. */
 export interface ApiusbEnvelope {
@@ -19,13 +20,17 @@ const ORDER_MISSING = /不存在|not exist|not found|no such/i;
 /** A refusal that means the order was cancelled before (by us or anyone). */
 const ORDER_FINISHED = /已取消|already cancel/i;
 
-/** APIUSB `ret` (and, inside `ret` 200, the business `data.code`) → the error vocabulary. */
-export function apiusbError(envelope: ApiusbEnvelope): VendorError {
+/**
+ * APIUSB `ret` (and, inside `ret` 200, the business `data.code`) → the error vocabulary. The
+ * vendor's words are quoted without `secrets` (it may echo the token or app secret it got).
+ */
+export function apiusbError(envelope: ApiusbEnvelope, secrets: ReadonlyArray<string | undefined> = []): VendorError {
   const { ret } = envelope;
   if (ret === APIUSB_OK) {
     const business = (envelope.data ?? {}) as ApiusbBusinessAnswer;
     const code = business.code ?? null;
-    const said = typeof business.message === 'string' && business.message.trim() ? business.message.trim().slice(0, 200) : 'no reason given';
+    const message = typeof business.message === 'string' ? redactSecrets(business.message, secrets).trim() : '';
+    const said = message ? message.slice(0, 200) : 'no reason given';
     if (Number(code) === 404 || ORDER_MISSING.test(said)) {
       return new VendorError('APIUSB', 'NOT_FOUND', `APIUSB has no such order (${said})`, { vendorCode: code });
     }

@@ -1,6 +1,7 @@
 import type { PickupConfig } from '../config.js';
 import { vendorNotConfigured, vendorUnavailable } from '../errors.js';
 import type { VendorHttp } from '../http.js';
+import { readResultCode } from '../vendor-answer.js';
 import { parseVendorTime } from '../vendor-time.js';
 import { PICKUP_OK, pickupError } from './pickup-errors.js';
 import { sealPickupPayload, type PickupFields } from './pickup-signer.js';
@@ -57,12 +58,13 @@ export class PickupClient {
       json: sealPickupPayload({ ...fields, timestamp }, signKey),
     });
     const answer = body as { code?: unknown; data?: unknown } | null;
-    if (typeof answer !== 'object' || answer === null || typeof answer.code !== 'number') {
+    const code = typeof answer === 'object' && answer !== null ? readResultCode(answer.code) : undefined;
+    if (code === undefined) {
       if (status === 401) throw pickupError(401, status);
       throw vendorUnavailable('PICKUP', { message: 'the answer is not a {code, message, data} object', status });
     }
-    if (status === 401 || answer.code !== PICKUP_OK) throw pickupError(answer.code, status);
-    return answer.data;
+    if (status === 401 || code !== PICKUP_OK) throw pickupError(code, status);
+    return answer!.data;
   }
 }
 

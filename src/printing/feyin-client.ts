@@ -3,7 +3,8 @@ import { vendorNotConfigured, vendorUnavailable } from '../errors.js';
 import type { VendorHttp, VendorRequest } from '../http.js';
 import { TokenCache, withTokenRenewal } from '../token-cache.js';
 import { parseVendorTime } from '../vendor-time.js';
-import { FEYIN_DEVICE_CODES, FEYIN_INVALID_TOKEN, FEYIN_MESSAGE_NOT_FOUND, FEYIN_OK, feyinError } from './feyin-errors.js';
+import { readResultCode } from '../vendor-answer.js';
+import { FEYIN_DEVICE_CODES, FEYIN_INVALID_TOKEN, FEYIN_MESSAGE_NOT_FOUND, feyinError, feyinVerdict } from './feyin-errors.js';
 
 export interface FeyinPrinterStatus {
   deviceNo: string;
@@ -20,7 +21,21 @@ export interface FeyinMessageStatus {
   printedAt: Date | null;
 }
 
-type FeyinBody = Record<string, unknown> & { errcode?: number; errmsg?: string };
+type FeyinBody = Record<string, unknown>;
+
+/** How to read one call's answer: which errcodes mean "no such record", which data fields a success carries. */
+interface FeyinCallOptions {
+  absentCodes?: number[];
+  /** Set for calls documented without an errcode (VENDORS.md §1): their success is these fields. */
+  dataFields?: readonly string[];
+}
+
+/** The answers Feyin documents without an errcode, and the fields that make them a success. */
+const MESSAGE_STATUS_FIELDS = ['status'];
+const PRINTER_STATUS_FIELDS = ['status'];
+const TOKEN_FIELDS = ['access_token'];
+/** `GET /devices` has no documented shape: any errcode must be readable, `listPrinters` checks the rest. */
+const UNDOCUMENTED: readonly string[] = [];
 
 const str = (value: unknown): string | null => (value === null || value === undefined || value === '' ? null : String(value));
 
@@ -52,7 +67,10 @@ export class FeyinClient {
 
   /** `null` when Feyin has no such message. */
   async messageStatus(msgNo: string): Promise<FeyinMessageStatus | null> {
-    const body = await this.call({ method: 'GET', path: `/msg/${encodeURIComponent(msgNo)}/status`, operation: 'msg.status' }, [FEYIN_MESSAGE_NOT_FOUND]);
+    const body = await this.call(
+      { method: 'GET', path: `/msg/${encodeURIComponent(msgNo)}/status`, operation: 'msg.status' },
+      { absentCodes: [FEYIN_MESSAGE_NOT_FOUND], dataFields: MESSAGE_STATUS_FIELDS },
+    );
     if (body === null) return null;
     return {
       msgNo: str(body.msg_no) ?? msgNo,
@@ -64,7 +82,10 @@ export class FeyinClient {
 
   /** `null` when Feyin does not know the printer (or it is not bound to our account). */
   async printerStatus(deviceNo: string): Promise<FeyinPrinterStatus | null> {
-    const body = await this.call({ method: 'GET', path: `/device/${encodeURIComponent(deviceNo)}/status`, operation: 'device.status' }, FEYIN_DEVICE_CODES);
+    const body = await this.call(
+      { method: 'GET', path: `/device/${encodeURIComponent(deviceNo)}/status`, operation: 'device.status' },
+      { absentCodes: FEYIN_DEVICE_CODES, dataFields: PRINTER_STATUS_FIELDS },
+    );
     return body === null ? null : toPrinterStatus(body, deviceNo);
   }
 
@@ -74,7 +95,7 @@ export class FeyinClient {
    * `printerStatus` per device.
    */
   async listPrinters(): Promise<FeyinPrinterStatus[] | null> {
-    const body = await this.call({ method: 'GET', path: '/devices', operation: 'devices' });
+    const body = await this.call({ method: 'GET', path: '/devices', operation: 'devices' }, { dataFields: UNDOCUMENTED });
     const list = [body.devices, body.data, body.list, body].find(Array.isArray) as unknown[] | undefined;
     if (!list) return null;
     const printers = list.filter((d): d is Record<string, unknown> => typeof d === 'object' && d !== null && 'device_no' in d && 'status' in d);
@@ -87,9 +108,10 @@ export class FeyinClient {
     const searchParams: Record<string, string> = { code: memberCode, secret: apiKey };
     if (appId) searchParams.appid = appId;
     const body = await this.send({ method: 'GET', path: '/token', searchParams, operation: 'token' });
-    if ((body.errcode ?? FEYIN_OK) !== FEYIN_OK) throw feyinError(Number(body.errcode));
+    const verdict = feyinVerdict(body, TOKEN_FIELDS);
+    if (typeof verdict === 'number') throw feyinError(verdict);
     const token = str(body.access_token);
-    if (!token) throw vendorUnavailable('FEYIN', { message: 'the token answer has no access_token' });
+    if (verdict === 'unreadable' || !token) throw vendorUnavailable('FEYIN', { message: 'the token answer has no access_token' });
     return { token, expiresInSec: Number(body.expires_in) || 7200 };
   }
 
@@ -97,19 +119,20 @@ export class FeyinClient {
    * Calls an authenticated endpoint, renewing the token once on 40014. Returns `null` when
    * Feyin answers one of `absentCodes` (the record does not exist).
    */
-  private async call(request: VendorRequest, absentCodes: number[]): Promise<FeyinBody | null>;
-  private async call(request: VendorRequest): Promise<FeyinBody>;
-  private async call(request: VendorRequest, absentCodes: number[] = []): Promise<FeyinBody | null> {
+  private async call(request: VendorRequest, options: FeyinCallOptions & { absentCodes: number[] }): Promise<FeyinBody | null>;
+  private async call(request: VendorRequest, options?: Omit<FeyinCallOptions, 'absentCodes'>): Promise<FeyinBody>;
+  private async call(request: VendorRequest, options: FeyinCallOptions = {}): Promise<FeyinBody | null> {
     this.requireCredentials();
     const body = await withTokenRenewal(
       this.tokens,
       (token) => this.send({ ...request, searchParams: { ...request.searchParams, access_token: token } }),
-      (answer) => answer.errcode === FEYIN_INVALID_TOKEN,
+      (answer) => readResultCode(answer.errcode) === FEYIN_INVALID_TOKEN,
     );
-    const errcode = Number(body.errcode ?? FEYIN_OK);
-    if (errcode === FEYIN_OK) return body;
-    if (absentCodes.includes(errcode)) return null;
-    throw feyinError(errcode);
+    const verdict = feyinVerdict(body, options.dataFields);
+    if (verdict === 'ok') return body;
+    if (verdict === 'unreadable') throw vendorUnavailable('FEYIN', { message: 'the answer carries no readable errcode or expected data' });
+    if (options.absentCodes?.includes(verdict)) return null;
+    throw feyinError(verdict);
   }
 
   private async send(request: VendorRequest): Promise<FeyinBody> {

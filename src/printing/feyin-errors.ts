@@ -1,4 +1,5 @@
 import { VendorError, type ErrorCode } from '../errors.js';
+import { readResultCode } from '../vendor-answer.js';
 
 export const FEYIN_OK = 0;
 export const FEYIN_INVALID_TOKEN = 40014;
@@ -30,4 +31,21 @@ const FEYIN_CODES: Record<number, [ErrorCode, string]> = {
 export function feyinError(errcode: number): VendorError {
   const [code, message] = FEYIN_CODES[errcode] ?? ['VENDOR_ERROR', `Feyin refused the request (errcode ${errcode})`];
   return new VendorError('FEYIN', code, message, { vendorCode: errcode });
+}
+
+/** A Feyin answer read: success, the refusal's errcode, or nothing we can trust. */
+export type FeyinVerdict = 'ok' | 'unreadable' | number;
+
+/**
+ * Reads a Feyin answer. Calls documented as `{errcode, errmsg}` succeed only on errcode 0.
+ * Calls documented without an errcode (token, statuses: VENDORS.md §1) pass `dataFields`:
+ * they succeed when errcode is absent (or 0) and every data field is there. An errcode of
+ * `""`, `null` or any non-number is never success.
+ */
+export function feyinVerdict(body: Record<string, unknown>, dataFields?: readonly string[]): FeyinVerdict {
+  const code = readResultCode(body.errcode);
+  if (body.errcode !== undefined && code === undefined) return 'unreadable';
+  if (code !== undefined && code !== FEYIN_OK) return code;
+  if (dataFields) return dataFields.every((field) => body[field] !== undefined && body[field] !== null) ? 'ok' : 'unreadable';
+  return code === FEYIN_OK ? 'ok' : 'unreadable';
 }

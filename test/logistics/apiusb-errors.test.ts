@@ -17,4 +17,10 @@ describe('apiusbError', () => {
     const error = apiusbError(envelope);
     expect(error.extensions).toMatchObject({ code, vendor: 'APIUSB', vendorCode, retryable: code === 'VENDOR_UNAVAILABLE' });
   });
+
+  it("quotes the vendor's business message without our token or app secret", () => {
+    const envelope = { ret: 200, data: { code: 403, message: 'token tok-1 of app sec-2 may not cancel' } };
+    const error = apiusbError(envelope, ['tok-1', 'sec-2', undefined]);
+    expect(error.message).toBe('APIUSB refused: token [redacted] of app [redacted] may not cancel');
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { feyinError } from '../../src/printing/feyin-errors.js';
+import { feyinError, feyinVerdict } from '../../src/printing/feyin-errors.js';
 
 describe('feyinError', () => {
   it.each([
@@ -29,5 +29,32 @@ describe('feyinError', () => {
     const error = feyinError(49999);
     expect(error.extensions).toMatchObject({ code: 'VENDOR_ERROR', vendorCode: 49999, retryable: false });
     expect(error.message).toContain('49999');
+  });
+});
+
+describe('feyinVerdict: a missing errcode is not success', () => {
+  it.each([
+    // Calls documented as {errcode, errmsg} (msg cancel, device clear): errcode 0 only.
+    [{ errcode: 0, errmsg: 'ok' }, undefined, 'ok'],
+    [{ errcode: '0', errmsg: 'ok' }, undefined, 'ok'],
+    [{ errcode: 40020, errmsg: 'sent' }, undefined, 40020],
+    [{ errcode: '40005' }, undefined, 40005],
+    [{ errcode: '', errmsg: 'ok' }, undefined, 'unreadable'],
+    [{ errcode: null, errmsg: 'ok' }, undefined, 'unreadable'],
+    [{ errmsg: 'ok' }, undefined, 'unreadable'],
+    [{ errcode: 'ok' }, undefined, 'unreadable'],
+    [{}, undefined, 'unreadable'],
+    // Calls documented without an errcode (token, statuses): the data fields are the success.
+    [{ msg_no: 'M1', status: 'printed' }, ['status'], 'ok'],
+    [{ errcode: 0, status: 'printed' }, ['status'], 'ok'],
+    [{ errcode: 40005, errmsg: 'no msg' }, ['status'], 40005],
+    [{ msg_no: 'M1' }, ['status'], 'unreadable'],
+    [{ status: null }, ['status'], 'unreadable'],
+    [{ errcode: '', status: 'printed' }, ['status'], 'unreadable'],
+    [{ errcode: null, access_token: 't' }, ['access_token'], 'unreadable'],
+    [{ access_token: 't', expires_in: 7200 }, ['access_token'], 'ok'],
+    [{}, ['access_token'], 'unreadable'],
+  ])('%j with data fields %j → %s', (body, dataFields, verdict) => {
+    expect(feyinVerdict(body, dataFields)).toBe(verdict);
   });
 });
