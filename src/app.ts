@@ -51,6 +51,7 @@ export async function startService(baseConfig: Config, logger: Logger, options: 
     logger.info('caller authentication: off (sandbox mode)');
   }
   if (auth.routerSecret) logger.info('router secret: required on every GraphQL request');
+  if (config.graphiql && !config.introspection) logger.warn('GRAPHIQL is on but INTROSPECTION is off: its docs and autocomplete stay empty');
 
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger });
   const metrics = new ServiceMetrics();
@@ -80,6 +81,8 @@ export async function startService(baseConfig: Config, logger: Logger, options: 
     auth: new CallerAuth(config.auth),
     limits: { maxDepth: config.auth.maxQueryDepth, maxCost: config.auth.maxQueryCost },
     production: config.production,
+    introspection: config.introspection,
+    graphiql: config.graphiql,
     routes: [lifepayCallbackRoute({ tokens, xReports, logger })],
     readinessChecks: [() => store.ping()],
   });
