@@ -94,6 +94,11 @@ describe.runIf(available)('GraphiQL in headless Chromium, offline', () => {
     expect(await page.locator('.graphiql-doc-explorer-error').count()).toBe(0);
     expect(refused).toEqual([]);
     expect(problems).toEqual([]);
+    // The page's schema requests (and the first test's query) are counted, none as a failure.
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    const operations = metrics.split('\n').filter((line) => line.startsWith('graphql_operations_total{'));
+    expect(operations.some((line) => line.includes('operation="IntrospectionQuery"'))).toBe(true);
+    expect(operations.filter((line) => !line.includes('outcome="OK"'))).toEqual([]);
     await context.close();
   });
 });
