@@ -62,6 +62,7 @@ async function startWith(baseConfig: Config, logger: Logger, sandbox: RunningSan
     logger.info('caller authentication: off (sandbox mode)');
   }
   if (auth.routerSecret) logger.info('router secret: required on every GraphQL request');
+  if (config.graphiql && !config.introspection) logger.warn('GRAPHIQL is on but INTROSPECTION is off: its docs and autocomplete stay empty');
 
   const store = await openStore({
     dataDir: config.dataDir,
@@ -103,6 +104,8 @@ async function startWith(baseConfig: Config, logger: Logger, sandbox: RunningSan
     production: config.production,
     debugErrors: config.debugErrors,
     timeouts: { requestMs: config.httpRequestTimeoutMs, headersMs: config.httpHeadersTimeoutMs },
+    introspection: config.introspection,
+    graphiql: config.graphiql,
     routes: [lifepayCallbackRoute({ tokens, xReports, logger })],
     readinessChecks: [() => store.ping()],
   });

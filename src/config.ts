@@ -74,6 +74,10 @@ export interface Config {
   apiusb: ApiusbConfig;
   lifepay: LifepayConfig;
   auth: AuthConfig;
+  /** Schema introspection (`__schema`, `__type`); off in production unless asked for, as Apollo does. */
+  introspection: boolean;
+  /** The GraphiQL page at `GET /graphql` and its assets; same defaulting as introspection. */
+  graphiql: boolean;
 }
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
@@ -141,13 +145,13 @@ export function loadConfig(env: Env = process.env): Config {
       return fallback;
     }
   };
-  const bool = (name: string): boolean => {
+  const bool = (name: string, fallback = false): boolean => {
     const raw = read(name);
-    if (raw === undefined) return false;
+    if (raw === undefined) return fallback;
     if (/^(true|1|yes)$/i.test(raw)) return true;
     if (/^(false|0|no)$/i.test(raw)) return false;
     problems.push(`${name} must be true or false (got "${raw}")`);
-    return false;
+    return fallback;
   };
 
   const nodeEnv = read('NODE_ENV') ?? 'development';
@@ -162,6 +166,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`);
   }
+
+  // Tools for people exploring the API: on wherever the vendors are simulators or it is not production.
+  const exploring = vendorMode === 'sandbox' || !production;
 
   const lifepayLogin = read('LIFEPAY_LOGIN');
   if (lifepayLogin !== undefined && !/^7\d{10}$/.test(lifepayLogin)) {
@@ -248,6 +255,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxQueryDepth: int('MAX_QUERY_DEPTH', 10, 2, 50),
       maxQueryCost: int('MAX_QUERY_COST', 50, 1, 10_000),
     },
+    introspection: bool('INTROSPECTION', exploring),
+    graphiql: bool('GRAPHIQL', exploring),
   };
 
   const { auth } = config;

@@ -69,6 +69,7 @@ export function graphiqlPage(options: { endpoint: string; assetsPath: string; ex
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Vendor operations · GraphiQL</title>
+<link rel="icon" href="data:,">
 <style>html, body, #graphiql { height: 100%; margin: 0; } body { font-family: system-ui, sans-serif; }</style>
 <link rel="stylesheet" href="${options.assetsPath}/graphiql.css">
 </head>

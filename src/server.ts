@@ -19,6 +19,7 @@ import { runInRequestScope } from './request-scope.js';
 
 export const GRAPHQL_BODY_LIMIT = 100 * 1024;
 const ASSETS_PATH = '/graphql/assets';
+const GRAPHIQL_OFF = 'GraphiQL is not served here (GRAPHIQL=true turns it on); send GraphQL requests with POST';
 
 /** An extra endpoint (e.g. a vendor callback) served beside GraphQL. */
 export interface HttpRoute {
@@ -41,6 +42,10 @@ export interface ServiceServerOptions {
   debugErrors?: boolean;
   /** Deadlines for a caller's whole request and for its headers, so a slow sender cannot hold a socket. */
   timeouts?: { requestMs: number; headersMs: number };
+  /** Schema introspection (Apollo's `introspection` option). */
+  introspection: boolean;
+  /** The GraphiQL page and its assets; when off, a browser's `GET /graphql` is a JSON 404. */
+  graphiql: boolean;
   routes?: HttpRoute[];
   /** Dependencies `/ready` waits for; each returns true when usable. */
   readinessChecks?: Array<() => boolean | Promise<boolean>>;
@@ -73,6 +78,7 @@ export class ServiceServer {
       schema: options.schema,
       // Batched requests multiply vendor calls behind one HTTP request.
       allowBatchedHttpRequests: false,
+      introspection: options.introspection,
       validationRules: options.limits ? limitRules(options.limits) : [],
       // src/index.ts owns SIGTERM/SIGINT: it stops the workers and closes the store after Apollo.
       stopOnTerminationSignals: false,
@@ -127,7 +133,7 @@ export class ServiceServer {
       res.end(text);
       return;
     }
-    if (url.pathname.startsWith(`${ASSETS_PATH}/`) && method === 'GET') {
+    if (url.pathname.startsWith(`${ASSETS_PATH}/`) && method === 'GET' && this.options.graphiql) {
       const asset = graphiqlAsset(url.pathname.slice(ASSETS_PATH.length + 1));
       if (!asset) return sendJson(res, 404, { error: 'not found' });
       res.writeHead(200, { 'content-type': asset.type, 'content-length': asset.body.length, 'cache-control': 'public, max-age=3600' });
@@ -135,7 +141,10 @@ export class ServiceServer {
       return;
     }
     if (url.pathname === '/graphql') {
-      if (method === 'GET' && prefersHtml(req)) {
+      if (method === 'GET' && prefersHtml(req) && !this.options.graphiql && !url.searchParams.has('query')) {
+        return sendJson(res, 404, { errors: [{ message: GRAPHIQL_OFF, extensions: { code: 'NOT_FOUND', retryable: false } }] });
+      }
+      if (method === 'GET' && prefersHtml(req) && this.options.graphiql) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
         res.end(this.page);
         return;

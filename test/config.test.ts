@@ -52,6 +52,23 @@ describe('loadConfig', () => {
     }
   });
 
+  it('turns introspection and GraphiQL on in sandbox and development, off in production unless asked for', () => {
+    const flags = (env: Record<string, string>) => {
+      const { introspection, graphiql } = loadConfig(env);
+      return { introspection, graphiql };
+    };
+    const production = { NODE_ENV: 'production', AUTH_DISABLED: 'true' };
+    expect(flags({})).toEqual({ introspection: true, graphiql: true });
+    expect(flags({ NODE_ENV: 'test', VENDOR_MODE: 'live', AUTH_DISABLED: 'true' })).toEqual({ introspection: true, graphiql: true });
+    expect(flags(production)).toEqual({ introspection: false, graphiql: false });
+    // Sandbox vendors are simulators: exploring them is the point, even under NODE_ENV=production.
+    expect(flags({ NODE_ENV: 'production', VENDOR_MODE: 'sandbox' })).toEqual({ introspection: true, graphiql: true });
+    expect(flags({ ...production, INTROSPECTION: 'true' })).toEqual({ introspection: true, graphiql: false });
+    expect(flags({ ...production, GRAPHIQL: 'true', INTROSPECTION: 'yes' })).toEqual({ introspection: true, graphiql: true });
+    expect(flags({ INTROSPECTION: 'false', GRAPHIQL: '0' })).toEqual({ introspection: false, graphiql: false });
+    expect(() => loadConfig({ INTROSPECTION: 'sometimes', GRAPHIQL: 'on' })).toThrow(/INTROSPECTION must be true or false[\s\S]*GRAPHIQL must be true or false/);
+  });
+
   it('trims trailing slashes from base URLs', () => {
     expect(loadConfig({ FEYIN_BASE_URL: 'http://127.0.0.1:8080/feyin/' }).feyin.baseUrl).toBe('http://127.0.0.1:8080/feyin');
   });

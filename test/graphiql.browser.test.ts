@@ -54,4 +54,51 @@ describe.runIf(available)('GraphiQL in headless Chromium, offline', () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   });
+
+  it("fetches the schema: the docs explorer lists Mutation.cancelPrintMessage, autocomplete offers fields, no error shows", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`${message.text()} ${message.location().url}`);
+    });
+    const refused: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) refused.push(`${response.status()} ${response.url()}`);
+    });
+
+    await page.goto(`${t.url}/graphql`);
+    await page.locator('.graphiql-container').waitFor({ timeout: 15_000 });
+
+    // The docs explorer: root types, then the mutation type's fields.
+    await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+    const docs = page.locator('.graphiql-doc-explorer');
+    await docs.locator('.graphiql-doc-explorer-type-name', { hasText: /^Mutation$/ }).click({ timeout: 10_000 });
+    await expect.poll(() => docs.locator('.graphiql-doc-explorer-title').innerText(), { timeout: 5_000 }).toBe('Mutation');
+    await docs.locator('.graphiql-doc-explorer-field-name', { hasText: /^cancelPrintMessage$/ }).waitFor({ timeout: 5_000 });
+
+    // Autocomplete in a fresh tab: typing `{ pri` offers `printer`.
+    await page.locator('.graphiql-tab-add').click();
+    const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.type('{ pri', { delay: 30 });
+    const hints = page.locator('.CodeMirror-hints .CodeMirror-hint');
+    await expect.poll(() => hints.allInnerTexts(), { timeout: 5_000 }).toContain('printer');
+
+    await page.screenshot({ path: 'test/__screenshots__/graphiql-docs-autocomplete.png' });
+    const text = await page.locator('body').innerText();
+    expect(text).not.toContain('Error fetching schema');
+    expect(await page.locator('.graphiql-doc-explorer-error').count()).toBe(0);
+    expect(refused).toEqual([]);
+    expect(problems).toEqual([]);
+    // The page's schema requests (and the first test's query) are counted, none as a failure.
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    const operations = metrics.split('\n').filter((line) => line.startsWith('graphql_operations_total{'));
+    expect(operations.some((line) => line.includes('operation="IntrospectionQuery"'))).toBe(true);
+    expect(operations.filter((line) => !line.includes('outcome="OK"'))).toEqual([]);
+    await context.close();
+  });
 });

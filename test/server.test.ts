@@ -20,7 +20,8 @@ describe('HTTP surface', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('<div id="graphiql">');
-    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    // data: URLs (the empty favicon) are no request at all.
+    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((source) => !source.startsWith('data:'));
     expect(sources.length).toBe(4);
     for (const source of sources) {
       expect(source.startsWith('/')).toBe(true); // no CDN, no external font
@@ -76,6 +77,40 @@ describe('stack traces', () => {
       expect(JSON.stringify((await debugging.gql('{ nope }')).errors)).toContain('stacktrace');
     } finally {
       await Promise.all([production.stop(), development.stop(), debugging.stop()]);
+    }
+  });
+
+  it('serves no GraphiQL and answers no introspection unless GRAPHIQL / INTROSPECTION say so', async () => {
+    const html = { accept: 'text/html,application/xhtml+xml' };
+    const closed = await startTestService({ env: { NODE_ENV: 'production', AUTH_DISABLED: 'true' } });
+    try {
+      const page = await fetch(`${closed.url}/graphql`, { headers: html });
+      expect(page.status).toBe(404);
+      expect(page.headers.get('content-type')).toMatch(/application\/json/);
+      const body = (await page.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+      expect(body.errors[0].extensions).toEqual({ code: 'NOT_FOUND', retryable: false });
+      expect(body.errors[0].message).toMatch(/GRAPHIQL=true/);
+      for (const asset of ['graphiql.js', 'graphiql.css', 'react.js', 'react-dom.js']) {
+        expect((await fetch(`${closed.url}/graphql/assets/${asset}`)).status).toBe(404);
+      }
+      const introspection = await closed.gql('{ __schema { queryType { name } } }');
+      expect(introspection.status).toBe(400);
+      expect(introspection.data).toBeUndefined();
+      expect(introspection.errors?.[0]?.message).toMatch(/introspection is not allowed/i);
+      // A router composes from _service.sdl, which is not introspection and stays available.
+      expect((await closed.gql<{ _service: { sdl: string } }, never>('{ _service { sdl } }')).data?._service.sdl).toContain('cancelPrintMessage');
+    } finally {
+      await closed.stop();
+    }
+    const open = await startTestService({ env: { NODE_ENV: 'production', AUTH_DISABLED: 'true', GRAPHIQL: 'true', INTROSPECTION: 'true' } });
+    try {
+      const page = await fetch(`${open.url}/graphql`, { headers: html });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<div id="graphiql">');
+      expect((await fetch(`${open.url}/graphql/assets/graphiql.js`)).status).toBe(200);
+      expect((await open.gql('{ __schema { queryType { name } } }')).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    } finally {
+      await open.stop();
     }
   });
 });
