@@ -72,8 +72,12 @@ export const SCOPES = {
   fiscal: 'fiscal:write',
 } as const;
 
-/** Throws FORBIDDEN unless the caller has `scope`; open when caller auth is off (caller `null`). */
-export function requireScope(caller: Caller | null | undefined, scope: string): void {
+/**
+ * Throws FORBIDDEN unless the caller has `scope`; open when caller auth is off (caller `null`).
+ * `scope` undefined means nobody declared one: refused to every caller (fail closed).
+ */
+export function requireScope(caller: Caller | null | undefined, scope: string | undefined, what = 'This operation'): void {
   if (caller === null || caller === undefined) return;
-  if (!caller.scopes.has(scope)) throw new ServiceError('FORBIDDEN', `This operation needs the "${scope}" scope`);
+  if (scope === undefined) throw new ServiceError('FORBIDDEN', `${what} has no declared scope, so no caller may use it`);
+  if (!caller.scopes.has(scope)) throw new ServiceError('FORBIDDEN', `${what} needs the "${scope}" scope`);
 }

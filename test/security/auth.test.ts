@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelPrintMessageDocument, PrinterStatusDocument } from '../__generated__/graphql.js';
 import { CallerAuth } from '../../src/auth/caller-auth.js';
 import { loadConfig } from '../../src/config.js';
-import { FEYIN_SEED } from '../../src/sandbox/index.js';
+import { FEYIN_SEED, LIFEPAY_SEED, PICKUP_SEED } from '../../src/sandbox/index.js';
+import { eventually, freePort } from '../helpers/eventually.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { ALL_SCOPES, TEST_JWT_SECRET, mintToken } from '../helpers/tokens.js';
 
@@ -57,7 +58,8 @@ describe('caller authentication and scopes (HS256)', () => {
   });
 
   it('the right scope works', async () => {
-    const answer = await t.gql(CancelPrintMessageDocument, { msgNo: FEYIN_SEED.queuedMessages[0] }, { ...router, ...bearer(await good('printing:write')) });
+    // The example document also reads the message's status from Feyin: that part needs vendors:read.
+    const answer = await t.gql(CancelPrintMessageDocument, { msgNo: FEYIN_SEED.queuedMessages[0] }, { ...router, ...bearer(await good('printing:write vendors:read')) });
     expect(answer.errors).toBeUndefined();
     expect(answer.data?.cancelPrintMessage.cancelled).toBe(true);
     const read = await t.gql(PrinterStatusDocument, { deviceNo: FEYIN_SEED.onlinePrinter }, { ...router, ...bearer(await good('vendors:read')) });
@@ -66,6 +68,116 @@ describe('caller authentication and scopes (HS256)', () => {
 
   it('health, readiness and metrics need no token', async () => {
     for (const path of ['/health', '/ready', '/metrics']) expect((await fetch(`${t.url}${path}`)).status).toBe(200);
+  });
+});
+
+describe('scopes per field, wherever the field appears', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    // PUBLIC_URL lets LifePay's simulator post a callback, so there is a stored notification to protect.
+    const port = await freePort();
+    t = await startTestService({ env: { AUTH_JWT_SECRET: TEST_JWT_SECRET, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` } });
+  });
+  afterAll(() => t.stop());
+
+  const as = async (scope: string) => bearer(await mintToken({ scope }));
+  const calls = (simulator: string, method: string, path: RegExp) =>
+    t.sandbox.requestsTo(simulator).filter((r) => r.method === method && path.test(r.path)).length;
+  const forbiddenPaths = (errors: Array<{ path?: Array<string | number>; extensions?: Record<string, unknown> }> | undefined) =>
+    (errors ?? []).map((e) => [e.extensions?.code, e.path?.join('.')]);
+
+  const cancelMessage = `mutation($msgNo: ID!) { cancelPrintMessage(msgNo: $msgNo) { cancelled message { msgNo status printedAt createdAt } } }`;
+
+  it('printing:write cancels a message but cannot read its status from Feyin through the payload', async () => {
+    const statusCalls = () => calls('/feyin', 'GET', /^\/msg\/[^/]+\/status$/);
+    const cancels = () => calls('/feyin', 'POST', /^\/msg\/[^/]+\/cancel$/);
+    const [statusBefore, cancelsBefore] = [statusCalls(), cancels()];
+    const answer = await t.gql(cancelMessage, { msgNo: FEYIN_SEED.queuedMessages[1] } as never, await as('printing:write'));
+    expect(forbiddenPaths(answer.errors)).toEqual([
+      ['FORBIDDEN', 'cancelPrintMessage.message.status'],
+      ['FORBIDDEN', 'cancelPrintMessage.message.printedAt'],
+      ['FORBIDDEN', 'cancelPrintMessage.message.createdAt'],
+    ]);
+    expect(answer.errors?.[0]?.message).toBe('PrintMessage.status needs the "vendors:read" scope');
+    expect(answer.data).toEqual({
+      cancelPrintMessage: { cancelled: true, message: { msgNo: FEYIN_SEED.queuedMessages[1], status: null, printedAt: null, createdAt: null } },
+    });
+    expect(cancels()).toBe(cancelsBefore + 1);
+    expect(statusCalls()).toBe(statusBefore);
+
+    const allowed = await t.gql(cancelMessage, { msgNo: FEYIN_SEED.queuedMessages[2] } as never, await as('printing:write vendors:read'));
+    expect(allowed.errors).toBeUndefined();
+    expect(allowed.data).toMatchObject({ cancelPrintMessage: { cancelled: true, message: { status: 'cancelled' } } });
+    expect(statusCalls()).toBe(statusBefore + 1);
+  });
+
+  const cancelCodes = `mutation($machineNo: ID!, $id: ID, $productId: ID!) {
+    cancelPickupCodes(machineNo: $machineNo, pickupCodeId: $id) { scope pickupCodeId machine { machineNo pickupCodes(productId: $productId) { id code } } }
+  }`;
+
+  it('pickup:write cancels a code but cannot list redeemable codes through the payload', async () => {
+    const listings = () => calls('/pickup', 'POST', /\/pickup_code$/);
+    const cancels = () => calls('/pickup', 'PUT', /\/pickup_codes$/);
+    const [listingsBefore, cancelsBefore] = [listings(), cancels()];
+    const vars = { machineNo: PICKUP_SEED.onlineMachine, productId: PICKUP_SEED.productId };
+    const answer = await t.gql(cancelCodes, { ...vars, id: PICKUP_SEED.unusedCodes[0] } as never, await as('pickup:write'));
+    expect(forbiddenPaths(answer.errors)).toEqual([['FORBIDDEN', 'cancelPickupCodes.machine.pickupCodes']]);
+    // The cancellation was made; pickupCodes and every field above it are non-null, so GraphQL nulls the payload.
+    expect(answer.data ?? null).toBeNull();
+    expect(cancels()).toBe(cancelsBefore + 1);
+    expect(listings()).toBe(listingsBefore);
+
+    const own = await t.gql(
+      'mutation($machineNo: ID!, $id: ID) { cancelPickupCodes(machineNo: $machineNo, pickupCodeId: $id) { scope pickupCodeId machine { machineNo } } }',
+      { machineNo: PICKUP_SEED.onlineMachine, id: PICKUP_SEED.unusedCodes[1] } as never,
+      await as('pickup:write'),
+    );
+    expect(own.errors).toBeUndefined();
+    expect(own.data).toEqual({ cancelPickupCodes: { scope: 'ONE', pickupCodeId: PICKUP_SEED.unusedCodes[1], machine: { machineNo: PICKUP_SEED.onlineMachine } } });
+    expect(listings()).toBe(listingsBefore);
+
+    const allowed = await t.gql(cancelCodes, { ...vars, id: PICKUP_SEED.unusedCodes[2] } as never, await as('pickup:write vendors:read'));
+    expect(allowed.errors).toBeUndefined();
+    const codes = (allowed.data as { cancelPickupCodes: { machine: { pickupCodes: Array<{ id: string; code: string }> } } }).cancelPickupCodes.machine.pickupCodes;
+    expect(codes.length).toBeGreaterThan(0);
+    expect(listings()).toBe(listingsBefore + 1);
+  });
+
+  const printXReport = `mutation($input: PrintXReportInput!) {
+    printXReport(input: $input) { document { extId status notification register { serial documents(limit: 10) { extId notification } } } }
+  }`;
+
+  it("fiscal:write prints an X-report but cannot read the register's documents or stored callbacks through the payload", async () => {
+    const reader = await as('vendors:read');
+    await t.gql('mutation($input: PrintXReportInput!) { printXReport(input: $input) { document { extId } } }', { input: { targetSerial: LIFEPAY_SEED.register, extId: 'scoped-1' } } as never, await as('fiscal:write'));
+    const notified = await eventually(async () => {
+      const answer = await t.gql<{ fiscalDocument: { notification: string | null } | null }, unknown>('{ fiscalDocument(extId: "scoped-1") { notification } }', undefined, reader);
+      return answer.data?.fiscalDocument?.notification ?? undefined;
+    }, { what: 'the LifePay callback' });
+    expect(notified).toContain('scoped-1');
+
+    const answer = await t.gql(printXReport, { input: { targetSerial: LIFEPAY_SEED.register, extId: 'scoped-2' } } as never, await as('fiscal:write'));
+    expect(forbiddenPaths(answer.errors)).toEqual([
+      ['FORBIDDEN', 'printXReport.document.notification'],
+      ['FORBIDDEN', 'printXReport.document.register.documents'],
+    ]);
+    // The document's own stored columns stay readable with fiscal:write; `documents` is non-null, so `register` is null.
+    expect(answer.data).toEqual({ printXReport: { document: { extId: 'scoped-2', status: 'ACCEPTED', notification: null, register: null } } });
+
+    const allowed = await t.gql(printXReport, { input: { targetSerial: LIFEPAY_SEED.register, extId: 'scoped-3' } } as never, await as('fiscal:write vendors:read'));
+    expect(allowed.errors).toBeUndefined();
+    const documents = (allowed.data as { printXReport: { document: { register: { documents: Array<{ extId: string; notification: string | null }> } } } })
+      .printXReport.document.register.documents;
+    expect(documents.find((d) => d.extId === 'scoped-1')?.notification).toContain('scoped-1');
+  });
+
+  it('_service needs vendors:read, and then answers the SDL', async () => {
+    const denied = await t.gql('{ _service { sdl } }', undefined, await as('printing:write pickup:write logistics:write fiscal:write'));
+    expect(forbiddenPaths(denied.errors)).toEqual([['FORBIDDEN', '_service']]);
+    expect(denied.data ?? null).toBeNull();
+    const allowed = await t.gql<{ _service: { sdl: string } }, unknown>('{ _service { sdl } }', undefined, await as('vendors:read'));
+    expect(allowed.errors).toBeUndefined();
+    expect(allowed.data?._service.sdl).toContain('type Machine');
   });
 });
 
