@@ -10,6 +10,7 @@ import { startTestService, type TestService } from '../helpers/service.js';
 import { ALL_SCOPES, TEST_JWT_SECRET, mintToken } from '../helpers/tokens.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const nowSec = () => Math.floor(Date.now() / 1000);
 
 describe('caller authentication and scopes (HS256)', () => {
   let t: TestService;
@@ -28,6 +29,11 @@ describe('caller authentication and scopes (HS256)', () => {
     ['a token signed with another key', async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { secret: 'another-key-another-key-another-key!' })) })],
     ['an expired token', async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { expiresIn: Math.floor(Date.now() / 1000) - 120 })) })],
     ['a token not valid yet', async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { notBefore: Math.floor(Date.now() / 1000) + 600 })) })],
+    ['a token without exp', async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { expiresIn: null })) })],
+    ['a token expiring in 100 years', async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { expiresIn: '100y' })) })],
+    ['a token without iat expiring in 100 years', async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { expiresIn: '100y', issuedAt: null })) })],
+    // Lifetime counts from iat: issued 30 h ago for 31 h, it has 1 h left but was minted to live too long.
+    ['a 31 h token issued 30 h ago', async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { issuedAt: nowSec() - 30 * 3600, expiresIn: nowSec() + 3600 })) })],
     ['a token for another audience', async () => ({ ...router, ...bearer(await mintToken({ scope: ALL_SCOPES, issuer: 'https://id.example', audience: 'billing' })) })],
     ['a missing router secret', async () => bearer(await good())],
     ['a wrong router secret', async () => ({ 'router-authorization': 'router-shared-secret-xyZ', ...bearer(await good()) })],
@@ -37,6 +43,26 @@ describe('caller authentication and scopes (HS256)', () => {
     expect(answer.status).toBe(401);
     expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(vendorCalls()).toBe(before);
+  });
+
+  it('tokens must expire: the message names the rule, never the token', async () => {
+    const token = await good(ALL_SCOPES, { expiresIn: null });
+    const noExp = await t.gql(PrinterStatusDocument, { deviceNo: FEYIN_SEED.onlinePrinter }, { ...router, ...bearer(token) });
+    expect(noExp.errors?.[0]?.message).toBe('The bearer token has no valid expiry (exp claim): tokens must expire');
+    const long = await t.gql(PrinterStatusDocument, { deviceNo: FEYIN_SEED.onlinePrinter }, { ...router, ...bearer(await good(ALL_SCOPES, { expiresIn: '100y' })) });
+    expect(long.status).toBe(401);
+    expect(long.errors?.[0]?.message).toBe('The bearer token lives longer than the 86400 s this service accepts (AUTH_MAX_TOKEN_AGE)');
+    expect(t.logs.text).not.toContain(token.split('.')[2]);
+  });
+
+  it.each([
+    ['a 23 h token', { expiresIn: '23h' }],
+    ['a 23 h token without iat', { expiresIn: '23h', issuedAt: null }],
+    ['a 24 h token issued now', { expiresIn: '24h' }],
+  ] as const)('%s is accepted', async (_name, options) => {
+    const answer = await t.gql(PrinterStatusDocument, { deviceNo: FEYIN_SEED.onlinePrinter }, { ...router, ...bearer(await good('vendors:read', options)) });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.printer?.status).toBe('online');
   });
 
   it('a token without the mutation scope gets FORBIDDEN, no vendor call', async () => {
@@ -197,7 +223,10 @@ describe('caller authentication with a JWKS', () => {
   const keyPair = async (kid: string) => {
     const pair = await generateKeyPair('RS256');
     keys.push({ ...(await exportJWK(pair.publicKey)), kid, alg: 'RS256', use: 'sig' });
-    return (scope: string) => new SignJWT({ scope }).setProtectedHeader({ alg: 'RS256', kid }).setExpirationTime('5m').sign(pair.privateKey);
+    return (scope: string, expiresIn: string | null = '5m') => {
+      const jwt = new SignJWT({ scope }).setProtectedHeader({ alg: 'RS256', kid });
+      return (expiresIn === null ? jwt : jwt.setExpirationTime(expiresIn)).sign(pair.privateKey);
+    };
   };
 
   it('verifies with the key set, caches it, and refetches for an unknown kid', async () => {
@@ -210,6 +239,10 @@ describe('caller authentication with a JWKS', () => {
       expect((await read(await signA('vendors:read'))).data?.printer?.status).toBe('online');
       expect(fetches).toBe(1);
       expect((await read(await mintToken({ scope: 'vendors:read' }))).status).toBe(401); // HS256 is not in the key set
+      // Tokens must expire, within AUTH_MAX_TOKEN_AGE (these carry no iat: lifetime counts from now).
+      expect((await read(await signA('vendors:read', null))).status).toBe(401);
+      expect((await read(await signA('vendors:read', '100y'))).status).toBe(401);
+      expect((await read(await signA('vendors:read', '23h'))).data?.printer?.status).toBe('online');
     } finally {
       await t.stop();
     }
