@@ -79,8 +79,9 @@ export class CallerAuth {
   private checkLifetime(payload: JWTPayload): void {
     const now = Math.floor(this.now() / 1000);
     const issuedAt = typeof payload.iat === 'number' ? Math.min(payload.iat, now) : now;
-    if (payload.exp! - issuedAt > this.config.maxTokenAgeSec + CLOCK_TOLERANCE_SEC) {
-      throw unauthenticated(`The bearer token lives longer than the ${this.config.maxTokenAgeSec} s this service accepts (AUTH_MAX_TOKEN_AGE)`);
+    const max = this.config.maxTokenAgeSec;
+    if (payload.exp! - issuedAt > max + CLOCK_TOLERANCE_SEC) {
+      throw unauthenticated(`The bearer token lives longer than the ${max} s this service accepts (AUTH_MAX_TOKEN_AGE)`);
     }
   }
 }

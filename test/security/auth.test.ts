@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import { FEYIN_SEED, LIFEPAY_SEED, PICKUP_SEED } from '../../src/sandbox/index.js';
 import { eventually, freePort } from '../helpers/eventually.js';
 import { startTestService, type TestService } from '../helpers/service.js';
-import { ALL_SCOPES, TEST_JWT_SECRET, mintToken } from '../helpers/tokens.js';
+import { ALL_SCOPES, TEST_JWT_SECRET, mintToken, type TokenOptions } from '../helpers/tokens.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const nowSec = () => Math.floor(Date.now() / 1000);
@@ -23,17 +23,19 @@ describe('caller authentication and scopes (HS256)', () => {
 
   const router = { 'router-authorization': 'router-shared-secret-xyz' };
   const good = (scope = ALL_SCOPES, extra: Record<string, unknown> = {}) => mintToken({ scope, issuer: 'https://id.example', audience: 'vendor-ops', ...extra });
+  const signed = async (scope: string, extra: TokenOptions) => ({ ...router, ...bearer(await good(scope, { ...extra })) });
+  const readPrinter = (headers: Record<string, string>) => t.gql(PrinterStatusDocument, { deviceNo: FEYIN_SEED.onlinePrinter }, headers);
 
   it.each([
     ['no token', async () => ({ ...router })],
     ['a token signed with another key', async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { secret: 'another-key-another-key-another-key!' })) })],
     ['an expired token', async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { expiresIn: Math.floor(Date.now() / 1000) - 120 })) })],
     ['a token not valid yet', async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { notBefore: Math.floor(Date.now() / 1000) + 600 })) })],
-    ['a token without exp', async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { expiresIn: null })) })],
-    ['a token expiring in 100 years', async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { expiresIn: '100y' })) })],
-    ['a token without iat expiring in 100 years', async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { expiresIn: '100y', issuedAt: null })) })],
+    ['a token without exp', () => signed(ALL_SCOPES, { expiresIn: null })],
+    ['a token expiring in 100 years', () => signed(ALL_SCOPES, { expiresIn: '100y' })],
+    ['a token without iat expiring in 100 years', () => signed(ALL_SCOPES, { expiresIn: '100y', issuedAt: null })],
     // Lifetime counts from iat: issued 30 h ago for 31 h, it has 1 h left but was minted to live too long.
-    ['a 31 h token issued 30 h ago', async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { issuedAt: nowSec() - 30 * 3600, expiresIn: nowSec() + 3600 })) })],
+    ['a 31 h token issued 30 h ago', () => signed(ALL_SCOPES, { issuedAt: nowSec() - 30 * 3600, expiresIn: nowSec() + 3600 })],
     ['a token for another audience', async () => ({ ...router, ...bearer(await mintToken({ scope: ALL_SCOPES, issuer: 'https://id.example', audience: 'billing' })) })],
     ['a missing router secret', async () => bearer(await good())],
     ['a wrong router secret', async () => ({ 'router-authorization': 'router-shared-secret-xyZ', ...bearer(await good()) })],
@@ -47,9 +49,9 @@ describe('caller authentication and scopes (HS256)', () => {
 
   it('tokens must expire: the message names the rule, never the token', async () => {
     const token = await good(ALL_SCOPES, { expiresIn: null });
-    const noExp = await t.gql(PrinterStatusDocument, { deviceNo: FEYIN_SEED.onlinePrinter }, { ...router, ...bearer(token) });
+    const noExp = await readPrinter({ ...router, ...bearer(token) });
     expect(noExp.errors?.[0]?.message).toBe('The bearer token has no valid expiry (exp claim): tokens must expire');
-    const long = await t.gql(PrinterStatusDocument, { deviceNo: FEYIN_SEED.onlinePrinter }, { ...router, ...bearer(await good(ALL_SCOPES, { expiresIn: '100y' })) });
+    const long = await readPrinter(await signed(ALL_SCOPES, { expiresIn: '100y' }));
     expect(long.status).toBe(401);
     expect(long.errors?.[0]?.message).toBe('The bearer token lives longer than the 86400 s this service accepts (AUTH_MAX_TOKEN_AGE)');
     expect(t.logs.text).not.toContain(token.split('.')[2]);
@@ -60,7 +62,7 @@ describe('caller authentication and scopes (HS256)', () => {
     ['a 23 h token without iat', { expiresIn: '23h', issuedAt: null }],
     ['a 24 h token issued now', { expiresIn: '24h' }],
   ] as const)('%s is accepted', async (_name, options) => {
-    const answer = await t.gql(PrinterStatusDocument, { deviceNo: FEYIN_SEED.onlinePrinter }, { ...router, ...bearer(await good('vendors:read', options)) });
+    const answer = await readPrinter(await signed('vendors:read', options));
     expect(answer.errors).toBeUndefined();
     expect(answer.data?.printer?.status).toBe('online');
   });
@@ -85,7 +87,8 @@ describe('caller authentication and scopes (HS256)', () => {
 
   it('the right scope works', async () => {
     // The example document also reads the message's status from Feyin: that part needs vendors:read.
-    const answer = await t.gql(CancelPrintMessageDocument, { msgNo: FEYIN_SEED.queuedMessages[0] }, { ...router, ...bearer(await good('printing:write vendors:read')) });
+    const headers = await signed('printing:write vendors:read', {});
+    const answer = await t.gql(CancelPrintMessageDocument, { msgNo: FEYIN_SEED.queuedMessages[0] }, headers);
     expect(answer.errors).toBeUndefined();
     expect(answer.data?.cancelPrintMessage.cancelled).toBe(true);
     const read = await t.gql(PrinterStatusDocument, { deviceNo: FEYIN_SEED.onlinePrinter }, { ...router, ...bearer(await good('vendors:read')) });
@@ -112,7 +115,9 @@ describe('scopes per field, wherever the field appears', () => {
   const forbiddenPaths = (errors: Array<{ path?: Array<string | number>; extensions?: Record<string, unknown> }> | undefined) =>
     (errors ?? []).map((e) => [e.extensions?.code, e.path?.join('.')]);
 
-  const cancelMessage = `mutation($msgNo: ID!) { cancelPrintMessage(msgNo: $msgNo) { cancelled message { msgNo status printedAt createdAt } } }`;
+  const cancelMessage = `mutation($msgNo: ID!) {
+    cancelPrintMessage(msgNo: $msgNo) { cancelled message { msgNo status printedAt createdAt } }
+  }`;
 
   it('printing:write cancels a message but cannot read its status from Feyin through the payload', async () => {
     const statusCalls = () => calls('/feyin', 'GET', /^\/msg\/[^/]+\/status$/);
@@ -125,9 +130,8 @@ describe('scopes per field, wherever the field appears', () => {
       ['FORBIDDEN', 'cancelPrintMessage.message.createdAt'],
     ]);
     expect(answer.errors?.[0]?.message).toBe('PrintMessage.status needs the "vendors:read" scope');
-    expect(answer.data).toEqual({
-      cancelPrintMessage: { cancelled: true, message: { msgNo: FEYIN_SEED.queuedMessages[1], status: null, printedAt: null, createdAt: null } },
-    });
+    const message = { msgNo: FEYIN_SEED.queuedMessages[1], status: null, printedAt: null, createdAt: null };
+    expect(answer.data).toEqual({ cancelPrintMessage: { cancelled: true, message } });
     expect(cancels()).toBe(cancelsBefore + 1);
     expect(statusCalls()).toBe(statusBefore);
 
@@ -138,7 +142,9 @@ describe('scopes per field, wherever the field appears', () => {
   });
 
   const cancelCodes = `mutation($machineNo: ID!, $id: ID, $productId: ID!) {
-    cancelPickupCodes(machineNo: $machineNo, pickupCodeId: $id) { scope pickupCodeId machine { machineNo pickupCodes(productId: $productId) { id code } } }
+    cancelPickupCodes(machineNo: $machineNo, pickupCodeId: $id) {
+      scope pickupCodeId machine { machineNo pickupCodes(productId: $productId) { id code } }
+    }
   }`;
 
   it('pickup:write cancels a code but cannot list redeemable codes through the payload', async () => {
@@ -153,18 +159,20 @@ describe('scopes per field, wherever the field appears', () => {
     expect(cancels()).toBe(cancelsBefore + 1);
     expect(listings()).toBe(listingsBefore);
 
-    const own = await t.gql(
-      'mutation($machineNo: ID!, $id: ID) { cancelPickupCodes(machineNo: $machineNo, pickupCodeId: $id) { scope pickupCodeId machine { machineNo } } }',
-      { machineNo: PICKUP_SEED.onlineMachine, id: PICKUP_SEED.unusedCodes[1] } as never,
-      await as('pickup:write'),
-    );
+    const ownFields = `mutation($machineNo: ID!, $id: ID) {
+      cancelPickupCodes(machineNo: $machineNo, pickupCodeId: $id) { scope pickupCodeId machine { machineNo } }
+    }`;
+    const ownVars = { machineNo: PICKUP_SEED.onlineMachine, id: PICKUP_SEED.unusedCodes[1] } as never;
+    const own = await t.gql(ownFields, ownVars, await as('pickup:write'));
     expect(own.errors).toBeUndefined();
-    expect(own.data).toEqual({ cancelPickupCodes: { scope: 'ONE', pickupCodeId: PICKUP_SEED.unusedCodes[1], machine: { machineNo: PICKUP_SEED.onlineMachine } } });
+    const machine = { machineNo: PICKUP_SEED.onlineMachine };
+    expect(own.data).toEqual({ cancelPickupCodes: { scope: 'ONE', pickupCodeId: PICKUP_SEED.unusedCodes[1], machine } });
     expect(listings()).toBe(listingsBefore);
 
     const allowed = await t.gql(cancelCodes, { ...vars, id: PICKUP_SEED.unusedCodes[2] } as never, await as('pickup:write vendors:read'));
     expect(allowed.errors).toBeUndefined();
-    const codes = (allowed.data as { cancelPickupCodes: { machine: { pickupCodes: Array<{ id: string; code: string }> } } }).cancelPickupCodes.machine.pickupCodes;
+    type Listed = { cancelPickupCodes: { machine: { pickupCodes: Array<{ id: string; code: string }> } } };
+    const codes = (allowed.data as Listed).cancelPickupCodes.machine.pickupCodes;
     expect(codes.length).toBeGreaterThan(0);
     expect(listings()).toBe(listingsBefore + 1);
   });
@@ -175,25 +183,29 @@ describe('scopes per field, wherever the field appears', () => {
 
   it("fiscal:write prints an X-report but cannot read the register's documents or stored callbacks through the payload", async () => {
     const reader = await as('vendors:read');
-    await t.gql('mutation($input: PrintXReportInput!) { printXReport(input: $input) { document { extId } } }', { input: { targetSerial: LIFEPAY_SEED.register, extId: 'scoped-1' } } as never, await as('fiscal:write'));
+    const input = (extId: string) => ({ input: { targetSerial: LIFEPAY_SEED.register, extId } }) as never;
+    const printOnly = 'mutation($input: PrintXReportInput!) { printXReport(input: $input) { document { extId } } }';
+    await t.gql(printOnly, input('scoped-1'), await as('fiscal:write'));
+    type Stored = { fiscalDocument: { notification: string | null } | null };
     const notified = await eventually(async () => {
-      const answer = await t.gql<{ fiscalDocument: { notification: string | null } | null }, unknown>('{ fiscalDocument(extId: "scoped-1") { notification } }', undefined, reader);
+      const answer = await t.gql<Stored, unknown>('{ fiscalDocument(extId: "scoped-1") { notification } }', undefined, reader);
       return answer.data?.fiscalDocument?.notification ?? undefined;
     }, { what: 'the LifePay callback' });
     expect(notified).toContain('scoped-1');
 
-    const answer = await t.gql(printXReport, { input: { targetSerial: LIFEPAY_SEED.register, extId: 'scoped-2' } } as never, await as('fiscal:write'));
+    const answer = await t.gql(printXReport, input('scoped-2'), await as('fiscal:write'));
     expect(forbiddenPaths(answer.errors)).toEqual([
       ['FORBIDDEN', 'printXReport.document.notification'],
       ['FORBIDDEN', 'printXReport.document.register.documents'],
     ]);
     // The document's own stored columns stay readable with fiscal:write; `documents` is non-null, so `register` is null.
-    expect(answer.data).toEqual({ printXReport: { document: { extId: 'scoped-2', status: 'ACCEPTED', notification: null, register: null } } });
+    const document = { extId: 'scoped-2', status: 'ACCEPTED', notification: null, register: null };
+    expect(answer.data).toEqual({ printXReport: { document } });
 
-    const allowed = await t.gql(printXReport, { input: { targetSerial: LIFEPAY_SEED.register, extId: 'scoped-3' } } as never, await as('fiscal:write vendors:read'));
+    const allowed = await t.gql(printXReport, input('scoped-3'), await as('fiscal:write vendors:read'));
     expect(allowed.errors).toBeUndefined();
-    const documents = (allowed.data as { printXReport: { document: { register: { documents: Array<{ extId: string; notification: string | null }> } } } })
-      .printXReport.document.register.documents;
+    type Listed = { printXReport: { document: { register: { documents: Array<{ extId: string; notification: string | null }> } } } };
+    const documents = (allowed.data as Listed).printXReport.document.register.documents;
     expect(documents.find((d) => d.extId === 'scoped-1')?.notification).toContain('scoped-1');
   });
 

@@ -14,7 +14,8 @@ describe('field scopes over the built schema', () => {
     const declared = { ...fieldScopesOf(DOMAINS), ...FEDERATION_FIELD_SCOPES };
     const backed = resolverBackedFields(schema);
     // The fields known to reach a vendor or the store are among them, so the metadata walk finds field resolvers.
-    expect(backed).toEqual(expect.arrayContaining(['Machine.pickupCodes', 'PrintMessage.status', 'FiscalRegister.documents', 'FiscalDocument.notification']));
+    const known = ['Machine.pickupCodes', 'PrintMessage.status', 'FiscalRegister.documents', 'FiscalDocument.notification'];
+    expect(backed).toEqual(expect.arrayContaining(known));
     expect(backed.filter((coordinate) => !(coordinate in declared))).toEqual([]);
     expect(Object.values(declared).every((scope) => (EVERY_SCOPE as string[]).includes(scope))).toBe(true);
   });
@@ -36,13 +37,14 @@ describe('field scopes over the built schema', () => {
   it('refuses a mutation without a declared scope', async () => {
     const { 'Mutation.cancelPickupCodes': _omitted, ...rest } = pickupDomain.fieldScopes;
     const schema = await buildSubgraph([{ ...pickupDomain, fieldScopes: rest }]);
-    const result = await graphql({ schema, source: 'mutation { cancelPickupCodes(machineNo: "10000001") { scope } }', contextValue: { caller: caller(...EVERY_SCOPE) } });
+    const source = 'mutation { cancelPickupCodes(machineNo: "10000001") { scope } }';
+    const result = await graphql({ schema, source, contextValue: { caller: caller(...EVERY_SCOPE) } });
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('refuses to build with a scope declared for a field the schema lacks', async () => {
-    await expect(buildSubgraph([{ ...pickupDomain, fieldScopes: { ...pickupDomain.fieldScopes, 'Machine.pickupCode': SCOPES.read } }])).rejects.toThrow(
-      /Machine\.pickupCode, which the schema does not have/,
-    );
+    const misspelt = { ...pickupDomain.fieldScopes, 'Machine.pickupCode': SCOPES.read };
+    const build = buildSubgraph([{ ...pickupDomain, fieldScopes: misspelt }]);
+    await expect(build).rejects.toThrow(/Machine\.pickupCode, which the schema does not have/);
   });
 });
