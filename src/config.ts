@@ -43,6 +43,8 @@ export interface AuthConfig {
   audience?: string;
   routerSecret?: string;
   disabled: boolean;
+  /** Seconds: tokens must carry `exp`, at most this far from `iat` (or from now without one). */
+  maxTokenAgeSec: number;
   maxQueryDepth: number;
   maxQueryCost: number;
 }
@@ -252,6 +254,7 @@ export function loadConfig(env: Env = process.env): Config {
       audience: read('AUTH_AUDIENCE'),
       routerSecret: read('ROUTER_SECRET'),
       disabled: bool('AUTH_DISABLED'),
+      maxTokenAgeSec: int('AUTH_MAX_TOKEN_AGE', 86_400, 60, 30 * 86_400),
       maxQueryDepth: int('MAX_QUERY_DEPTH', 10, 2, 50),
       maxQueryCost: int('MAX_QUERY_COST', 50, 1, 10_000),
     },

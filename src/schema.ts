@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { parse, type GraphQLSchema } from 'graphql';
-import { buildSchema, createResolversMap } from 'type-graphql';
+import { defaultFieldResolver, isObjectType, parse, type GraphQLSchema } from 'graphql';
+import { buildSchema, createResolversMap, getMetadataStorage } from 'type-graphql';
 import { requireScope, SCOPES } from './auth/caller-auth.js';
 import type { RequestContext } from './context.js';
-import type { Domain } from './domain.js';
+import type { Domain, FieldScopes } from './domain.js';
 import { fiscalDomain } from './fiscal/index.js';
 import { logisticsDomain } from './logistics/index.js';
 import { pickupDomain } from './pickup/index.js';
@@ -16,7 +16,10 @@ export const DOMAINS: Domain[] = [printingDomain, pickupDomain, logisticsDomain,
 
 const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])';
 
-/** type-graphql classes → SDL with directives → Federation 2 subgraph schema. */
+/** Federation's own root fields: the SDL and entity lookups are reads like any query. */
+export const FEDERATION_FIELD_SCOPES: FieldScopes = { 'Query._service': SCOPES.read, 'Query._entities': SCOPES.read };
+
+/** type-graphql classes → SDL with directives → Federation 2 subgraph schema, every resolver-backed field guarded. */
 export async function buildSubgraph(domains: Domain[] = DOMAINS): Promise<GraphQLSchema> {
   const resolvers = domains.flatMap((d) => d.resolvers) as [Function, ...Function[]];
   // skipCheck: @key is a federation directive that only buildSubgraphSchema knows.
@@ -24,33 +27,60 @@ export async function buildSubgraph(domains: Domain[] = DOMAINS): Promise<GraphQ
   const typeDefs = parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`);
 
   const resolverMap = createResolversMap(schema) as GraphQLResolverMap<unknown>;
-  const mutationScopes = Object.assign({}, ...domains.map((d) => d.mutationScopes)) as Record<string, string>;
-  guardFields(resolverMap.Query as FieldResolvers, () => SCOPES.read);
-  // Fail closed: a mutation nobody gave a scope needs one no caller has.
-  guardFields(resolverMap.Mutation as FieldResolvers, (name) => mutationScopes[name] ?? `unassigned:${name}`);
   for (const domain of domains) {
     for (const [typeName, resolveReference] of Object.entries(domain.references)) {
-      // `_entities` runs outside the Query resolvers above: the same read scope applies here.
-      const guarded = (reference: unknown, ctx: RequestContext) => {
-        requireScope(ctx.caller, SCOPES.read);
-        return resolveReference(reference, ctx);
-      };
-      resolverMap[typeName] = { ...(resolverMap[typeName] as object), __resolveReference: guarded } as never;
+      resolverMap[typeName] = { ...(resolverMap[typeName] as object), __resolveReference: resolveReference } as never;
     }
   }
-  return buildSubgraphSchema([{ typeDefs, resolvers: resolverMap }]);
+  const subgraph = buildSubgraphSchema([{ typeDefs, resolvers: resolverMap }]);
+  guardFields(subgraph, { ...fieldScopesOf(domains), ...FEDERATION_FIELD_SCOPES }, resolverBackedFields(schema));
+  return subgraph;
 }
 
-type FieldResolver = (root: unknown, args: unknown, ctx: RequestContext, info: unknown) => unknown;
-type FieldResolvers = Record<string, FieldResolver>;
+/** Every domain's field scopes as one map (`Type.field` → scope); a field declared twice is a wiring error. */
+export function fieldScopesOf(domains: Domain[]): FieldScopes {
+  const merged: Record<string, string> = {};
+  for (const [coordinate, scope] of domains.flatMap((d) => Object.entries(d.fieldScopes))) {
+    if (coordinate in merged) throw new Error(`${coordinate} has its scope declared by two domains`);
+    merged[coordinate] = scope;
+  }
+  return merged;
+}
 
-/** Every field of a root type checks the caller's scope before its resolver (and any vendor call) runs. */
-function guardFields(fields: FieldResolvers | undefined, scopeOf: (field: string) => string): void {
-  for (const [name, resolve] of Object.entries(fields ?? {})) {
-    const scope = scopeOf(name);
-    fields![name] = (root, args, ctx, info) => {
-      requireScope(ctx.caller, scope);
+/** Coordinates of the fields with their own resolver: every root field and every type-graphql field resolver. */
+export function resolverBackedFields(schema: GraphQLSchema): string[] {
+  const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()];
+  const rootFields = roots.flatMap((type) => (type ? Object.keys(type.getFields()).map((field) => `${type.name}.${field}`) : []));
+  const storage = getMetadataStorage();
+  const fieldResolvers = storage.fieldResolvers.flatMap((resolver) => {
+    const target = resolver.getObjectType?.();
+    const typeName = storage.objectTypes.find((type) => type.target === target)?.name;
+    const type = typeName ? schema.getType(typeName) : undefined;
+    // The metadata is global: keep only the resolvers of types this schema has.
+    return isObjectType(type) && type.getFields()[resolver.schemaName] ? [`${typeName}.${resolver.schemaName}`] : [];
+  });
+  return [...new Set([...rootFields, ...fieldResolvers])];
+}
+
+type FieldResolver = (root: unknown, args: unknown, ctx: RequestContext | undefined, info: unknown) => unknown;
+
+/**
+ * The one authorization guard: the scope is checked where the field resolves, so it holds wherever
+ * the field appears (a query, a mutation's payload, `_entities`) and before its resolver (and any
+ * vendor or store call) runs. A resolver-backed field with no declared scope is refused to everyone.
+ */
+function guardFields(schema: GraphQLSchema, scopes: FieldScopes, resolverBacked: string[]): void {
+  for (const coordinate of new Set([...Object.keys(scopes), ...resolverBacked])) {
+    const [typeName, fieldName] = coordinate.split('.');
+    const type = schema.getType(typeName);
+    const field = isObjectType(type) ? type.getFields()[fieldName] : undefined;
+    if (!field) throw new Error(`A scope is declared for ${coordinate}, which the schema does not have`);
+    const resolve = (field.resolve ?? defaultFieldResolver) as FieldResolver;
+    const scope = scopes[coordinate as keyof FieldScopes];
+    // `ctx` is absent only when the schema is executed in-process (serviceSdl at build time).
+    field.resolve = ((root, args, ctx, info) => {
+      requireScope(ctx?.caller, scope, coordinate);
       return resolve(root, args, ctx, info);
-    };
+    }) as FieldResolver as never;
   }
 }

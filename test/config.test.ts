@@ -69,6 +69,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ INTROSPECTION: 'sometimes', GRAPHIQL: 'on' })).toThrow(/INTROSPECTION must be true or false[\s\S]*GRAPHIQL must be true or false/);
   });
 
+  it('reads AUTH_MAX_TOKEN_AGE in seconds, a day by default, and refuses nonsense', () => {
+    expect(loadConfig({}).auth.maxTokenAgeSec).toBe(86_400);
+    expect(loadConfig({ AUTH_MAX_TOKEN_AGE: '3600' }).auth.maxTokenAgeSec).toBe(3_600);
+    for (const bad of ['1h', '0', '-60', '99999999']) {
+      expect(() => loadConfig({ AUTH_MAX_TOKEN_AGE: bad })).toThrow(/AUTH_MAX_TOKEN_AGE must be a whole number/);
+    }
+  });
+
   it('trims trailing slashes from base URLs', () => {
     expect(loadConfig({ FEYIN_BASE_URL: 'http://127.0.0.1:8080/feyin/' }).feyin.baseUrl).toBe('http://127.0.0.1:8080/feyin');
   });

@@ -13,12 +13,24 @@ export type HeaderLookup = (name: string) => string | undefined;
 
 const CLOCK_TOLERANCE_SEC = 30;
 
+/** What a caller is told when jose refuses the token: the claim at fault, never the token. */
+function refusal(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'The bearer token has expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'exp') {
+    return 'The bearer token has no valid expiry (exp claim): tokens must expire';
+  }
+  return 'The bearer token is not valid';
+}
+
 /** Checks `router-authorization` and `Authorization: Bearer <JWT>` before any resolver runs. */
 export class CallerAuth {
   private readonly key?: Uint8Array | JWTVerifyGetKey;
   private readonly routerSecret?: Buffer;
 
-  constructor(private readonly config: AuthConfig, options: { jwksCooldownMs?: number } = {}) {
+  private readonly now: () => number;
+
+  constructor(private readonly config: AuthConfig, options: { jwksCooldownMs?: number; now?: () => number } = {}) {
+    this.now = options.now ?? Date.now;
     if (config.jwtSecret) this.key = new TextEncoder().encode(config.jwtSecret);
     // jose caches the key set and refetches it when a token names an unknown kid.
     else if (config.jwksUrl) this.key = createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: options.jwksCooldownMs ?? 30_000 });
@@ -40,16 +52,37 @@ export class CallerAuth {
     if (!match) throw unauthenticated('Missing bearer token: send Authorization: Bearer <JWT>');
     let payload: JWTPayload;
     try {
-      const options = { issuer: this.config.issuer, audience: this.config.audience, clockTolerance: CLOCK_TOLERANCE_SEC };
+      const options = {
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        clockTolerance: CLOCK_TOLERANCE_SEC,
+        requiredClaims: ['exp'],
+        currentDate: new Date(this.now()),
+      };
       payload =
         this.key instanceof Uint8Array
           ? (await jwtVerify(match[1], this.key, { ...options, algorithms: ['HS256'] })).payload
           : (await jwtVerify(match[1], this.key, options)).payload;
     } catch (error) {
-      throw unauthenticated(error instanceof joseErrors.JWTExpired ? 'The bearer token has expired' : 'The bearer token is not valid');
+      throw unauthenticated(refusal(error));
     }
+    this.checkLifetime(payload);
     const scope = typeof payload.scope === 'string' ? payload.scope : '';
     return { subject: payload.sub ?? null, scopes: new Set(scope.split(/\s+/).filter(Boolean)) };
+  }
+
+  /**
+   * A stolen token is useful until it expires, so none may live longer than AUTH_MAX_TOKEN_AGE.
+   * Lifetime = exp − iat; exp − now when iat is absent or in the future (iat is the issuer's
+   * claim, and a future one must not shorten the count). Skew is tolerated as for exp and nbf.
+   */
+  private checkLifetime(payload: JWTPayload): void {
+    const now = Math.floor(this.now() / 1000);
+    const issuedAt = typeof payload.iat === 'number' ? Math.min(payload.iat, now) : now;
+    const max = this.config.maxTokenAgeSec;
+    if (payload.exp! - issuedAt > max + CLOCK_TOLERANCE_SEC) {
+      throw unauthenticated(`The bearer token lives longer than the ${max} s this service accepts (AUTH_MAX_TOKEN_AGE)`);
+    }
   }
 }
 
@@ -72,8 +105,12 @@ export const SCOPES = {
   fiscal: 'fiscal:write',
 } as const;
 
-/** Throws FORBIDDEN unless the caller has `scope`; open when caller auth is off (caller `null`). */
-export function requireScope(caller: Caller | null | undefined, scope: string): void {
+/**
+ * Throws FORBIDDEN unless the caller has `scope`; open when caller auth is off (caller `null`).
+ * `scope` undefined means nobody declared one: refused to every caller (fail closed).
+ */
+export function requireScope(caller: Caller | null | undefined, scope: string | undefined, what = 'This operation'): void {
   if (caller === null || caller === undefined) return;
-  if (!caller.scopes.has(scope)) throw new ServiceError('FORBIDDEN', `This operation needs the "${scope}" scope`);
+  if (scope === undefined) throw new ServiceError('FORBIDDEN', `${what} has no declared scope, so no caller may use it`);
+  if (!caller.scopes.has(scope)) throw new ServiceError('FORBIDDEN', `${what} needs the "${scope}" scope`);
 }

@@ -10,5 +10,11 @@ export const fiscalDomain: Domain = {
     FiscalDocument: resolveFiscalDocumentReference,
     FiscalRegister: resolveFiscalRegisterReference,
   },
-  mutationScopes: { printXReport: SCOPES.fiscal },
+  fieldScopes: {
+    'Query.fiscalDocument': SCOPES.read,
+    'Mutation.printXReport': SCOPES.fiscal,
+    // Stored rows beyond the mutation's own document: other documents, LifePay's callbacks.
+    'FiscalRegister.documents': SCOPES.read,
+    'FiscalDocument.notification': SCOPES.read,
+  },
 };

@@ -6,5 +6,5 @@ import { resolveLogisticsOrderReference } from './logistics-order.js';
 export const logisticsDomain: Domain = {
   resolvers: [LogisticsOrderResolver],
   references: { LogisticsOrder: resolveLogisticsOrderReference },
-  mutationScopes: { cancelOrder: SCOPES.logistics },
+  fieldScopes: { 'Mutation.cancelOrder': SCOPES.logistics },
 };

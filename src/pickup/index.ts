@@ -7,5 +7,10 @@ import { MachineResolver } from './pickup-resolver.js';
 export const pickupDomain: Domain = {
   resolvers: [MachineResolver],
   references: { Machine: resolveMachineReference, PickupCode: resolvePickupCodeReference },
-  mutationScopes: { cancelPickupCodes: SCOPES.pickup },
+  fieldScopes: {
+    'Query.machine': SCOPES.read,
+    'Mutation.cancelPickupCodes': SCOPES.pickup,
+    // Redeemable codes, listed by the vendor: also reachable from cancelPickupCodes' payload.
+    'Machine.pickupCodes': SCOPES.read,
+  },
 };

@@ -10,5 +10,13 @@ export const printingDomain: Domain = {
     Printer: resolvePrinterReference,
     PrintMessage: resolvePrintMessageReference,
   },
-  mutationScopes: { cancelPrintMessage: SCOPES.printing },
+  fieldScopes: {
+    'Query.printer': SCOPES.read,
+    'Query.printMessage': SCOPES.read,
+    'Mutation.cancelPrintMessage': SCOPES.printing,
+    // Read from Feyin when asked for, also inside cancelPrintMessage's payload.
+    'PrintMessage.status': SCOPES.read,
+    'PrintMessage.printedAt': SCOPES.read,
+    'PrintMessage.createdAt': SCOPES.read,
+  },
 };

@@ -2,10 +2,23 @@ import { SignJWT } from 'jose';
 
 export const TEST_JWT_SECRET = 'test-only-hs256-secret-0123456789abcdef';
 
+export interface TokenOptions {
+  scope?: string;
+  secret?: string;
+  /** jose's `setExpirationTime` argument; `null` leaves `exp` out. */
+  expiresIn?: string | number | null;
+  /** Seconds since the epoch; `null` leaves `iat` out. */
+  issuedAt?: number | null;
+  notBefore?: string | number;
+  issuer?: string;
+  audience?: string;
+}
+
 /** A caller token signed like an identity provider would, HS256 by default. */
-export async function mintToken(options: { scope?: string; secret?: string; expiresIn?: string | number; notBefore?: string | number; issuer?: string; audience?: string } = {}): Promise<string> {
-  let jwt = new SignJWT({ scope: options.scope ?? '' }).setProtectedHeader({ alg: 'HS256' }).setSubject('frontend-user-1').setIssuedAt();
-  jwt = jwt.setExpirationTime(options.expiresIn ?? '5m');
+export async function mintToken(options: TokenOptions = {}): Promise<string> {
+  let jwt = new SignJWT({ scope: options.scope ?? '' }).setProtectedHeader({ alg: 'HS256' }).setSubject('frontend-user-1');
+  if (options.issuedAt !== null) jwt = jwt.setIssuedAt(options.issuedAt);
+  if (options.expiresIn !== null) jwt = jwt.setExpirationTime(options.expiresIn ?? '5m');
   if (options.notBefore !== undefined) jwt = jwt.setNotBefore(options.notBefore);
   if (options.issuer) jwt = jwt.setIssuer(options.issuer);
   if (options.audience) jwt = jwt.setAudience(options.audience);
