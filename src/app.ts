@@ -1,33 +1,32 @@
 import { CallerAuth } from './auth/caller-auth.js';
-import { CallbackTokens } from './callback-tokens.js';
 import { configuredVendors, type Config } from './config.js';
-import { EXT_ID_MAX } from './fiscal/fiscal-input.js';
-import { lifepayCallbackRoute, lifepayCallbackUrl } from './fiscal/lifepay-callbacks.js';
-import { XReports } from './fiscal/x-reports.js';
-import { leaseMsFor } from './http.js';
+import type { RequestContext } from './context.js';
+import type { Domain } from './domain.js';
+import { createFiscal } from './fiscal/index.js';
+import { leaseMsFor, vendorHttpFactory } from './http.js';
 import type { Logger } from './logger.js';
+import { createLogistics } from './logistics/index.js';
 import { ServiceMetrics } from './metrics.js';
-import { CancelledOrders } from './logistics/cancelled-orders.js';
-import { KnownPickupCodes } from './pickup/known-pickup-codes.js';
+import { createPickup } from './pickup/index.js';
+import { createPrinting } from './printing/index.js';
+import type { BaseContext } from './request-scope.js';
 import { startSandbox, withSandboxVendors, type RunningSandbox } from './sandbox/index.js';
-import { buildSubgraph } from './schema.js';
-import { ServiceServer } from './server.js';
+import { buildSubgraph, costlyFieldsOf } from './schema.js';
+import { ServiceServer } from './server/server.js';
 import { openStore, SANDBOX_SQLITE_FILE, SQLITE_FILE, type Store } from './store/index.js';
-import { createVendors } from './vendors.js';
 
 export interface RunningService {
   config: Config;
   server: ServiceServer;
   metrics: ServiceMetrics;
   store: Store;
-  xReports: XReports;
   /** The in-process vendor simulators (sandbox mode only). */
   sandbox?: RunningSandbox;
   url: string;
   stop(): Promise<void>;
 }
 
-/** config → (sandbox) → store → vendor clients → schema → HTTP server → outbox worker. */
+/** config → (sandbox) → store → domains → schema → HTTP server → the domains' background work. */
 export async function startService(baseConfig: Config, logger: Logger, options: { sandbox?: RunningSandbox } = {}): Promise<RunningService> {
   let sandbox = options.sandbox;
   const ownsSandbox = baseConfig.vendorMode === 'sandbox' && !sandbox;
@@ -43,26 +42,7 @@ export async function startService(baseConfig: Config, logger: Logger, options: 
 
 async function startWith(baseConfig: Config, logger: Logger, sandbox: RunningSandbox | undefined, ownsSandbox: boolean): Promise<RunningService> {
   const config = baseConfig.vendorMode === 'sandbox' && sandbox ? withSandboxVendors(baseConfig, sandbox) : baseConfig;
-
-  if (config.vendorMode === 'sandbox') {
-    logger.info({ sandbox: sandbox?.sandbox.url }, 'vendor mode: sandbox (built-in simulators, no vendor accounts needed)');
-  } else {
-    const vendors = configuredVendors(config);
-    const live = Object.entries(vendors).filter(([, ok]) => ok).map(([v]) => v);
-    const missing = Object.entries(vendors).filter(([, ok]) => !ok).map(([v]) => v);
-    logger.info({ live, notConfigured: missing }, `vendor mode: live (${live.join(', ') || 'none'} configured${missing.length ? `; ${missing.join(', ')} answer VENDOR_NOT_CONFIGURED` : ''})`);
-  }
-
-  const { auth } = config;
-  if (auth.jwtSecret || auth.jwksUrl) {
-    logger.info({ method: auth.jwtSecret ? 'HS256 secret' : 'JWKS', issuer: auth.issuer, audience: auth.audience }, 'caller authentication: on (scopes enforced)');
-  } else if (config.vendorMode === 'live') {
-    logger.warn('caller authentication is DISABLED (AUTH_DISABLED=true): anyone who reaches this service can cancel orders and print fiscal documents');
-  } else {
-    logger.info('caller authentication: off (sandbox mode)');
-  }
-  if (auth.routerSecret) logger.info('router secret: required on every GraphQL request');
-  if (config.graphiql && !config.introspection) logger.warn('GRAPHIQL is on but INTROSPECTION is off: its docs and autocomplete stay empty');
+  warnAboutRisks(config, logger);
 
   const store = await openStore({
     dataDir: config.dataDir,
@@ -71,42 +51,41 @@ async function startWith(baseConfig: Config, logger: Logger, sandbox: RunningSan
     logger,
   });
   const metrics = new ServiceMetrics();
-  const vendors = createVendors(config, logger, metrics);
-  const tokens = await CallbackTokens.load(config, store);
-  const publicUrl = config.publicUrl;
-  if (publicUrl && lifepayCallbackUrl(publicUrl, tokens, 'x'.repeat(EXT_ID_MAX)) === undefined) {
-    logger.warn('PUBLIC_URL is too long for LifePay (callback_url is at most 255 characters): X-reports with long extIds are sent without a callback');
-  }
-  const xReports = new XReports({
-    store,
-    mode: config.vendorMode,
-    lifepay: vendors.lifepay,
-    retry: config.lifepay,
+  const vendorHttp = vendorHttpFactory({ timeoutMs: config.vendorTimeoutMs, maxBodyBytes: config.vendorMaxBodyBytes, logger, metrics });
+  let domains;
+  try {
+    const printing = createPrinting({ config: config.feyin, vendorHttp, batchConcurrency: config.vendorConcurrency, metrics });
+    const pickup = createPickup({ config: config.pickup, vendorHttp });
+    const logistics = createLogistics({ config: config.apiusb, vendorHttp, metrics });
     // Longer than any attempt can take, so a lease only expires when its holder is gone.
-    leaseMs: leaseMsFor(config.vendorTimeoutMs),
-    callbackUrl: publicUrl ? (extId) => lifepayCallbackUrl(publicUrl, tokens, extId) : undefined,
-    logger,
-  });
-  metrics.trackOutbox(() => xReports.documents.countByStatus());
-  const foreign = await xReports.documents.countOpenOfOtherModes();
-  if (foreign > 0) {
-    logger.warn({ documents: foreign, mode: config.vendorMode }, `${foreign} pending X-report(s) in ${store.location} were not recorded in ${config.vendorMode} mode: they are never sent from here`);
+    const fiscal = await createFiscal({ config, store, vendorHttp, leaseMs: leaseMsFor(config.vendorTimeoutMs), logger, metrics });
+    domains = { printing, pickup, logistics, fiscal };
+  } catch (error) {
+    await store.close();
+    throw error;
   }
-  const schema = await buildSubgraph();
+  const all: Domain[] = Object.values(domains);
+  const context = (base: BaseContext): RequestContext => ({
+    ...base,
+    ...domains.printing.context(),
+    ...domains.pickup.context(),
+    ...domains.logistics.context(),
+    ...domains.fiscal.context(),
+  });
+
   const server = new ServiceServer({
-    schema,
-    vendors,
-    services: { xReports, cancelledOrders: new CancelledOrders(), knownPickupCodes: new KnownPickupCodes() },
+    schema: await buildSubgraph(all),
+    context,
     logger,
     metrics,
     auth: new CallerAuth(config.auth),
-    limits: { maxDepth: config.auth.maxQueryDepth, maxCost: config.auth.maxQueryCost },
+    limits: { maxDepth: config.auth.maxQueryDepth, maxCost: config.auth.maxQueryCost, costlyFields: costlyFieldsOf(all) },
     production: config.production,
     debugErrors: config.debugErrors,
     timeouts: { requestMs: config.httpRequestTimeoutMs, headersMs: config.httpHeadersTimeoutMs },
     introspection: config.introspection,
     graphiql: config.graphiql,
-    routes: [lifepayCallbackRoute({ tokens, xReports, logger })],
+    routes: all.flatMap((domain) => domain.routes ?? []),
     readinessChecks: [() => store.ping()],
   });
   try {
@@ -115,22 +94,60 @@ async function startWith(baseConfig: Config, logger: Logger, sandbox: RunningSan
     await store.close();
     throw error;
   }
-  xReports.startWorker();
-  logger.info({ port: (server.http.address() as { port: number }).port }, `GraphQL at http://localhost:${(server.http.address() as { port: number }).port}/graphql`);
+  for (const domain of all) domain.start?.();
+  logStartup(config, logger, { port: Number(new URL(server.url).port), sandbox, store, domains: all });
 
   return {
     config,
     server,
     metrics,
     store,
-    xReports,
     sandbox,
     url: server.url,
     async stop() {
-      // In-flight requests and the worker's current attempt finish before the store closes.
-      await Promise.all([server.stop(), xReports.stopWorker()]);
+      // In-flight requests and the domains' background work finish before the store closes.
+      await Promise.all([server.stop(), ...all.map((domain) => domain.stop?.())]);
       await store.close();
       if (ownsSandbox) await sandbox?.sandbox.close();
     },
   };
+}
+
+/** Settings an operator must not miss: each its own warning line. */
+function warnAboutRisks(config: Config, logger: Logger): void {
+  const { auth } = config;
+  if (config.vendorMode === 'live' && !auth.jwtSecret && !auth.jwksUrl) {
+    logger.warn('caller authentication is DISABLED (AUTH_DISABLED=true): anyone who reaches this service can cancel orders and print fiscal documents');
+  }
+  if (config.graphiql && !config.introspection) logger.warn('GRAPHIQL is on but INTROSPECTION is off: its docs and autocomplete stay empty');
+}
+
+/** One line that says how this process runs: vendors, auth, database, domains, URL. */
+function logStartup(config: Config, logger: Logger, started: { port: number; sandbox?: RunningSandbox; store: Store; domains: Domain[] }): void {
+  const { auth } = config;
+  let vendors: string;
+  let vendorFields: Record<string, unknown>;
+  if (config.vendorMode === 'sandbox') {
+    vendors = 'sandbox (built-in simulators, no vendor accounts needed)';
+    vendorFields = { sandbox: started.sandbox?.sandbox.url };
+  } else {
+    const configured = Object.entries(configuredVendors(config));
+    const live = configured.filter(([, ok]) => ok).map(([vendor]) => vendor);
+    const notConfigured = configured.filter(([, ok]) => !ok).map(([vendor]) => vendor);
+    const refusing = notConfigured.length ? `; ${notConfigured.join(', ')} answer VENDOR_NOT_CONFIGURED` : '';
+    vendors = `live (${live.join(', ') || 'none'} configured${refusing})`;
+    vendorFields = { live, notConfigured };
+  }
+  const method = auth.jwtSecret ? 'HS256 secret' : auth.jwksUrl ? 'JWKS' : 'off';
+  logger.info(
+    {
+      port: started.port,
+      vendorMode: config.vendorMode,
+      ...vendorFields,
+      callerAuth: { method, issuer: auth.issuer, audience: auth.audience, routerSecret: Boolean(auth.routerSecret) },
+      database: started.store.location,
+      domains: Object.fromEntries(started.domains.map((domain) => [domain.name, domain.summary ?? 'ready'])),
+    },
+    `GraphQL at http://localhost:${started.port}/graphql; vendor mode: ${vendors}; caller authentication: ${method === 'off' ? 'off' : `on (${method}, scopes enforced)`}`,
+  );
 }

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 
+import type { Vendor } from './errors.js';
+
 export type VendorMode = 'sandbox' | 'live';
-export type Vendor = 'FEYIN' | 'PICKUP' | 'APIUSB' | 'LIFEPAY';
 
 export interface FeyinConfig {
   baseUrl: string;
@@ -272,32 +273,34 @@ export function loadConfig(env: Env = process.env): Config {
   return config;
 }
 
-/** The variables each vendor still needs in live mode; an empty list = configured. */
-export function missingVendorSettings(config: Pick<Config, 'feyin' | 'pickup' | 'apiusb' | 'lifepay'>): Record<Vendor, string[]> {
-  const { feyin, pickup, apiusb, lifepay } = config;
-  const missing = (settings: Record<string, unknown>) =>
-    Object.entries(settings)
-      .filter(([, value]) => !value)
-      .map(([name]) => name);
-  return {
-    FEYIN: missing({ FEYIN_MEMBER_CODE: feyin.memberCode, FEYIN_API_KEY: feyin.apiKey }),
-    PICKUP: missing({ PICKUP_BASE_URL: pickup.baseUrl, PICKUP_APP_ID: pickup.appId, PICKUP_APP_SECRET: pickup.appSecret, PICKUP_SIGN_KEY: pickup.signKey }),
-    APIUSB: missingApiusbSettings(apiusb),
-    LIFEPAY: missing({ LIFEPAY_API_KEY: lifepay.apiKey }),
-  };
-}
+const unset = (settings: Record<string, unknown>): string[] =>
+  Object.entries(settings)
+    .filter(([, value]) => !value)
+    .map(([name]) => name);
 
 /**
- * APIUSB works without a token when the vendor has signature checking off, but only on an
- * endpoint the operator named: the public default always needs a token.
+ * The variables each vendor still needs in live mode; an empty list = configured. The one place
+ * that decides it: the clients refuse with VENDOR_NOT_CONFIGURED from it, start-up reports it.
  */
-export function missingApiusbSettings(apiusb: ApiusbConfig): string[] {
-  const ready = Boolean(apiusb.accessToken || (apiusb.appKey && apiusb.appSecret) || apiusb.baseUrlSet);
-  return ready ? [] : ['APIUSB_ACCESS_TOKEN or APIUSB_APP_KEY + APIUSB_APP_SECRET (or APIUSB_BASE_URL for an endpoint without signing)'];
-}
+export const missingSettings = {
+  FEYIN: (feyin: FeyinConfig) => unset({ FEYIN_MEMBER_CODE: feyin.memberCode, FEYIN_API_KEY: feyin.apiKey }),
+  PICKUP: (pickup: PickupConfig) =>
+    unset({ PICKUP_BASE_URL: pickup.baseUrl, PICKUP_APP_ID: pickup.appId, PICKUP_APP_SECRET: pickup.appSecret, PICKUP_SIGN_KEY: pickup.signKey }),
+  // APIUSB works without a token when the vendor has signature checking off, but only on an
+  // endpoint the operator named: the public default always needs a token.
+  APIUSB: (apiusb: ApiusbConfig) =>
+    apiusb.accessToken || (apiusb.appKey && apiusb.appSecret) || apiusb.baseUrlSet
+      ? []
+      : ['APIUSB_ACCESS_TOKEN or APIUSB_APP_KEY + APIUSB_APP_SECRET (or APIUSB_BASE_URL for an endpoint without signing)'],
+  LIFEPAY: (lifepay: LifepayConfig) => unset({ LIFEPAY_API_KEY: lifepay.apiKey }),
+} satisfies Record<Vendor, (config: never) => string[]>;
 
-/** Which vendors have the credentials live mode needs. */
-export function configuredVendors(config: Config): Record<Vendor, boolean> {
-  const missing = missingVendorSettings(config);
-  return Object.fromEntries(Object.entries(missing).map(([vendor, names]) => [vendor, names.length === 0])) as Record<Vendor, boolean>;
+/** Which vendors have the settings live mode needs. */
+export function configuredVendors(config: Pick<Config, 'feyin' | 'pickup' | 'apiusb' | 'lifepay'>): Record<Vendor, boolean> {
+  return {
+    FEYIN: missingSettings.FEYIN(config.feyin).length === 0,
+    PICKUP: missingSettings.PICKUP(config.pickup).length === 0,
+    APIUSB: missingSettings.APIUSB(config.apiusb).length === 0,
+    LIFEPAY: missingSettings.LIFEPAY(config.lifepay).length === 0,
+  };
 }

@@ -1,15 +1,24 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NonEmptyArray } from 'type-graphql';
-import type { RequestContext } from './context.js';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type ReferenceResolver = (reference: any, ctx: RequestContext) => unknown;
 
 /** Schema coordinate (`Type.field`) → the caller scope the field needs. */
 export type FieldScopes = Readonly<Record<`${string}.${string}`, string>>;
 
-/** What each domain folder contributes to the subgraph. */
-export interface Domain {
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+/**
+ * `__resolveReference` of an entity type. The representation comes from the router and is
+ * untrusted, hence `unknown`; `ctx` is the request context (each domain names its own slice).
+ */
+export type ReferenceResolver = (reference: unknown, ctx: never) => unknown;
+
+/** An extra endpoint (e.g. a vendor callback) served beside GraphQL. */
+export interface HttpRoute {
+  method: 'GET' | 'POST';
+  pattern: RegExp;
+  handle(req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): Promise<void>;
+}
+
+/** What a domain folder contributes to the schema: known without starting anything (`npm run schema`). */
+export interface DomainSchema {
   resolvers: NonEmptyArray<Function>;
   /** Entity type name → `__resolveReference`, which runs outside type-graphql. */
   references: Record<string, ReferenceResolver>;
@@ -20,4 +29,25 @@ export interface Domain {
    * resolver-backed field missing here is refused to every caller.
    */
   fieldScopes: FieldScopes;
+  /** Fields whose resolution may call a vendor: each occurrence counts toward MAX_QUERY_COST. */
+  costlyFields: readonly `${string}.${string}`[];
+}
+
+/**
+ * A running domain: its schema part plus what it built from the configuration (vendor client,
+ * store services). The server knows nothing else of it.
+ */
+export interface Domain<Slice extends object = object> extends DomainSchema {
+  /** For the start-up summary, e.g. `printing`. */
+  readonly name: string;
+  /** This domain's part of each request's context: its clients and per-request loaders. */
+  context(): Slice;
+  /** Endpoints beside GraphQL (vendor callbacks). */
+  routes?: HttpRoute[];
+  /** Background work (the fiscal outbox worker), started once the server listens. */
+  start?(): void;
+  /** Lets background work finish; runs before the store closes. */
+  stop?(): Promise<void>;
+  /** What the start-up summary line says of this domain. */
+  summary?: Record<string, unknown>;
 }

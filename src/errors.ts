@@ -1,8 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { Vendor } from './config.js';
-
-export type { Vendor };
+/** The vendors behind this subgraph, as `extensions.vendor` names them. */
+export type Vendor = 'FEYIN' | 'PICKUP' | 'APIUSB' | 'LIFEPAY';
 
 /** The public error vocabulary (DESIGN.md): `extensions.code` of every error a caller sees. */
 export type ErrorCode =
@@ -73,8 +72,13 @@ export class VendorError extends ServiceError {
   }
 }
 
-export function vendorNotConfigured(vendor: Vendor, missing: string[]): VendorError {
+function vendorNotConfigured(vendor: Vendor, missing: readonly string[]): VendorError {
   return new VendorError(vendor, 'VENDOR_NOT_CONFIGURED', `${vendor} is not configured on this service (missing ${missing.join(', ')})`);
+}
+
+/** Throws VENDOR_NOT_CONFIGURED, before any vendor call, when `missing` (from config.ts's `missingSettings`) names anything. */
+export function requireSettings(vendor: Vendor, missing: readonly string[]): void {
+  if (missing.length > 0) throw vendorNotConfigured(vendor, missing);
 }
 
 /**

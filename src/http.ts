@@ -1,7 +1,6 @@
 import ky, { type KyInstance, type Options } from 'ky';
 import type { Logger } from './logger.js';
-import type { Vendor } from './config.js';
-import { vendorUnavailable } from './errors.js';
+import { vendorUnavailable, type Vendor } from './errors.js';
 import { vendorOperation, type ServiceMetrics } from './metrics.js';
 import { currentRequestId } from './request-scope.js';
 import { BodyTooLargeError, readBoundedText } from './vendor-body.js';
@@ -79,6 +78,16 @@ export interface VendorHttpOptions {
 
 /** Throws a VENDOR_UNAVAILABLE `VendorError` (its `cause` one of the classes above) for transport failures. */
 export type VendorHttp = (request: VendorRequest) => Promise<VendorResponse>;
+
+/**
+ * The answer's body as a JSON object, or VENDOR_UNAVAILABLE: every vendor API answers objects, so
+ * an array, a scalar or `null` is an answer we cannot read. `shape` names what was expected.
+ */
+export function expectJsonObject(vendor: Vendor, response: VendorResponse, shape = 'a JSON object'): Record<string, unknown> {
+  const { body, status } = response;
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Record<string, unknown>;
+  throw vendorUnavailable(vendor, { message: `the answer is not ${shape}`, status });
+}
 
 const okOrClientError = (status: number) => status < 500;
 const isRedirect = (status: number) => status >= 300 && status < 400;
@@ -188,4 +197,11 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       clearTimeout(timer);
     }
   };
+}
+
+/** Builds each vendor's `VendorHttp` with the settings every vendor shares; the domains name the rest. */
+export type VendorHttpFactory = (vendor: Vendor, baseUrl: string, options?: Pick<VendorHttpOptions, 'acceptStatuses'>) => VendorHttp;
+
+export function vendorHttpFactory(shared: Pick<VendorHttpOptions, 'timeoutMs' | 'maxBodyBytes' | 'logger' | 'metrics'>): VendorHttpFactory {
+  return (vendor, baseUrl, options = {}) => createVendorHttp({ ...shared, ...options, vendor, baseUrl });
 }

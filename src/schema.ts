@@ -1,32 +1,40 @@
 import 'reflect-metadata';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { defaultFieldResolver, isObjectType, parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, getMetadataStorage } from 'type-graphql';
 import { requireScope, SCOPES } from './auth/caller-auth.js';
-import type { RequestContext } from './context.js';
-import type { Domain, FieldScopes } from './domain.js';
-import { fiscalDomain } from './fiscal/index.js';
-import { logisticsDomain } from './logistics/index.js';
-import { pickupDomain } from './pickup/index.js';
-import { printingDomain } from './printing/index.js';
+import type { DomainSchema, FieldScopes } from './domain.js';
+import { fiscalSchema } from './fiscal/index.js';
+import { logisticsSchema } from './logistics/index.js';
+import { pickupSchema } from './pickup/index.js';
+import { printingSchema } from './printing/index.js';
+import type { BaseContext } from './request-scope.js';
 
-export const DOMAINS: Domain[] = [printingDomain, pickupDomain, logisticsDomain, fiscalDomain];
+/** Every domain's part of the schema, in the order the SDL lists them. */
+export const DOMAINS: DomainSchema[] = [printingSchema, pickupSchema, logisticsSchema, fiscalSchema];
+
+/** `buildSubgraphSchema`'s resolver map, named without a deep import into the package. */
+type SubgraphResolvers = NonNullable<Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']>;
 
 const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])';
 
 /** Federation's own root fields: the SDL and entity lookups are reads like any query. */
 export const FEDERATION_FIELD_SCOPES: FieldScopes = { 'Query._service': SCOPES.read, 'Query._entities': SCOPES.read };
 
+/** Every field that may call a vendor, for MAX_QUERY_COST: the domains' own and each entity lookup. */
+export function costlyFieldsOf(domains: DomainSchema[] = DOMAINS): ReadonlySet<string> {
+  return new Set(['Query._entities', ...domains.flatMap((d) => d.costlyFields)]);
+}
+
 /** type-graphql classes → SDL with directives → Federation 2 subgraph schema, every resolver-backed field guarded. */
-export async function buildSubgraph(domains: Domain[] = DOMAINS): Promise<GraphQLSchema> {
+export async function buildSubgraph(domains: DomainSchema[] = DOMAINS): Promise<GraphQLSchema> {
   const resolvers = domains.flatMap((d) => d.resolvers) as [Function, ...Function[]];
   // skipCheck: @key is a federation directive that only buildSubgraphSchema knows.
   const schema = await buildSchema({ resolvers, skipCheck: true, validate: false });
   const typeDefs = parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`);
 
-  const resolverMap = createResolversMap(schema) as GraphQLResolverMap<unknown>;
+  const resolverMap = createResolversMap(schema) as SubgraphResolvers;
   for (const domain of domains) {
     for (const [typeName, resolveReference] of Object.entries(domain.references)) {
       resolverMap[typeName] = { ...(resolverMap[typeName] as object), __resolveReference: resolveReference } as never;
@@ -38,7 +46,7 @@ export async function buildSubgraph(domains: Domain[] = DOMAINS): Promise<GraphQ
 }
 
 /** Every domain's field scopes as one map (`Type.field` → scope); a field declared twice is a wiring error. */
-export function fieldScopesOf(domains: Domain[]): FieldScopes {
+export function fieldScopesOf(domains: DomainSchema[]): FieldScopes {
   const merged: Record<string, string> = {};
   for (const [coordinate, scope] of domains.flatMap((d) => Object.entries(d.fieldScopes))) {
     if (coordinate in merged) throw new Error(`${coordinate} has its scope declared by two domains`);
@@ -62,7 +70,7 @@ export function resolverBackedFields(schema: GraphQLSchema): string[] {
   return [...new Set([...rootFields, ...fieldResolvers])];
 }
 
-type FieldResolver = (root: unknown, args: unknown, ctx: RequestContext | undefined, info: unknown) => unknown;
+type FieldResolver = (root: unknown, args: unknown, ctx: BaseContext | undefined, info: unknown) => unknown;
 
 /**
  * The one authorization guard: the scope is checked where the field resolves, so it holds wherever

@@ -26,6 +26,14 @@ export class InputCheck {
   done(): void {
     if (Object.keys(this.fields).length > 0) throw new InputError(this.fields);
   }
+
+  /** The one-field shorthand: runs `rule` on a fresh check and throws its problem at once. */
+  static single<T>(rule: (check: InputCheck) => T): T {
+    const check = new InputCheck();
+    const value = rule(check);
+    check.done();
+    return value;
+  }
 }
 
 /**

@@ -1,12 +1,11 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
-import type { RequestContext } from '../context.js';
 import { DateTimeScalar, JSONScalar } from '../scalars.js';
-import type { VendorDocumentRow } from '../store/index.js';
 import { representationKey } from '../validation.js';
 import { FiscalDocumentKind, FiscalDocumentStatus } from './fiscal-enums.js';
-import { validExtId } from './fiscal-input.js';
+import { validExtId } from './x-report-order.js';
 import { FiscalRegister } from './fiscal-register.js';
-import type { XReportRequest } from './lifepay-client.js';
+import type { FiscalContext } from './fiscal-context.js';
+import type { XReportRecord } from './x-reports.js';
 
 @ObjectType({ description: 'A document sent to a LifePay fiscal register, with its delivery state.' })
 @Directive('@key(fields: "extId")')
@@ -59,8 +58,7 @@ export class FiscalDocument {
 
 const date = (value: string | null) => (value === null ? null : new Date(value));
 
-export function toFiscalDocument(row: VendorDocumentRow): FiscalDocument {
-  const request = JSON.parse(row.request) as XReportRequest;
+export function toFiscalDocument({ row, request }: XReportRecord): FiscalDocument {
   return {
     documentId: row.id,
     extId: row.ext_id,
@@ -81,11 +79,11 @@ export function toFiscalDocument(row: VendorDocumentRow): FiscalDocument {
 }
 
 /** `null` when no document has this extId. */
-export async function loadFiscalDocument(extId: string, ctx: RequestContext): Promise<FiscalDocument | null> {
-  const row = await ctx.loaders.fiscalDocument.load(validExtId(extId));
-  return row ? toFiscalDocument(row) : null;
+export async function loadFiscalDocument(extId: string, ctx: FiscalContext): Promise<FiscalDocument | null> {
+  const record = await ctx.fiscalLoaders.fiscalDocument.load(validExtId(extId));
+  return record ? toFiscalDocument(record) : null;
 }
 
-export function resolveFiscalDocumentReference(reference: { extId: string }, ctx: RequestContext): Promise<FiscalDocument | null> {
+export function resolveFiscalDocumentReference(reference: unknown, ctx: FiscalContext): Promise<FiscalDocument | null> {
   return loadFiscalDocument(representationKey(reference, 'extId'), ctx);
 }

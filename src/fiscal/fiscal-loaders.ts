@@ -1,17 +1,16 @@
 import DataLoader from 'dataloader';
-import type { VendorDocumentRow } from '../store/index.js';
-import type { XReports } from './x-reports.js';
+import type { XReports, XReportRecord } from './x-reports.js';
 
 export interface FiscalLoaders {
   /** By extId: one store query per request's batch of references. */
-  fiscalDocument: DataLoader<string, VendorDocumentRow | null>;
+  fiscalDocument: DataLoader<string, XReportRecord | null>;
 }
 
 export function createFiscalLoaders(xReports: XReports): FiscalLoaders {
   return {
     fiscalDocument: new DataLoader(async (extIds) => {
-      const rows = await xReports.documents.findMany(extIds);
-      const byExtId = new Map(rows.map((row) => [row.ext_id, row]));
+      const records = await xReports.findMany(extIds);
+      const byExtId = new Map(records.map((record) => [record.row.ext_id, record]));
       return extIds.map((extId) => byExtId.get(extId) ?? null);
     }),
   };

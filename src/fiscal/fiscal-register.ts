@@ -1,7 +1,6 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import type { RequestContext } from '../context.js';
 import { representationKey } from '../validation.js';
-import { validSerial } from './fiscal-input.js';
+import { validSerial } from './x-report-order.js';
 
 /** A LifePay fiscal register (cloud printer), known by its serial number. */
 @ObjectType({ description: 'A LifePay fiscal register (cloud fiscal printer), by serial number.' })
@@ -12,6 +11,6 @@ export class FiscalRegister {
 }
 
 /** LifePay has no register lookup: any serial is a valid reference; `documents` holds what we sent to it. */
-export function resolveFiscalRegisterReference(reference: { serial: string }, _ctx: RequestContext): FiscalRegister {
+export function resolveFiscalRegisterReference(reference: unknown): FiscalRegister {
   return { serial: validSerial(representationKey(reference, 'serial')) };
 }

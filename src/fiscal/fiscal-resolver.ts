@@ -1,8 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../context.js';
+import type { FiscalContext } from './fiscal-context.js';
 import { InputCheck } from '../validation.js';
 import { FiscalDocument, loadFiscalDocument, toFiscalDocument } from './fiscal-document.js';
-import { xReportOrder } from './fiscal-input.js';
 import { FiscalRegister } from './fiscal-register.js';
 import { PrintXReportInput } from './print-x-report-input.js';
 import { PrintXReportPayload } from './print-x-report-payload.js';
@@ -12,7 +11,7 @@ const DOCUMENTS_MAX = 200;
 @Resolver(() => FiscalDocument)
 export class FiscalDocumentResolver {
   @Query(() => FiscalDocument, { nullable: true, description: 'A fiscal document this service sent (or is sending) to LifePay; null for an unknown extId.' })
-  fiscalDocument(@Arg('extId', () => ID) extId: string, @Ctx() ctx: RequestContext): Promise<FiscalDocument | null> {
+  fiscalDocument(@Arg('extId', () => ID) extId: string, @Ctx() ctx: FiscalContext): Promise<FiscalDocument | null> {
     return loadFiscalDocument(extId, ctx);
   }
 
@@ -20,17 +19,15 @@ export class FiscalDocumentResolver {
     description:
       'Prints an X-report on a LifePay register. Recorded before LifePay is called; when LifePay cannot be reached the document is RETRY_SCHEDULED (no error) and retried in the background with the same ext_id. A LifePay refusal is an error and leaves the document FAILED.',
   })
-  async printXReport(@Arg('input', () => PrintXReportInput) input: PrintXReportInput, @Ctx() ctx: RequestContext): Promise<PrintXReportPayload> {
-    const order = xReportOrder(input, ctx.vendors.lifepay.defaultLogin);
-    const row = await ctx.services.xReports.print(order);
-    ctx.loaders.fiscalDocument.clear(row.ext_id);
-    return { document: toFiscalDocument(row) };
+  async printXReport(@Arg('input', () => PrintXReportInput) input: PrintXReportInput, @Ctx() ctx: FiscalContext): Promise<PrintXReportPayload> {
+    const record = await ctx.xReports.print(input);
+    ctx.fiscalLoaders.fiscalDocument.clear(record.row.ext_id);
+    return { document: toFiscalDocument(record) };
   }
 
   @FieldResolver(() => String, { nullable: true, description: "LifePay's latest callback for this document, verbatim (its format is undocumented)." })
-  async notification(@Root() document: FiscalDocument, @Ctx() ctx: RequestContext): Promise<string | null> {
-    if (!document.notifiedAt) return null;
-    return (await ctx.services.xReports.documents.latestNotification(document.documentId))?.body ?? null;
+  async notification(@Root() document: FiscalDocument, @Ctx() ctx: FiscalContext): Promise<string | null> {
+    return document.notifiedAt ? ctx.xReports.latestCallback(document.documentId) : null;
   }
 }
 
@@ -40,12 +37,11 @@ export class FiscalRegisterResolver {
   async documents(
     @Root() register: FiscalRegister,
     @Arg('limit', () => Int, { defaultValue: 50, description: `At most ${DOCUMENTS_MAX}.` }) limit: number,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: FiscalContext,
   ): Promise<FiscalDocument[]> {
     const check = new InputCheck();
     if (limit < 1 || limit > DOCUMENTS_MAX) check.add('limit', `must be from 1 to ${DOCUMENTS_MAX}`);
     check.done();
-    const rows = await ctx.services.xReports.documents.listForTarget(register.serial, limit);
-    return rows.map(toFiscalDocument);
+    return (await ctx.xReports.forRegister(register.serial, limit)).map(toFiscalDocument);
   }
 }

@@ -1,10 +1,26 @@
+// type-graphql's decorators in this folder need the metadata polyfill before they run.
+import 'reflect-metadata';
 import { SCOPES } from '../auth/caller-auth.js';
-import type { Domain } from '../domain.js';
+import { CallbackTokens } from '../callback-tokens.js';
+import type { Config } from '../config.js';
+import type { Domain, DomainSchema } from '../domain.js';
+import type { VendorHttpFactory } from '../http.js';
+import type { Logger } from '../logger.js';
+import type { ServiceMetrics } from '../metrics.js';
+import type { Store } from '../store/index.js';
+import type { FiscalContext } from './fiscal-context.js';
 import { resolveFiscalDocumentReference } from './fiscal-document.js';
+import { createFiscalLoaders } from './fiscal-loaders.js';
 import { resolveFiscalRegisterReference } from './fiscal-register.js';
 import { FiscalDocumentResolver, FiscalRegisterResolver } from './fiscal-resolver.js';
+import { lifepayCallbackRoute, lifepayCallbackUrl } from './lifepay-callbacks.js';
+import { LifepayClient, lifepayAnswered } from './lifepay-client.js';
+import { EXT_ID_MAX } from './x-report-order.js';
+import { XReports } from './x-reports.js';
 
-export const fiscalDomain: Domain = {
+export type { FiscalContext } from './fiscal-context.js';
+
+export const fiscalSchema: DomainSchema = {
   resolvers: [FiscalDocumentResolver, FiscalRegisterResolver],
   references: {
     FiscalDocument: resolveFiscalDocumentReference,
@@ -17,4 +33,55 @@ export const fiscalDomain: Domain = {
     'FiscalRegister.documents': SCOPES.read,
     'FiscalDocument.notification': SCOPES.read,
   },
+  // Store reads only: no vendor call is made while answering a query.
+  costlyFields: [],
 };
+
+export interface FiscalOptions {
+  config: Pick<Config, 'lifepay' | 'vendorMode' | 'publicUrl' | 'callbackSecret'>;
+  store: Store;
+  vendorHttp: VendorHttpFactory;
+  /** How long an outbox attempt may hold a document (derived from VENDOR_TIMEOUT_MS). */
+  leaseMs: number;
+  logger: Logger;
+  metrics?: ServiceMetrics;
+}
+
+/** LifePay X-reports: the client, the durable outbox and its worker, and the callback endpoint. */
+export async function createFiscal(options: FiscalOptions): Promise<Domain<FiscalContext>> {
+  const { config, store, logger } = options;
+  // LifePay answers only with HTTP 200; any other status means "repeat the same request".
+  const lifepay = new LifepayClient(config.lifepay, options.vendorHttp('LIFEPAY', config.lifepay.baseUrl, { acceptStatuses: lifepayAnswered }));
+  const tokens = await CallbackTokens.load(config, store);
+  const { publicUrl } = config;
+  if (publicUrl && lifepayCallbackUrl(publicUrl, tokens, 'x'.repeat(EXT_ID_MAX)) === undefined) {
+    logger.warn('PUBLIC_URL is too long for LifePay (callback_url is at most 255 characters): X-reports with long extIds are sent without a callback');
+  }
+  const xReports = new XReports({
+    store,
+    mode: config.vendorMode,
+    lifepay,
+    defaultLogin: config.lifepay.login,
+    retry: config.lifepay,
+    leaseMs: options.leaseMs,
+    callbackUrl: publicUrl ? (extId) => lifepayCallbackUrl(publicUrl, tokens, extId) : undefined,
+    logger,
+  });
+  options.metrics?.trackOutbox(() => xReports.countByStatus());
+  const foreign = await xReports.countOfOtherModes();
+  if (foreign > 0) {
+    logger.warn(
+      { documents: foreign, mode: config.vendorMode },
+      `${foreign} pending X-report(s) in ${store.location} were not recorded in ${config.vendorMode} mode: they are never sent from here`,
+    );
+  }
+  return {
+    ...fiscalSchema,
+    name: 'fiscal',
+    context: () => ({ xReports, fiscalLoaders: createFiscalLoaders(xReports) }),
+    routes: [lifepayCallbackRoute({ tokens, xReports, logger })],
+    start: () => xReports.startWorker(),
+    stop: () => xReports.stopWorker(),
+    summary: { callbacks: publicUrl ? 'on' : 'off (no PUBLIC_URL)', defaultLogin: config.lifepay.login ? 'set' : 'none' },
+  };
+}

@@ -1,13 +1,13 @@
 import type { CallbackTokens } from '../callback-tokens.js';
 import { readLimited, sendJson } from '../http-body.js';
 import type { Logger } from '../logger.js';
-import type { HttpRoute } from '../server.js';
+import type { HttpRoute } from '../domain.js';
 import type { XReports } from './x-reports.js';
 
-export const LIFEPAY_CALLBACK_PATH = '/callbacks/lifepay';
-export const CALLBACK_BODY_LIMIT = 64 * 1024;
+const LIFEPAY_CALLBACK_PATH = '/callbacks/lifepay';
+const CALLBACK_BODY_LIMIT = 64 * 1024;
 /** Distinct callbacks kept per document; LifePay sends one or two, more is a replaying sender. */
-export const CALLBACKS_PER_DOCUMENT = 20;
+const CALLBACKS_PER_DOCUMENT = 20;
 /** LifePay's limit for `callback_url`. */
 const CALLBACK_URL_MAX = 255;
 const VENDOR = 'LIFEPAY';
@@ -38,7 +38,7 @@ export function lifepayCallbackRoute(options: { tokens: CallbackTokens; xReports
       const body = await readLimited(req, CALLBACK_BODY_LIMIT);
       if (body === null) return sendJson(res, 413, { error: `body larger than ${CALLBACK_BODY_LIMIT} bytes` });
       const contentType = typeof req.headers['content-type'] === 'string' ? req.headers['content-type'].slice(0, 200) : null;
-      const outcome = await options.xReports.documents.recordNotification(extId, { body, contentType }, { maxPerDocument: CALLBACKS_PER_DOCUMENT });
+      const outcome = await options.xReports.recordCallback(extId, { body, contentType }, CALLBACKS_PER_DOCUMENT);
       if (outcome === 'unknown') return sendJson(res, 404, { error: 'not found' });
       if (outcome === 'stored') options.logger.info({ extId, bytes: Buffer.byteLength(body) }, 'LifePay callback stored; document PROCESSED');
       else if (outcome === 'duplicate') options.logger.debug({ extId }, 'LifePay callback replayed: already stored');

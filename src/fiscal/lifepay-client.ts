@@ -1,8 +1,9 @@
-import type { LifepayConfig } from '../config.js';
-import { vendorNotConfigured, vendorUnavailable } from '../errors.js';
-import type { VendorHttp } from '../http.js';
+import { missingSettings, type LifepayConfig } from '../config.js';
+import { requireSettings, vendorUnavailable } from '../errors.js';
+import { expectJsonObject, type VendorHttp } from '../http.js';
 import { readResultCode } from '../vendor-answer.js';
 import { LIFEPAY_OK, lifepayError } from './lifepay-errors.js';
+import type { XReportOrder } from './x-report-order.js';
 
 /** The body of `create-x-report` as we record it: everything but `apikey`, which is added at send time. */
 export interface XReportRequest {
@@ -29,15 +30,23 @@ export class LifepayClient {
     private readonly http: VendorHttp,
   ) {}
 
-  /** The login `printXReport` uses when the caller gives none. */
-  get defaultLogin(): string | undefined {
-    return this.config.login;
-  }
-
   /** Throws VENDOR_NOT_CONFIGURED unless an API key is set. */
   requireCredentials(): { apiKey: string } {
-    if (!this.config.apiKey) throw vendorNotConfigured('LIFEPAY', ['LIFEPAY_API_KEY']);
-    return { apiKey: this.config.apiKey };
+    requireSettings('LIFEPAY', missingSettings.LIFEPAY(this.config));
+    return { apiKey: this.config.apiKey! };
+  }
+
+  /** LifePay's wire body for an order: what the outbox records and repeats, unchanged, on every attempt. */
+  xReportRequest(order: XReportOrder, callbackUrl?: string): XReportRequest {
+    return {
+      login: order.login,
+      test: order.test ? 1 : 0,
+      ...(order.targetSerial !== undefined ? { target_serial: order.targetSerial } : {}),
+      ext_id: order.extId,
+      // Test mode sends no callbacks.
+      ...(callbackUrl !== undefined && !order.test ? { callback_url: callbackUrl } : {}),
+      ...(order.callbackData !== undefined && order.callbackData !== null ? { callback_data: order.callbackData } : {}),
+    };
   }
 
   /**
@@ -46,13 +55,11 @@ export class LifepayClient {
    */
   async createXReport(request: XReportRequest): Promise<XReportAccepted> {
     const { apiKey } = this.requireCredentials();
-    const { body } = await this.http({ method: 'POST', path: '/cloud-print/create-x-report', operation: 'create-x-report', json: { apikey: apiKey, ...request } });
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw vendorUnavailable('LIFEPAY', { message: 'the answer is not a LifePay envelope', status: 200 });
-    }
-    const { data } = body as { data?: unknown };
+    const response = await this.http({ method: 'POST', path: '/cloud-print/create-x-report', operation: 'create-x-report', json: { apikey: apiKey, ...request } });
+    const body = expectJsonObject('LIFEPAY', response, 'a LifePay envelope');
+    const { data } = body;
     // Only a readable code counts: "" or null is not LifePay saying 0, so the document is retried.
-    const code = readResultCode((body as { code?: unknown }).code);
+    const code = readResultCode(body.code);
     if (code === undefined) throw vendorUnavailable('LIFEPAY', { message: 'the answer carries no readable result code', status: 200 });
     // The callback URL holds our callback token: as secret as the API key if LifePay echoes it.
     if (code !== LIFEPAY_OK) throw lifepayError(code, data, [apiKey, request.callback_url]);

@@ -2,7 +2,7 @@ import { VendorError, type ErrorCode, type FieldMessages } from '../errors.js';
 import { redactSecrets } from '../vendor-answer.js';
 
 export const LIFEPAY_OK = 0;
-export const LIFEPAY_DATA_ERROR = 400;
+const LIFEPAY_DATA_ERROR = 400;
 
 const LIFEPAY_CODES: Record<number, [ErrorCode, string]> = {
   400: ['BAD_USER_INPUT', 'LifePay rejected the request data'],

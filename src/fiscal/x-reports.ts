@@ -2,18 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { LifepayConfig, VendorMode } from '../config.js';
 import { InputError, VendorError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { OutboxWorker, VendorDocuments, retryDelaySec, type AttemptOutcome, type Lease, type Store, type VendorDocumentRow } from '../store/index.js';
+import { OutboxWorker, VendorDocuments, retryDelaySec, type AttemptOutcome, type Lease, type NotificationOutcome } from '../outbox/index.js';
+import type { Store, VendorDocumentRow } from '../store/index.js';
 import type { LifepayClient, XReportRequest } from './lifepay-client.js';
+import type { PrintXReportInput } from './print-x-report-input.js';
+import { xReportOrder } from './x-report-order.js';
 
 export const X_REPORT = 'X_REPORT';
 
-/** A validated `printXReport` input with the login and ext_id settled. */
-export interface XReportOrder {
-  extId: string;
-  login: string;
-  test: boolean;
-  targetSerial?: string;
-  callbackData?: unknown;
+/** A stored X-report: the outbox row and its LifePay request, read once. */
+export interface XReportRecord {
+  row: VendorDocumentRow;
+  request: XReportRequest;
 }
 
 export interface XReportsOptions {
@@ -21,6 +21,8 @@ export interface XReportsOptions {
   /** Stamped on every document; the worker sends only documents of this mode. */
   mode: VendorMode;
   lifepay: LifepayClient;
+  /** LIFEPAY_LOGIN: the login of an X-report whose caller gives none. */
+  defaultLogin?: string;
   retry: Pick<LifepayConfig, 'retryScheduleSec' | 'retryMaxAgeSec' | 'workerPollMs'>;
   /** How long an attempt may hold a document before another worker may take it over. */
   leaseMs: number;
@@ -29,13 +31,15 @@ export interface XReportsOptions {
   logger: Logger;
 }
 
+const readRecord = (row: VendorDocumentRow): XReportRecord => ({ row, request: JSON.parse(row.request) as XReportRequest });
+
 /**
  * LifePay X-reports through the outbox: each is recorded before the first attempt and then
  * repeated with the same ext_id and body until LifePay answers HTTP 200 or the document is
- * older than LIFEPAY_RETRY_MAX_AGE.
+ * older than LIFEPAY_RETRY_MAX_AGE. The only way in to the fiscal documents and callbacks.
  */
 export class XReports {
-  readonly documents: VendorDocuments;
+  private readonly documents: VendorDocuments;
   private readonly worker: OutboxWorker;
 
   constructor(private readonly options: XReportsOptions) {
@@ -59,27 +63,51 @@ export class XReports {
   }
 
   /**
-   * Records the document and makes the first attempt. Returns the document (ACCEPTED, or
-   * RETRY_SCHEDULED when LifePay could not be reached); throws the mapped error when LifePay
-   * refused it (the document is then FAILED). A known ext_id returns the stored document.
+   * Checks the input, records the document and makes the first attempt. Returns the document
+   * (ACCEPTED, or RETRY_SCHEDULED when LifePay could not be reached); throws the mapped error
+   * when LifePay refused it (the document is then FAILED). A known ext_id returns the stored
+   * document.
    */
-  async print(order: XReportOrder): Promise<VendorDocumentRow> {
-    this.options.lifepay.requireCredentials();
-    const callbackUrl = order.test ? undefined : this.options.callbackUrl?.(order.extId);
-    const request: XReportRequest = {
-      login: order.login,
-      test: order.test ? 1 : 0,
-      ...(order.targetSerial !== undefined ? { target_serial: order.targetSerial } : {}),
-      ext_id: order.extId,
-      ...(callbackUrl !== undefined ? { callback_url: callbackUrl } : {}),
-      ...(order.callbackData !== undefined && order.callbackData !== null ? { callback_data: order.callbackData } : {}),
-    };
+  async print(input: PrintXReportInput): Promise<XReportRecord> {
+    const order = xReportOrder(input, this.options.defaultLogin);
+    const { lifepay } = this.options;
+    lifepay.requireCredentials();
+    const request = lifepay.xReportRequest(order, this.options.callbackUrl?.(order.extId));
     const lease = this.newLease();
     const recorded = await this.documents.record({ kind: X_REPORT, extId: order.extId, target: order.targetSerial ?? null, request, test: order.test }, lease);
     if (!recorded) return this.stored(order.extId, request);
-    const { document, refusal } = await this.attempt(recorded, lease);
+    const { document, refusal } = await this.attempt({ row: recorded, request }, lease);
     if (refusal) throw refusal;
     return document;
+  }
+
+  async findMany(extIds: readonly string[]): Promise<XReportRecord[]> {
+    return (await this.documents.findMany(extIds)).map(readRecord);
+  }
+
+  /** The documents sent to a register, newest first. */
+  async forRegister(serial: string, limit: number): Promise<XReportRecord[]> {
+    return (await this.documents.listForTarget(serial, limit)).map(readRecord);
+  }
+
+  /** LifePay's latest callback for a document (by its store id), verbatim. */
+  async latestCallback(documentId: string): Promise<string | null> {
+    return (await this.documents.latestNotification(documentId))?.body ?? null;
+  }
+
+  /** Stores a LifePay callback for a document (once per distinct body, at most `maxPerDocument`). */
+  recordCallback(extId: string, callback: { body: string; contentType: string | null }, maxPerDocument: number): Promise<NotificationOutcome> {
+    return this.documents.recordNotification(extId, callback, { maxPerDocument });
+  }
+
+  /** The outbox depth, for /metrics. */
+  countByStatus(): Promise<Record<string, number>> {
+    return this.documents.countByStatus();
+  }
+
+  /** Pending documents recorded in the other vendor mode (or before modes were stamped): never sent from here. */
+  countOfOtherModes(): Promise<number> {
+    return this.documents.countOpenOfOtherModes();
   }
 
   /** One worker attempt at a due document; nothing when another worker claimed it first. */
@@ -96,26 +124,27 @@ export class XReports {
       this.options.logger.warn({ extId: claimed.ext_id, attempts: claimed.attempts - 1 }, 'LifePay X-report failed: too old to send');
       return;
     }
-    await this.attempt(claimed, lease);
+    await this.attempt(readRecord(claimed), lease);
   }
 
-  private async stored(extId: string, request: XReportRequest): Promise<VendorDocumentRow> {
+  private async stored(extId: string, request: XReportRequest): Promise<XReportRecord> {
     const existing = await this.documents.find(extId);
     if (!existing) throw new Error(`document ${extId} vanished after a conflicting insert`);
-    if (!sameOrder(JSON.parse(existing.request) as XReportRequest, request)) {
+    const record = readRecord(existing);
+    if (!sameOrder(record.request, request)) {
       throw new InputError({ extId: ['was already used for a different X-report (other register, login, test flag or callbackData)'] });
     }
-    return existing;
+    return record;
   }
 
   /** Sends the recorded body (plus the API key) and records the outcome. */
-  private async attempt(document: VendorDocumentRow, lease: Lease): Promise<{ document: VendorDocumentRow; refusal?: VendorError }> {
+  private async attempt({ row: document, request }: XReportRecord, lease: Lease): Promise<{ document: XReportRecord; refusal?: VendorError }> {
     const { logger, retry } = this.options;
     const log = { extId: document.ext_id, attempt: document.attempts };
     let outcome: AttemptOutcome;
     let refusal: VendorError | undefined;
     try {
-      const { uuid } = await this.options.lifepay.createXReport(JSON.parse(document.request) as XReportRequest);
+      const { uuid } = await this.options.lifepay.createXReport(request);
       outcome = { status: 'ACCEPTED', vendorRef: uuid };
       if (document.attempts > 1) logger.info(log, 'LifePay X-report accepted after retries');
     } catch (error) {
@@ -137,7 +166,7 @@ export class XReports {
         }
       }
     }
-    return { document: await this.documents.complete(document.id, lease.owner, outcome), refusal };
+    return { document: { row: await this.documents.complete(document.id, lease.owner, outcome), request }, refusal };
   }
 
   private newLease(): Lease {

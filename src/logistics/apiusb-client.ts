@@ -1,6 +1,6 @@
-import { missingApiusbSettings, type ApiusbConfig } from '../config.js';
-import { VendorError, vendorNotConfigured, vendorUnavailable } from '../errors.js';
-import type { VendorHttp } from '../http.js';
+import { missingSettings, type ApiusbConfig } from '../config.js';
+import { requireSettings, VendorError, vendorUnavailable } from '../errors.js';
+import { expectJsonObject, type VendorHttp } from '../http.js';
 import { TokenCache, withTokenRenewal } from '../token-cache.js';
 import { APIUSB_BAD_TOKEN, APIUSB_OK, apiusbError, type ApiusbBusinessAnswer, type ApiusbEnvelope } from './apiusb-errors.js';
 
@@ -21,8 +21,7 @@ export class ApiusbClient {
   }
 
   async cancelOrder(order: { orderId: string; taskId: string; reason: string }): Promise<void> {
-    const missing = missingApiusbSettings(this.config);
-    if (missing.length > 0) throw vendorNotConfigured('APIUSB', missing);
+    requireSettings('APIUSB', missingSettings.APIUSB(this.config));
     const envelope = await this.callWithToken('App.Logistics.CCancelOrder', {
       orderId: order.orderId,
       taskId: order.taskId,
@@ -75,11 +74,9 @@ export class ApiusbClient {
   }
 
   private async call(service: string, form: Record<string, string>): Promise<ApiusbEnvelope> {
-    const { body } = await this.http({ method: 'POST', path: '', searchParams: { s: service }, form, operation: service });
-    const envelope = body as Partial<ApiusbEnvelope> | null;
-    if (typeof envelope !== 'object' || envelope === null || typeof envelope.ret !== 'number') {
-      throw vendorUnavailable('APIUSB', { message: 'the answer is not a PhalApi envelope' });
-    }
-    return envelope as ApiusbEnvelope;
+    const response = await this.http({ method: 'POST', path: '', searchParams: { s: service }, form, operation: service });
+    const envelope = expectJsonObject('APIUSB', response, 'a PhalApi envelope');
+    if (typeof envelope.ret !== 'number') throw vendorUnavailable('APIUSB', { message: 'the answer is not a PhalApi envelope' });
+    return envelope as unknown as ApiusbEnvelope;
   }
 }

@@ -1,10 +1,31 @@
+// type-graphql's decorators in this folder need the metadata polyfill before they run.
+import 'reflect-metadata';
 import { SCOPES } from '../auth/caller-auth.js';
-import type { Domain } from '../domain.js';
-import { LogisticsOrderResolver } from './logistics-resolver.js';
+import type { ApiusbConfig } from '../config.js';
+import type { Domain, DomainSchema } from '../domain.js';
+import type { VendorHttpFactory } from '../http.js';
+import type { ServiceMetrics } from '../metrics.js';
+import { ApiusbClient } from './apiusb-client.js';
+import { CancelledOrders } from './cancelled-orders.js';
+import type { LogisticsContext } from './logistics-context.js';
 import { resolveLogisticsOrderReference } from './logistics-order.js';
+import { LogisticsOrderResolver } from './logistics-resolver.js';
 
-export const logisticsDomain: Domain = {
+export type { LogisticsContext } from './logistics-context.js';
+
+export const logisticsSchema: DomainSchema = {
   resolvers: [LogisticsOrderResolver],
   references: { LogisticsOrder: resolveLogisticsOrderReference },
   fieldScopes: { 'Mutation.cancelOrder': SCOPES.logistics },
+  // The order's state is what this service remembers: no vendor call while reading.
+  costlyFields: [],
 };
+
+/** APIUSB courier orders: the client (static token or token exchange) and what this service cancelled. */
+export function createLogistics(options: { config: ApiusbConfig; vendorHttp: VendorHttpFactory; metrics?: ServiceMetrics }): Domain<LogisticsContext> {
+  const apiusb = new ApiusbClient(options.config, options.vendorHttp('APIUSB', options.config.baseUrl), {
+    onTokenRenew: () => options.metrics?.tokenRenewals.inc({ vendor: 'APIUSB' }),
+  });
+  const cancelledOrders = new CancelledOrders();
+  return { ...logisticsSchema, name: 'logistics', context: () => ({ apiusb, cancelledOrders }) };
+}

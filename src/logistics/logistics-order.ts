@@ -1,7 +1,8 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import type { RequestContext } from '../context.js';
+import type { LogisticsContext } from './logistics-context.js';
 import { DateTimeScalar } from '../scalars.js';
-import { InputCheck, representationKey } from '../validation.js';
+import { representationKey } from '../validation.js';
+import { validOrderId } from './logistics-input.js';
 import type { CancelledOrder } from './cancelled-orders.js';
 
 export enum LogisticsOrderStatus {
@@ -42,19 +43,7 @@ export function toLogisticsOrder(orderId: string, cancelled: CancelledOrder | un
   };
 }
 
-export const ORDER_ID_MAX = 64;
-export const CANCEL_REASON_MAX = 200;
-
-/** APIUSB order and task ids: digits and hex in every example; no spaces or separators. */
-const ORDER_ID = /^[A-Za-z0-9_-]+$/;
-
-export function checkOrderId(check: InputCheck, field: string, value: string): string {
-  return check.id(field, value, { max: ORDER_ID_MAX, pattern: ORDER_ID, describe: 'letters, digits, "_" or "-"' });
-}
-
-export async function resolveLogisticsOrderReference(reference: { orderId: string }, ctx: RequestContext): Promise<LogisticsOrder> {
-  const check = new InputCheck();
-  const orderId = checkOrderId(check, 'orderId', representationKey(reference, 'orderId'));
-  check.done();
-  return toLogisticsOrder(orderId, await ctx.services.cancelledOrders.find(orderId));
+export async function resolveLogisticsOrderReference(reference: unknown, ctx: LogisticsContext): Promise<LogisticsOrder> {
+  const orderId = validOrderId(representationKey(reference, 'orderId'));
+  return toLogisticsOrder(orderId, await ctx.cancelledOrders.find(orderId));
 }

@@ -1,8 +1,8 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import type { RequestContext } from '../context.js';
-import { InputCheck } from '../validation.js';
+import type { LogisticsContext } from './logistics-context.js';
 import { CancelOrderPayload } from './cancel-order-payload.js';
-import { CANCEL_REASON_MAX, LogisticsOrder, checkOrderId, toLogisticsOrder } from './logistics-order.js';
+import { cancellation } from './logistics-input.js';
+import { LogisticsOrder, toLogisticsOrder } from './logistics-order.js';
 
 @Resolver(() => LogisticsOrder)
 export class LogisticsOrderResolver {
@@ -13,18 +13,12 @@ export class LogisticsOrderResolver {
     @Arg('orderId', () => ID) orderId: string,
     @Arg('taskId', () => ID) taskId: string,
     @Arg('reason', () => String) reason: string,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: LogisticsContext,
   ): Promise<CancelOrderPayload> {
-    const check = new InputCheck();
-    const order = {
-      orderId: checkOrderId(check, 'orderId', orderId),
-      taskId: checkOrderId(check, 'taskId', taskId),
-      reason: check.id('reason', reason, { max: CANCEL_REASON_MAX }),
-    };
-    check.done();
-    await ctx.vendors.apiusb.cancelOrder(order);
+    const order = cancellation({ orderId, taskId, reason });
+    await ctx.apiusb.cancelOrder(order);
     const cancelled = { ...order, cancelledAt: new Date() };
-    await ctx.services.cancelledOrders.remember(cancelled);
+    await ctx.cancelledOrders.remember(cancelled);
     return { order: toLogisticsOrder(order.orderId, cancelled) };
   }
 }

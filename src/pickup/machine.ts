@@ -1,5 +1,4 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import type { RequestContext } from '../context.js';
 import { representationKey } from '../validation.js';
 import { machineNo } from './pickup-input.js';
 
@@ -11,6 +10,6 @@ export class Machine {
 }
 
 /** The vendor has no machine lookup: any well-formed number is a machine; its codes say more. */
-export function resolveMachineReference(reference: { machineNo: string }, _ctx: RequestContext): Machine {
+export function resolveMachineReference(reference: unknown): Machine {
   return { machineNo: machineNo(representationKey(reference, 'machineNo')) };
 }

@@ -1,6 +1,6 @@
-import type { PickupConfig } from '../config.js';
-import { vendorNotConfigured, vendorUnavailable } from '../errors.js';
-import type { VendorHttp } from '../http.js';
+import { missingSettings, type PickupConfig } from '../config.js';
+import { requireSettings, vendorUnavailable } from '../errors.js';
+import { expectJsonObject, type VendorHttp } from '../http.js';
 import { readResultCode } from '../vendor-answer.js';
 import { parseVendorTime } from '../vendor-time.js';
 import { PICKUP_OK, pickupError } from './pickup-errors.js';
@@ -42,13 +42,8 @@ export class PickupClient {
   }
 
   private async call(method: 'PUT' | 'POST', path: string, fields: PickupFields): Promise<unknown> {
-    const { baseUrl, appId, appSecret, signKey } = this.config;
-    if (!baseUrl || !appId || !appSecret || !signKey) {
-      const missing = Object.entries({ PICKUP_BASE_URL: baseUrl, PICKUP_APP_ID: appId, PICKUP_APP_SECRET: appSecret, PICKUP_SIGN_KEY: signKey })
-        .filter(([, value]) => !value)
-        .map(([name]) => name);
-      throw vendorNotConfigured('PICKUP', missing);
-    }
+    requireSettings('PICKUP', missingSettings.PICKUP(this.config));
+    const { appId, appSecret, signKey } = this.config as Required<PickupConfig>;
     const timestamp = String(Math.floor(Date.now() / 1000));
     const { status, body } = await this.http({
       method,
@@ -57,14 +52,16 @@ export class PickupClient {
       headers: { Appid: appId, AppSecret: appSecret },
       json: sealPickupPayload({ ...fields, timestamp }, signKey),
     });
-    const answer = body as { code?: unknown; data?: unknown } | null;
-    const code = typeof answer === 'object' && answer !== null ? readResultCode(answer.code) : undefined;
-    if (code === undefined) {
-      if (status === 401) throw pickupError(401, status);
-      throw vendorUnavailable('PICKUP', { message: 'the answer is not a {code, message, data} object', status });
+    if (status === 401) {
+      // Missing or refused headers: the body may not even be the usual envelope.
+      const given = typeof body === 'object' && body !== null ? readResultCode((body as { code?: unknown }).code) : undefined;
+      throw pickupError(given ?? 401, status);
     }
-    if (status === 401 || code !== PICKUP_OK) throw pickupError(code, status);
-    return answer!.data;
+    const answer = expectJsonObject('PICKUP', { status, body }, 'a {code, message, data} object');
+    const code = readResultCode(answer.code);
+    if (code === undefined) throw vendorUnavailable('PICKUP', { message: 'the answer carries no readable code', status });
+    if (code !== PICKUP_OK) throw pickupError(code, status);
+    return answer.data;
   }
 }
 

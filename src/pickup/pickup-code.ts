@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type { RequestContext } from '../context.js';
+import type { PickupContext } from './pickup-context.js';
 import { DateTimeScalar } from '../scalars.js';
 import type { KnownPickupCode } from './known-pickup-codes.js';
 import { representationKey } from '../validation.js';
@@ -55,7 +55,7 @@ export function toPickupCode(known: KnownPickupCode): PickupCode {
 }
 
 /** Answered from the codes this process has seen; `null` otherwise (see KnownPickupCodes). */
-export function resolvePickupCodeReference(reference: { id: string }, ctx: RequestContext): PickupCode | null {
-  const known = ctx.services.knownPickupCodes.find(representationKey(reference, 'id'));
+export function resolvePickupCodeReference(reference: unknown, ctx: PickupContext): PickupCode | null {
+  const known = ctx.knownPickupCodes.find(representationKey(reference, 'id'));
   return known ? toPickupCode(known) : null;
 }

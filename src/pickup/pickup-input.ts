@@ -13,8 +13,5 @@ export function checkProductId(check: InputCheck, value: string): string {
 }
 
 export function machineNo(value: string): string {
-  const check = new InputCheck();
-  const valid = checkMachineNo(check, value);
-  check.done();
-  return valid;
+  return InputCheck.single((check) => checkMachineNo(check, value));
 }

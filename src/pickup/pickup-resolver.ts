@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../context.js';
+import type { PickupContext } from './pickup-context.js';
 import { InputCheck } from '../validation.js';
 import { CancelPickupCodesPayload, PickupCancelScope } from './cancel-pickup-codes-payload.js';
 import { Machine } from './machine.js';
@@ -14,12 +14,10 @@ export class MachineResolver {
   }
 
   @FieldResolver(() => [PickupCode], { description: "The machine's pickup codes for one product, as the vendor lists them." })
-  async pickupCodes(@Root() machine: Machine, @Arg('productId', () => ID) productId: string, @Ctx() ctx: RequestContext): Promise<PickupCode[]> {
-    const check = new InputCheck();
-    const product = checkProductId(check, productId);
-    check.done();
-    const codes = await ctx.vendors.pickup.listCodes(machine.machineNo, product);
-    return codes.map((code) => toPickupCode(ctx.services.knownPickupCodes.remember({ ...code, machineNo: machine.machineNo })));
+  async pickupCodes(@Root() machine: Machine, @Arg('productId', () => ID) productId: string, @Ctx() ctx: PickupContext): Promise<PickupCode[]> {
+    const product = InputCheck.single((check) => checkProductId(check, productId));
+    const codes = await ctx.pickup.listCodes(machine.machineNo, product);
+    return codes.map((code) => toPickupCode(ctx.knownPickupCodes.remember({ ...code, machineNo: machine.machineNo })));
   }
 
   @Mutation(() => CancelPickupCodesPayload, {
@@ -28,15 +26,15 @@ export class MachineResolver {
   async cancelPickupCodes(
     @Arg('machineNo', () => ID) machineNo: string,
     @Arg('pickupCodeId', () => ID, { nullable: true }) pickupCodeId: string | null | undefined,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: PickupContext,
   ): Promise<CancelPickupCodesPayload> {
     const check = new InputCheck();
     const machine = checkMachineNo(check, machineNo);
     const codeId = pickupCodeId === null || pickupCodeId === undefined ? null : checkPickupCodeId(check, pickupCodeId);
     check.done();
-    if (codeId === null) await ctx.vendors.pickup.cancelAll(machine);
-    else await ctx.vendors.pickup.cancelOne(machine, codeId);
-    ctx.services.knownPickupCodes.markCancelled(machine, codeId ?? undefined);
+    if (codeId === null) await ctx.pickup.cancelAll(machine);
+    else await ctx.pickup.cancelOne(machine, codeId);
+    ctx.knownPickupCodes.markCancelled(machine, codeId ?? undefined);
     return { machine: { machineNo: machine }, scope: codeId === null ? PickupCancelScope.ALL : PickupCancelScope.ONE, pickupCodeId: codeId };
   }
 }

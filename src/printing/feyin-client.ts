@@ -1,6 +1,6 @@
-import type { FeyinConfig } from '../config.js';
-import { vendorNotConfigured, vendorUnavailable } from '../errors.js';
-import type { VendorHttp, VendorRequest } from '../http.js';
+import { missingSettings, type FeyinConfig } from '../config.js';
+import { requireSettings, vendorUnavailable } from '../errors.js';
+import { expectJsonObject, type VendorHttp, type VendorRequest } from '../http.js';
 import { TokenCache, withTokenRenewal } from '../token-cache.js';
 import { parseVendorTime } from '../vendor-time.js';
 import { readResultCode } from '../vendor-answer.js';
@@ -57,12 +57,6 @@ export class FeyinClient {
   /** Cancels a message the printer has not started; Feyin refuses once it is sent to the device. */
   async cancelMessage(msgNo: string): Promise<void> {
     await this.call({ method: 'POST', path: `/msg/${encodeURIComponent(msgNo)}/cancel`, operation: 'msg.cancel' });
-  }
-
-  /** Cancels every unprinted message of a printer; returns how many were cleared. */
-  async clearPrinter(deviceNo: string): Promise<number> {
-    const body = await this.call({ method: 'POST', path: `/device/${encodeURIComponent(deviceNo)}/msg/clear`, operation: 'device.msg.clear' });
-    return Number(body.clear_cnt ?? 0);
   }
 
   /** `null` when Feyin has no such message. */
@@ -136,19 +130,13 @@ export class FeyinClient {
   }
 
   private async send(request: VendorRequest): Promise<FeyinBody> {
-    const { body } = await this.http(request);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw vendorUnavailable('FEYIN', { message: 'the answer is not a JSON object' });
-    }
-    return body as FeyinBody;
+    return expectJsonObject('FEYIN', await this.http(request));
   }
 
   private requireCredentials(): { memberCode: string; apiKey: string; appId?: string } {
+    requireSettings('FEYIN', missingSettings.FEYIN(this.config));
     const { memberCode, apiKey, appId } = this.config;
-    if (!memberCode || !apiKey) {
-      throw vendorNotConfigured('FEYIN', [!memberCode && 'FEYIN_MEMBER_CODE', !apiKey && 'FEYIN_API_KEY'].filter(Boolean) as string[]);
-    }
-    return { memberCode, apiKey, appId };
+    return { memberCode: memberCode!, apiKey: apiKey!, appId };
   }
 }
 

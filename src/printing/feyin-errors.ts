@@ -1,11 +1,9 @@
 import { VendorError, type ErrorCode } from '../errors.js';
 import { readResultCode } from '../vendor-answer.js';
 
-export const FEYIN_OK = 0;
+const FEYIN_OK = 0;
 export const FEYIN_INVALID_TOKEN = 40014;
 export const FEYIN_MESSAGE_NOT_FOUND = 40005;
-/** Neither the seed nor the demo names the code for "already sent to the printer"; 40020 is the closest documented one. */
-export const FEYIN_ALREADY_PRINTING = 40020;
 export const FEYIN_DEVICE_CODES = [40002, 10001];
 
 const FEYIN_CODES: Record<number, [ErrorCode, string]> = {
@@ -19,6 +17,7 @@ const FEYIN_CODES: Record<number, [ErrorCode, string]> = {
   40011: ['VENDOR_AUTH_FAILED', 'Feyin rejected the configured API key'],
   40012: ['VENDOR_AUTH_FAILED', "Feyin refused this service's IP address (not whitelisted)"],
   40014: ['VENDOR_AUTH_FAILED', 'Feyin rejected the access token even after renewing it'],
+  // Neither the seed nor the demo names the code for "already sent to the printer"; 40020 is the closest documented one.
   40020: ['FAILED_PRECONDITION', 'The message can no longer be cancelled: it was already sent to the printer, or cancelled'],
   40030: ['VENDOR_ERROR', 'Feyin could not bind the printer'],
   40031: ['VENDOR_ERROR', 'Feyin could not unbind the printer'],

@@ -1,10 +1,20 @@
+// type-graphql's decorators in this folder need the metadata polyfill before they run.
+import 'reflect-metadata';
 import { SCOPES } from '../auth/caller-auth.js';
-import type { Domain } from '../domain.js';
+import type { FeyinConfig } from '../config.js';
+import type { Domain, DomainSchema } from '../domain.js';
+import type { VendorHttpFactory } from '../http.js';
+import type { ServiceMetrics } from '../metrics.js';
+import { FeyinClient } from './feyin-client.js';
 import { resolvePrintMessageReference } from './print-message.js';
 import { resolvePrinterReference } from './printer.js';
+import type { PrintingContext } from './printing-context.js';
+import { createPrintingLoaders } from './printing-loaders.js';
 import { PrintMessageResolver, PrinterResolver } from './printing-resolver.js';
 
-export const printingDomain: Domain = {
+export type { PrintingContext } from './printing-context.js';
+
+export const printingSchema: DomainSchema = {
   resolvers: [PrinterResolver, PrintMessageResolver],
   references: {
     Printer: resolvePrinterReference,
@@ -19,4 +29,22 @@ export const printingDomain: Domain = {
     'PrintMessage.printedAt': SCOPES.read,
     'PrintMessage.createdAt': SCOPES.read,
   },
+  costlyFields: ['Query.printer', 'Query.printMessage', 'PrintMessage.status', 'PrintMessage.printedAt', 'PrintMessage.createdAt'],
 };
+
+export interface PrintingOptions {
+  config: FeyinConfig;
+  vendorHttp: VendorHttpFactory;
+  /** Status calls one request's entity batch may have in flight (VENDOR_CONCURRENCY). */
+  batchConcurrency: number;
+  metrics?: ServiceMetrics;
+}
+
+/** Feyin cloud printers: one client (and its shared access token) for every request. */
+export function createPrinting(options: PrintingOptions): Domain<PrintingContext> {
+  const feyin = new FeyinClient(options.config, options.vendorHttp('FEYIN', options.config.baseUrl), {
+    batchConcurrency: options.batchConcurrency,
+    onTokenRenew: () => options.metrics?.tokenRenewals.inc({ vendor: 'FEYIN' }),
+  });
+  return { ...printingSchema, name: 'printing', context: () => ({ feyin, printingLoaders: createPrintingLoaders(feyin) }) };
+}

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import type { RequestContext } from '../context.js';
+import type { PrintingContext } from './printing-context.js';
 import { DateTimeScalar } from '../scalars.js';
 import { representationKey } from '../validation.js';
 import { feyinId } from './printing-input.js';
@@ -25,11 +25,11 @@ export class PrintMessage {
 }
 
 /** `null` when Feyin has no such message. */
-export async function loadPrintMessage(msgNo: string, ctx: RequestContext): Promise<PrintMessage | null> {
-  const status = await ctx.loaders.printMessageStatus.load(feyinId('msgNo', msgNo));
+export async function loadPrintMessage(msgNo: string, ctx: PrintingContext): Promise<PrintMessage | null> {
+  const status = await ctx.printingLoaders.printMessageStatus.load(feyinId('msgNo', msgNo));
   return status ? { msgNo: status.msgNo } : null;
 }
 
-export function resolvePrintMessageReference(reference: { msgNo: string }, ctx: RequestContext): Promise<PrintMessage | null> {
+export function resolvePrintMessageReference(reference: unknown, ctx: PrintingContext): Promise<PrintMessage | null> {
   return loadPrintMessage(representationKey(reference, 'msgNo'), ctx);
 }

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import type { RequestContext } from '../context.js';
+import type { PrintingContext } from './printing-context.js';
 import { DateTimeScalar } from '../scalars.js';
 import { representationKey } from '../validation.js';
 import { feyinId } from './printing-input.js';
@@ -24,10 +24,10 @@ export class Printer {
 }
 
 /** `null` when Feyin does not know the device. */
-export async function loadPrinter(deviceNo: string, ctx: RequestContext): Promise<Printer | null> {
-  return ctx.loaders.printerStatus.load(feyinId('deviceNo', deviceNo));
+export async function loadPrinter(deviceNo: string, ctx: PrintingContext): Promise<Printer | null> {
+  return ctx.printingLoaders.printerStatus.load(feyinId('deviceNo', deviceNo));
 }
 
-export function resolvePrinterReference(reference: { deviceNo: string }, ctx: RequestContext): Promise<Printer | null> {
+export function resolvePrinterReference(reference: unknown, ctx: PrintingContext): Promise<Printer | null> {
   return loadPrinter(representationKey(reference, 'deviceNo'), ctx);
 }

@@ -8,7 +8,7 @@ export interface PrintingLoaders {
 }
 
 /** From this many distinct printers on, one `GET /devices` is cheaper than a call each. */
-export const PRINTER_LIST_THRESHOLD = 3;
+const PRINTER_LIST_THRESHOLD = 3;
 
 export function createPrintingLoaders(feyin: FeyinClient): PrintingLoaders {
   const statusEach = loadEach((deviceNo: string) => feyin.printerStatus(deviceNo), feyin.batchConcurrency);

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../context.js';
+import type { PrintingContext } from './printing-context.js';
 import { DateTimeScalar } from '../scalars.js';
 import { CancelPrintMessagePayload } from './cancel-print-message-payload.js';
 import { PrintMessage, loadPrintMessage } from './print-message.js';
@@ -9,7 +9,7 @@ import { feyinId } from './printing-input.js';
 @Resolver(() => Printer)
 export class PrinterResolver {
   @Query(() => Printer, { nullable: true, description: 'A Feyin printer and its live status; null when Feyin does not know it.' })
-  printer(@Arg('deviceNo', () => ID) deviceNo: string, @Ctx() ctx: RequestContext): Promise<Printer | null> {
+  printer(@Arg('deviceNo', () => ID) deviceNo: string, @Ctx() ctx: PrintingContext): Promise<Printer | null> {
     return loadPrinter(deviceNo, ctx);
   }
 }
@@ -17,32 +17,32 @@ export class PrinterResolver {
 @Resolver(() => PrintMessage)
 export class PrintMessageResolver {
   @Query(() => PrintMessage, { nullable: true, description: 'A Feyin print message; null when Feyin does not know it.' })
-  printMessage(@Arg('msgNo', () => ID) msgNo: string, @Ctx() ctx: RequestContext): Promise<PrintMessage | null> {
+  printMessage(@Arg('msgNo', () => ID) msgNo: string, @Ctx() ctx: PrintingContext): Promise<PrintMessage | null> {
     return loadPrintMessage(msgNo, ctx);
   }
 
   @Mutation(() => CancelPrintMessagePayload, {
     description: 'Cancels a message the printer has not started. FAILED_PRECONDITION once it is printing; NOT_FOUND for an unknown msgNo.',
   })
-  async cancelPrintMessage(@Arg('msgNo', () => ID) msgNo: string, @Ctx() ctx: RequestContext): Promise<CancelPrintMessagePayload> {
+  async cancelPrintMessage(@Arg('msgNo', () => ID) msgNo: string, @Ctx() ctx: PrintingContext): Promise<CancelPrintMessagePayload> {
     const id = feyinId('msgNo', msgNo);
-    await ctx.vendors.feyin.cancelMessage(id);
-    ctx.loaders.printMessageStatus.clear(id);
+    await ctx.feyin.cancelMessage(id);
+    ctx.printingLoaders.printMessageStatus.clear(id);
     return { message: { msgNo: id }, cancelled: true };
   }
 
   @FieldResolver(() => String, { nullable: true })
-  async status(@Root() message: PrintMessage, @Ctx() ctx: RequestContext): Promise<string | null> {
-    return (await ctx.loaders.printMessageStatus.load(message.msgNo))?.status ?? null;
+  async status(@Root() message: PrintMessage, @Ctx() ctx: PrintingContext): Promise<string | null> {
+    return (await ctx.printingLoaders.printMessageStatus.load(message.msgNo))?.status ?? null;
   }
 
   @FieldResolver(() => DateTimeScalar, { nullable: true })
-  async printedAt(@Root() message: PrintMessage, @Ctx() ctx: RequestContext): Promise<Date | null> {
-    return (await ctx.loaders.printMessageStatus.load(message.msgNo))?.printedAt ?? null;
+  async printedAt(@Root() message: PrintMessage, @Ctx() ctx: PrintingContext): Promise<Date | null> {
+    return (await ctx.printingLoaders.printMessageStatus.load(message.msgNo))?.printedAt ?? null;
   }
 
   @FieldResolver(() => DateTimeScalar, { nullable: true })
-  async createdAt(@Root() message: PrintMessage, @Ctx() ctx: RequestContext): Promise<Date | null> {
-    return (await ctx.loaders.printMessageStatus.load(message.msgNo))?.createdAt ?? null;
+  async createdAt(@Root() message: PrintMessage, @Ctx() ctx: PrintingContext): Promise<Date | null> {
+    return (await ctx.printingLoaders.printMessageStatus.load(message.msgNo))?.createdAt ?? null;
   }
 }

@@ -88,7 +88,6 @@ export class FeyinSimulator implements Simulator {
     if (method === 'POST' && (match = /^\/msg\/([^/]+)\/cancel$/.exec(path))) return this.cancel(decodeURIComponent(match[1]));
     if (method === 'GET' && (match = /^\/msg\/([^/]+)\/status$/.exec(path))) return this.messageStatus(decodeURIComponent(match[1]));
     if (method === 'GET' && (match = /^\/device\/([^/]+)\/status$/.exec(path))) return this.printerStatus(decodeURIComponent(match[1]));
-    if (method === 'POST' && (match = /^\/device\/([^/]+)\/msg\/clear$/.exec(path))) return this.clear(decodeURIComponent(match[1]));
     if (method === 'GET' && path === '/devices') return this.listPrinters();
     return fail(40001, 'invalid parameter');
   }
@@ -145,18 +144,6 @@ export class FeyinSimulator implements Simulator {
       paper_status: printer.paperStatus,
       last_connected_at: formatLocal(printer.lastConnectedAt),
     };
-  }
-
-  private clear(deviceNo: string): SimulatedResponse {
-    if (!this.printers.has(deviceNo)) return fail(40002, 'invalid device');
-    let cleared = 0;
-    for (const message of this.messages.values()) {
-      if (message.deviceNo === deviceNo && message.status === 'queued') {
-        message.status = 'cancelled';
-        cleared += 1;
-      }
-    }
-    return { json: { errcode: 0, clear_cnt: cleared } };
   }
 
   private seed(): void {

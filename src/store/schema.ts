@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 
 /**
  * Tables of the store. Times are ISO-8601 UTC text (`Date.toISOString()`): they sort and
@@ -65,5 +65,4 @@ export interface ServiceSettingTable {
 }
 
 export type VendorDocumentRow = Selectable<VendorDocumentTable>;
-export type NewVendorDocument = Insertable<VendorDocumentTable>;
 export type VendorNotificationRow = Selectable<VendorNotificationTable>;

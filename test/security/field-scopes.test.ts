@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { graphql } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { SCOPES, type Caller } from '../../src/auth/caller-auth.js';
-import { pickupDomain } from '../../src/pickup/index.js';
+import { pickupSchema } from '../../src/pickup/index.js';
 import { buildSubgraph, DOMAINS, FEDERATION_FIELD_SCOPES, fieldScopesOf, resolverBackedFields } from '../../src/schema.js';
 
 const caller = (...scopes: string[]): Caller => ({ subject: 'unit', scopes: new Set(scopes) });
@@ -21,8 +21,8 @@ describe('field scopes over the built schema', () => {
   });
 
   it('refuses an undeclared resolver-backed field to every caller, before its resolver runs', async () => {
-    const { 'Machine.pickupCodes': _omitted, ...rest } = pickupDomain.fieldScopes;
-    const schema = await buildSubgraph([{ ...pickupDomain, fieldScopes: rest }]);
+    const { 'Machine.pickupCodes': _omitted, ...rest } = pickupSchema.fieldScopes;
+    const schema = await buildSubgraph([{ ...pickupSchema, fieldScopes: rest }]);
     // No vendors in this context: had the resolver run, the error would be a TypeError.
     const result = await graphql({
       schema,
@@ -35,16 +35,16 @@ describe('field scopes over the built schema', () => {
   });
 
   it('refuses a mutation without a declared scope', async () => {
-    const { 'Mutation.cancelPickupCodes': _omitted, ...rest } = pickupDomain.fieldScopes;
-    const schema = await buildSubgraph([{ ...pickupDomain, fieldScopes: rest }]);
+    const { 'Mutation.cancelPickupCodes': _omitted, ...rest } = pickupSchema.fieldScopes;
+    const schema = await buildSubgraph([{ ...pickupSchema, fieldScopes: rest }]);
     const source = 'mutation { cancelPickupCodes(machineNo: "10000001") { scope } }';
     const result = await graphql({ schema, source, contextValue: { caller: caller(...EVERY_SCOPE) } });
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('refuses to build with a scope declared for a field the schema lacks', async () => {
-    const misspelt = { ...pickupDomain.fieldScopes, 'Machine.pickupCode': SCOPES.read };
-    const build = buildSubgraph([{ ...pickupDomain, fieldScopes: misspelt }]);
+    const misspelt = { ...pickupSchema.fieldScopes, 'Machine.pickupCode': SCOPES.read };
+    const build = buildSubgraph([{ ...pickupSchema, fieldScopes: misspelt }]);
     await expect(build).rejects.toThrow(/Machine\.pickupCode, which the schema does not have/);
   });
 });

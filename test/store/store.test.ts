@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.js';
-import { openStore, retryDelaySec, settingOrCreate, VendorDocuments, type Store } from '../../src/store/index.js';
+import { retryDelaySec, VendorDocuments } from '../../src/outbox/index.js';
+import { openStore, settingOrCreate, type Store } from '../../src/store/index.js';
 import { LogCapture } from '../helpers/log-capture.js';
 
 describe('the store (SQLite through Kysely)', () => {

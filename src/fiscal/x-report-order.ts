@@ -1,40 +1,42 @@
 import { randomUUID } from 'node:crypto';
 import { InputCheck } from '../validation.js';
 import type { PrintXReportInput } from './print-x-report-input.js';
-import type { XReportOrder } from './x-reports.js';
+
+/** A validated `printXReport` input with the login and ext_id settled. */
+export interface XReportOrder {
+  extId: string;
+  login: string;
+  test: boolean;
+  targetSerial?: string;
+  callbackData?: unknown;
+}
 
 export const EXT_ID_MAX = 50;
-export const SERIAL_MAX = 64;
-export const CALLBACK_DATA_MAX_BYTES = 8 * 1024;
+const SERIAL_MAX = 64;
+const CALLBACK_DATA_MAX_BYTES = 8 * 1024;
 /** Deeper JSON is no callback payload, and JSON.stringify would overflow the stack on it. */
-export const CALLBACK_DATA_MAX_DEPTH = 32;
+const CALLBACK_DATA_MAX_DEPTH = 32;
 const LOGIN = /^7\d{10}$/;
 
-export function checkExtId(check: InputCheck, value: string): string {
+function checkExtId(check: InputCheck, value: string): string {
   return check.id('extId', value, { max: EXT_ID_MAX });
 }
 
-export function checkSerial(check: InputCheck, field: string, value: string): string {
+function checkSerial(check: InputCheck, field: string, value: string): string {
   return check.id(field, value, { max: SERIAL_MAX });
 }
 
 /** One id, or BAD_USER_INPUT: for lookups (`fiscalDocument`, references) before the store is asked. */
 export function validExtId(value: string): string {
-  const check = new InputCheck();
-  const extId = checkExtId(check, value);
-  check.done();
-  return extId;
+  return InputCheck.single((check) => checkExtId(check, value));
 }
 
 export function validSerial(value: string): string {
-  const check = new InputCheck();
-  const serial = checkSerial(check, 'serial', value);
-  check.done();
-  return serial;
+  return InputCheck.single((check) => checkSerial(check, 'serial', value));
 }
 
 /** True when `value` nests deeper than `max`; iterative, so no input can overflow the stack. */
-export function nestsDeeperThan(value: unknown, max: number): boolean {
+function nestsDeeperThan(value: unknown, max: number): boolean {
   const pending: Array<[unknown, number]> = [[value, 1]];
   while (pending.length > 0) {
     const [node, depth] = pending.pop()!;

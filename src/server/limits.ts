@@ -14,25 +14,21 @@ import {
   type ValidationRule,
 } from 'graphql';
 
-/**
- * Fields whose resolution may call a vendor: each occurrence (every alias) costs one. The
- * mutations and `_entities` also count. A query over budget is refused before execution,
- * so before any vendor call.
- */
-const VENDOR_BACKED = new Set([
-  'Query.printer',
-  'Query.printMessage',
-  'Query._entities',
-  'Machine.pickupCodes',
-  'PrintMessage.status',
-  'PrintMessage.printedAt',
-  'PrintMessage.createdAt',
-]);
+export interface QueryLimits {
+  maxDepth: number;
+  maxCost: number;
+  /**
+   * Fields whose resolution may call a vendor (`Type.field`, from the domains): each occurrence
+   * (every alias) costs one, and so does every mutation. A query over budget is refused before
+   * execution, so before any vendor call.
+   */
+  costlyFields: ReadonlySet<string>;
+}
 
 /** Caps on the walk itself, whatever MAX_QUERY_DEPTH/COST say, so no document makes validation slow or overflow the stack. */
-export const WALK_LIMITS = { selections: 10_000, nesting: 200 } as const;
+const WALK_LIMITS = { selections: 10_000, nesting: 200 } as const;
 /** Costs stop growing here: fragments that double at every level never reach Infinity or NaN. */
-export const COST_CEILING = 1_000_000;
+const COST_CEILING = 1_000_000;
 
 const limitError = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', retryable: false } });
 const addCost = (a: number, b: number) => Math.min(a + b, COST_CEILING);
@@ -60,7 +56,11 @@ class DocumentMeasure {
   private readonly walking = new Set<string>();
   private selections = 0;
 
-  constructor(private readonly schema: GraphQLSchema, document: DocumentNode) {
+  constructor(
+    private readonly schema: GraphQLSchema,
+    document: DocumentNode,
+    private readonly costlyFields: ReadonlySet<string>,
+  ) {
     for (const definition of document.definitions) {
       if (definition.kind === 'FragmentDefinition') this.fragments.set(definition.name.value, definition);
     }
@@ -108,7 +108,7 @@ class DocumentMeasure {
 
   private costs(parent: GraphQLNamedType, field: string): boolean {
     if (field.startsWith('__')) return false;
-    return parent === this.schema.getMutationType() || VENDOR_BACKED.has(`${parent.name}.${field}`);
+    return parent === this.schema.getMutationType() || this.costlyFields.has(`${parent.name}.${field}`);
   }
 
   private exhausted(): Measure {
@@ -121,7 +121,7 @@ const TOO_LARGE =
   `The query is too large to accept: over ${WALK_LIMITS.selections} selections or ${WALK_LIMITS.nesting} nested selections and fragments`;
 
 /** The refusals for one operation's measure: none when it is within the limits. */
-function refusals(measure: Measure, limits: { maxDepth: number; maxCost: number }): string[] {
+function refusals(measure: Measure, limits: QueryLimits): string[] {
   const messages: string[] = [];
   const depth = measure.depth + 1;
   if (depth > limits.maxDepth) messages.push(`The query is ${depth} levels deep; at most ${limits.maxDepth} are allowed`);
@@ -132,10 +132,10 @@ function refusals(measure: Measure, limits: { maxDepth: number; maxCost: number 
   return messages;
 }
 
-export function limitRules(limits: { maxDepth: number; maxCost: number }): ValidationRule[] {
+export function limitRules(limits: QueryLimits): ValidationRule[] {
   const rule: ValidationRule = (context): ASTVisitor => {
     const schema = context.getSchema();
-    const document = new DocumentMeasure(schema, context.getDocument());
+    const document = new DocumentMeasure(schema, context.getDocument(), limits.costlyFields);
     const roots = { query: schema.getQueryType(), mutation: schema.getMutationType(), subscription: schema.getSubscriptionType() };
     let refusedAsTooLarge = false;
     return {

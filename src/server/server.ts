@@ -5,38 +5,31 @@ import { ApolloServer, HeaderMap, type HTTPGraphQLResponse } from '@apollo/serve
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
-import { createRequestContext, type RequestContext, type Services, type Vendors } from './context.js';
 import { graphiqlAsset, graphiqlPage, loadExampleOperations } from './graphiql.js';
-import { readLimited, sendJson } from './http-body.js';
-import type { CallerAuth } from './auth/caller-auth.js';
-import { StartupError, systemReason } from './config.js';
-import { formatError, httpErrorBody, ServiceError } from './errors.js';
-import { limitRules } from './limits.js';
-import type { Logger } from './logger.js';
-import type { ServiceMetrics } from './metrics.js';
+import { readLimited, sendJson } from '../http-body.js';
+import type { CallerAuth } from '../auth/caller-auth.js';
+import { StartupError, systemReason } from '../config.js';
+import { formatError, httpErrorBody, ServiceError } from '../errors.js';
+import { limitRules, type QueryLimits } from './limits.js';
+import type { Logger } from '../logger.js';
+import type { ServiceMetrics } from '../metrics.js';
 import { operationLogPlugin } from './operation-log.js';
-import { runInRequestScope } from './request-scope.js';
+import type { HttpRoute } from '../domain.js';
+import { runInRequestScope, type BaseContext } from '../request-scope.js';
 
-export const GRAPHQL_BODY_LIMIT = 100 * 1024;
+const GRAPHQL_BODY_LIMIT = 100 * 1024;
 const ASSETS_PATH = '/graphql/assets';
 const GRAPHIQL_OFF = 'GraphiQL is not served here (GRAPHIQL=true turns it on); send GraphQL requests with POST';
 
-/** An extra endpoint (e.g. a vendor callback) served beside GraphQL. */
-export interface HttpRoute {
-  method: 'GET' | 'POST';
-  pattern: RegExp;
-  handle(req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): Promise<void>;
-}
-
 export interface ServiceServerOptions {
   schema: GraphQLSchema;
-  vendors: Vendors;
-  services: Services;
+  /** Each request's context: the server's own part, completed by the domains' slices. */
+  context(base: BaseContext): BaseContext;
   logger: Logger;
   metrics?: ServiceMetrics;
   /** Caller authentication; absent or not enforcing = open (sandbox). */
   auth?: CallerAuth;
-  limits?: { maxDepth: number; maxCost: number };
+  limits?: QueryLimits;
   production: boolean;
   /** Stack traces and internal messages in error responses (DEBUG_ERRORS, never in production). */
   debugErrors?: boolean;
@@ -54,7 +47,7 @@ export interface ServiceServerOptions {
 /** Apollo Server on node's own http server, with GraphiQL, health and readiness beside it. */
 export class ServiceServer {
   readonly http: Server;
-  private readonly apollo: ApolloServer<RequestContext>;
+  private readonly apollo: ApolloServer<BaseContext>;
   private started = false;
   private stopping = false;
   private readonly page: string;
@@ -74,7 +67,7 @@ export class ServiceServer {
         else res.destroy();
       });
     });
-    this.apollo = new ApolloServer<RequestContext>({
+    this.apollo = new ApolloServer<BaseContext>({
       schema: options.schema,
       // Batched requests multiply vendor calls behind one HTTP request.
       allowBatchedHttpRequests: false,
@@ -193,7 +186,7 @@ export class ServiceServer {
     const log = this.options.logger.child({ requestId });
     const response = await this.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => createRequestContext(this.options.vendors, this.options.services, log, requestId, caller),
+      context: async () => this.options.context({ requestId, caller, log }),
     });
     await writeGraphQLResponse(res, response);
   }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Vendor, VendorMode } from '../config.js';
+import type { VendorMode } from '../config.js';
+import type { Vendor } from '../errors.js';
 import type { ExpressionBuilder } from 'kysely';
-import type { Database, DocumentStatus, VendorDocumentRow, VendorNotificationRow } from './schema.js';
-import type { Store } from './store.js';
+import type { Database, DocumentStatus, VendorDocumentRow, VendorNotificationRow } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 
 export interface NewDocument {
   kind: string;

@@ -1,9 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { RequestContext } from './context.js';
-import type { ServiceMetrics } from './metrics.js';
+import type { BaseContext } from '../request-scope.js';
+import type { ServiceMetrics } from '../metrics.js';
 
 /** One log line and one metric sample per GraphQL operation: name, duration, outcome. */
-export function operationLogPlugin(metrics?: ServiceMetrics): ApolloServerPlugin<RequestContext> {
+export function operationLogPlugin(metrics?: ServiceMetrics): ApolloServerPlugin<BaseContext> {
   return {
     async requestDidStart({ contextValue }) {
       const started = performance.now();

@@ -1,0 +1,8 @@
+import type { FiscalLoaders } from './fiscal-loaders.js';
+import type { XReports } from './x-reports.js';
+
+/** The fiscal domain's part of each request's context. */
+export interface FiscalContext {
+  xReports: XReports;
+  fiscalLoaders: FiscalLoaders;
+}

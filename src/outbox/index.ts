@@ -1,0 +1,9 @@
+export {
+  VendorDocuments,
+  retryDelaySec,
+  type AttemptOutcome,
+  type Lease,
+  type NewDocument,
+  type NotificationOutcome,
+} from './vendor-documents.js';
+export { OutboxWorker, type OutboxWorkerOptions } from './outbox-worker.js';
