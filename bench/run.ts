@@ -9,7 +9,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { FEYIN_SANDBOX_CREDENTIALS } from '../src/sandbox/index.js';
-import { freePort } from '../test/helpers/eventually.js';
+import { freePort } from '../scripts/free-port.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = 50;
