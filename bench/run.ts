@@ -8,8 +8,7 @@ import { createServer } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { FEYIN_SANDBOX_CREDENTIALS } from '../src/sandbox/index.js';
-import { freePort } from '../test/helpers/eventually.js';
+import { freePort } from '../scripts/free-port.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = 50;
@@ -54,7 +53,9 @@ const rssMb = (pid: number) => {
 
 async function main() {
   const sandbox = fork(new URL('./sandbox-process.ts', import.meta.url).pathname, { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-  const { feyin } = (await once(sandbox, 'message'))[0] as { url: string; feyin: string };
+  // The service's vendor variables, as the sandbox process reports them (sandboxEnv).
+  const { env: vendorEnv } = (await once(sandbox, 'message'))[0] as { url: string; env: Record<string, string> };
+  const feyin = vendorEnv.FEYIN_BASE_URL!;
 
   // 4. start → ready
   const port = await freePort();
@@ -71,9 +72,7 @@ async function main() {
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'vendor-ops-bench-')),
-      FEYIN_BASE_URL: feyin,
-      FEYIN_MEMBER_CODE: FEYIN_SANDBOX_CREDENTIALS.memberCode,
-      FEYIN_API_KEY: FEYIN_SANDBOX_CREDENTIALS.apiKey,
+      ...vendorEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -86,7 +85,7 @@ async function main() {
   const startToReadyMs = Math.round(performance.now() - started);
 
   // 2. The floor: the same Feyin call through a bare passthrough, one token fetched up front.
-  const tokenAnswer = (await (await fetch(`${feyin}/token?code=${FEYIN_SANDBOX_CREDENTIALS.memberCode}&secret=${FEYIN_SANDBOX_CREDENTIALS.apiKey}`)).json()) as { access_token: string };
+  const tokenAnswer = (await (await fetch(`${feyin}/token?code=${vendorEnv.FEYIN_MEMBER_CODE}&secret=${vendorEnv.FEYIN_API_KEY}`)).json()) as { access_token: string };
   const bare = createServer(async (req, res) => {
     for await (const _ of req);
     const answer = await fetch(`${feyin}/msg/BENCH-MSG-1/cancel?access_token=${tokenAnswer.access_token}`, { method: 'POST' });

@@ -1,6 +1,6 @@
 // The vendor simulators in their own process, so the benchmark measures the service, not
 // the simulators sharing its event loop. Controlled over the IPC channel of fork().
-import { startSandbox } from '../src/sandbox/index.js';
+import { sandboxEnv, startSandbox } from '../src/sandbox/index.js';
 
 const running = await startSandbox();
 const { sandbox, simulators } = running;
@@ -18,4 +18,4 @@ process.on('message', (message: { type: string }) => {
     process.send!({ type: 'reset' });
   }
 });
-process.send!({ type: 'ready', url: sandbox.url, feyin: sandbox.baseUrl(simulators.feyin) });
+process.send!({ type: 'ready', url: sandbox.url, env: sandboxEnv(running) });

@@ -1,6 +1,6 @@
 // CI: the committed schema composes with the test `stores` subgraph, with no errors and no
-// hint we did not decide to accept (test/federation/compose.ts lists the accepted ones).
-import { composeWithStores } from '../test/federation/compose.js';
+// hint we did not decide to accept (scripts/compose.ts lists the accepted ones).
+import { composeWithStores } from './compose.js';
 
 const result = composeWithStores({ vendors: 'http://vendors.invalid/graphql', stores: 'http://stores.invalid/graphql' });
 for (const error of result.errors) console.error(`composition error: ${error}`);

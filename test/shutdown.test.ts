@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FEYIN_SANDBOX_CREDENTIALS, FEYIN_SEED, startSandbox, type RunningSandbox } from '../src/sandbox/index.js';
+import { FEYIN_SEED, sandboxEnv, startSandbox, type RunningSandbox } from '../src/sandbox/index.js';
 import { spawnService } from './helpers/child-service.js';
 import { eventually } from './helpers/eventually.js';
 
@@ -20,13 +20,7 @@ describe('graceful shutdown of the real process under load', () => {
   afterAll(() => running.sandbox.close());
 
   it('answers every acknowledged request, turns /ready away and exits 0 within 10 s', async () => {
-    const service = await spawnService({
-      VENDOR_MODE: 'live',
-      AUTH_DISABLED: 'true',
-      FEYIN_BASE_URL: running.sandbox.baseUrl(running.simulators.feyin),
-      FEYIN_MEMBER_CODE: FEYIN_SANDBOX_CREDENTIALS.memberCode,
-      FEYIN_API_KEY: FEYIN_SANDBOX_CREDENTIALS.apiKey,
-    });
+    const service = await spawnService({ VENDOR_MODE: 'live', AUTH_DISABLED: 'true', ...sandboxEnv(running) });
     const exited = new Promise<number | null>((resolve) => service.child.once('exit', (code) => resolve(code)));
     const send = () =>
       fetch(`${service.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: QUERY }).then(

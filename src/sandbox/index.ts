@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
 import { APIUSB_SANDBOX_CREDENTIALS, ApiusbSimulator } from './apiusb-simulator.js';
 import { FEYIN_SANDBOX_CREDENTIALS, FeyinSimulator } from './feyin-simulator.js';
 import { LIFEPAY_SANDBOX_CREDENTIALS, LifepaySimulator } from './lifepay-simulator.js';
@@ -35,14 +35,55 @@ export async function startSandbox(options: { port?: number; simulators?: Partia
   return { sandbox, simulators };
 }
 
-/** The configuration with every vendor pointed at the running simulators and their credentials. */
-export function withSandboxVendors(config: Config, running: RunningSandbox): Config {
+/** Per simulator: the variables `loadConfig` reads for that vendor with the sandbox's values (the URL is the running sandbox's). */
+const SANDBOX_VENDOR_ENV: Array<{ simulator: keyof Simulators; baseUrl: string; credentials: Record<string, string | undefined> }> = [
+  {
+    simulator: 'feyin',
+    baseUrl: 'FEYIN_BASE_URL',
+    credentials: {
+      FEYIN_MEMBER_CODE: FEYIN_SANDBOX_CREDENTIALS.memberCode,
+      FEYIN_API_KEY: FEYIN_SANDBOX_CREDENTIALS.apiKey,
+      FEYIN_APP_ID: FEYIN_SANDBOX_CREDENTIALS.appId,
+    },
+  },
+  {
+    simulator: 'pickup',
+    baseUrl: 'PICKUP_BASE_URL',
+    credentials: {
+      PICKUP_APP_ID: PICKUP_SANDBOX_CREDENTIALS.appId,
+      PICKUP_APP_SECRET: PICKUP_SANDBOX_CREDENTIALS.appSecret,
+      PICKUP_SIGN_KEY: PICKUP_SANDBOX_CREDENTIALS.signKey,
+    },
+  },
+  {
+    simulator: 'apiusb',
+    baseUrl: 'APIUSB_BASE_URL',
+    credentials: { APIUSB_APP_KEY: APIUSB_SANDBOX_CREDENTIALS.appKey, APIUSB_APP_SECRET: APIUSB_SANDBOX_CREDENTIALS.appSecret },
+  },
+  {
+    simulator: 'lifepay',
+    baseUrl: 'LIFEPAY_BASE_URL',
+    credentials: { LIFEPAY_API_KEY: LIFEPAY_SANDBOX_CREDENTIALS.apiKey, LIFEPAY_LOGIN: LIFEPAY_SANDBOX_CREDENTIALS.login },
+  },
+];
+
+/** The environment variables that point every vendor at the running simulators, with the sandbox credentials. */
+export function sandboxEnv(running: RunningSandbox): Record<string, string> {
   const { sandbox, simulators } = running;
-  return {
-    ...config,
-    feyin: { baseUrl: sandbox.baseUrl(simulators.feyin), ...FEYIN_SANDBOX_CREDENTIALS },
-    pickup: { baseUrl: sandbox.baseUrl(simulators.pickup), ...PICKUP_SANDBOX_CREDENTIALS },
-    apiusb: { baseUrl: sandbox.baseUrl(simulators.apiusb), ...APIUSB_SANDBOX_CREDENTIALS },
-    lifepay: { ...config.lifepay, baseUrl: sandbox.baseUrl(simulators.lifepay), ...LIFEPAY_SANDBOX_CREDENTIALS },
-  };
+  const entries = SANDBOX_VENDOR_ENV.flatMap(({ simulator, baseUrl, credentials }) => [
+    [baseUrl, sandbox.baseUrl(simulators[simulator])],
+    ...Object.entries(credentials),
+  ]);
+  return Object.fromEntries(entries.filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/**
+ * The configuration with every vendor pointed at the running simulators and their credentials:
+ * `sandboxEnv` read by `loadConfig`, so a service configured either way talks to the same vendors.
+ */
+export function withSandboxVendors(config: Config, running: RunningSandbox): Config {
+  const { feyin, pickup, apiusb, lifepay } = loadConfig(sandboxEnv(running));
+  // LifePay's retry schedule and worker poll are the operator's, not the vendor's.
+  const { baseUrl, apiKey, login } = lifepay;
+  return { ...config, feyin, pickup, apiusb, lifepay: { ...config.lifepay, baseUrl, apiKey, login } };
 }

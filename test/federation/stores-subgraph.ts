@@ -2,7 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { STORES_SDL } from './compose.js';
+import { STORES_SDL } from '../../scripts/compose.js';
 
 export interface StoreRecord {
   id: string;

@@ -3,7 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { APIUSB_SEED, FEYIN_SEED, LIFEPAY_SEED, PICKUP_SEED } from '../../src/sandbox/index.js';
 import { startTestService, type TestService } from '../helpers/service.js';
-import { composeWithStores } from './compose.js';
+import { composeWithStores } from '../../scripts/compose.js';
 import { startStoresSubgraph } from './stores-subgraph.js';
 
 const UNKNOWN_DEVICE = '4699999999999999';

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FiscalDocumentDocument, FiscalRegisterDocumentsDocument, PrintXReportDocument } from '../__generated__/graphql.js';
 import { LIFEPAY_SANDBOX_CREDENTIALS, LIFEPAY_SEED, LifepaySimulator, startSandbox } from '../../src/sandbox/index.js';
 import { SQLITE_FILE } from '../../src/store/store.js';
-import { eventually, freePort } from '../helpers/eventually.js';
+import { freePort } from '../../scripts/free-port.js';
+import { eventually } from '../helpers/eventually.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 type Sent = Record<string, unknown>;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FiscalDocumentDocument, PrintXReportDocument } from '../__generated__/graphql.js';
-import { LIFEPAY_SANDBOX_CREDENTIALS, LifepaySimulator, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { LIFEPAY_SANDBOX_CREDENTIALS, LifepaySimulator, sandboxEnv, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { openStore } from '../../src/store/index.js';
 import { spawnService, type ChildService } from '../helpers/child-service.js';
 import { LogCapture } from '../helpers/log-capture.js';
@@ -35,9 +35,7 @@ describe('the outbox across process restarts (the real entry point)', () => {
       AUTH_DISABLED: 'true',
       DATA_DIR: dataDir,
       VENDOR_TIMEOUT_MS: '1000',
-      LIFEPAY_BASE_URL: running.sandbox.baseUrl(running.simulators.lifepay),
-      LIFEPAY_API_KEY: LIFEPAY_SANDBOX_CREDENTIALS.apiKey,
-      LIFEPAY_LOGIN: LIFEPAY_SANDBOX_CREDENTIALS.login,
+      ...sandboxEnv(running),
       LIFEPAY_RETRY_SCHEDULE: '1',
       LIFEPAY_WORKER_POLL_MS: '100',
       ...env,

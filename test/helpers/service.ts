@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { print } from 'graphql';
 import { startService, type RunningService } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { APIUSB_SANDBOX_CREDENTIALS, FEYIN_SANDBOX_CREDENTIALS, LIFEPAY_SANDBOX_CREDENTIALS, PICKUP_SANDBOX_CREDENTIALS, startSandbox, type RunningSandbox, type Simulators } from '../../src/sandbox/index.js';
+import { sandboxEnv, startSandbox, type RunningSandbox, type Simulators } from '../../src/sandbox/index.js';
 import { LogCapture } from './log-capture.js';
 
 export interface GraphQLAnswer<TData> {
@@ -48,20 +48,7 @@ export async function startTestService(
     HOST: '127.0.0.1',
     LOG_LEVEL: 'debug',
     VENDOR_TIMEOUT_MS: '1500',
-    FEYIN_BASE_URL: sandbox.baseUrl(simulators.feyin),
-    FEYIN_MEMBER_CODE: FEYIN_SANDBOX_CREDENTIALS.memberCode,
-    FEYIN_API_KEY: FEYIN_SANDBOX_CREDENTIALS.apiKey,
-    FEYIN_APP_ID: FEYIN_SANDBOX_CREDENTIALS.appId!,
-    PICKUP_BASE_URL: sandbox.baseUrl(simulators.pickup),
-    PICKUP_APP_ID: PICKUP_SANDBOX_CREDENTIALS.appId,
-    PICKUP_APP_SECRET: PICKUP_SANDBOX_CREDENTIALS.appSecret,
-    PICKUP_SIGN_KEY: PICKUP_SANDBOX_CREDENTIALS.signKey,
-    APIUSB_BASE_URL: sandbox.baseUrl(simulators.apiusb),
-    APIUSB_APP_KEY: APIUSB_SANDBOX_CREDENTIALS.appKey,
-    APIUSB_APP_SECRET: APIUSB_SANDBOX_CREDENTIALS.appSecret,
-    LIFEPAY_BASE_URL: sandbox.baseUrl(simulators.lifepay),
-    LIFEPAY_API_KEY: LIFEPAY_SANDBOX_CREDENTIALS.apiKey,
-    LIFEPAY_LOGIN: LIFEPAY_SANDBOX_CREDENTIALS.login,
+    ...sandboxEnv(running),
     LIFEPAY_RETRY_SCHEDULE: '1,1,2',
     LIFEPAY_WORKER_POLL_MS: '100',
     ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),

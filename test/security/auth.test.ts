@@ -5,7 +5,8 @@ import { CancelPrintMessageDocument, PrinterStatusDocument } from '../__generate
 import { CallerAuth } from '../../src/auth/caller-auth.js';
 import { loadConfig } from '../../src/config.js';
 import { FEYIN_SEED, LIFEPAY_SEED, PICKUP_SEED } from '../../src/sandbox/index.js';
-import { eventually, freePort } from '../helpers/eventually.js';
+import { freePort } from '../../scripts/free-port.js';
+import { eventually } from '../helpers/eventually.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { ALL_SCOPES, TEST_JWT_SECRET, mintToken, type TokenOptions } from '../helpers/tokens.js';
 

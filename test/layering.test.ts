@@ -1,0 +1,48 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CODE = /\.(ts|mts|js|mjs|cjs)$/;
+
+/** Which folders may not import from which: production code must run without the tests present. */
+const RULES: Array<{ folders: string[]; mayNotImport: string[] }> = [{ folders: ['scripts', 'bench'], mayNotImport: ['test'] }];
+
+/** Every code file under `folder`, as a path from the repository root. */
+function codeFiles(folder: string): string[] {
+  return readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' })
+    .filter((file) => CODE.test(file))
+    .map((file) => join(folder, file));
+}
+
+/** Static, dynamic and `require` imports, and files read beside the module (`new URL('./x', import.meta.url)`). */
+const IMPORTS = [
+  /\bfrom\s+['"]([^'"]+)['"]/g,
+  /\bimport\s+['"]([^'"]+)['"]/g,
+  /\bimport\s*\(\s*['"]([^'"]+)['"]/g,
+  /\brequire\s*\(\s*['"]([^'"]+)['"]/g,
+  /\bnew URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url/g,
+];
+
+function importSpecifiers(source: string): string[] {
+  return IMPORTS.flatMap((pattern) => [...source.matchAll(pattern)].map((match) => match[1]!));
+}
+
+/** `file`'s imports that land in one of `folders`, as `file → target`. */
+function importsInto(file: string, folders: string[]): string[] {
+  return importSpecifiers(readFileSync(join(ROOT, file), 'utf8'))
+    .filter((specifier) => specifier.startsWith('.'))
+    .map((specifier) => relative(ROOT, resolve(ROOT, dirname(file), specifier)))
+    .filter((target) => folders.some((folder) => target === folder || target.startsWith(`${folder}/`)))
+    .map((target) => `${file} → ${target}`);
+}
+
+describe('layering', () => {
+  for (const { folders, mayNotImport } of RULES) {
+    it(`${folders.join(' and ')} import nothing from ${mayNotImport.join(' or ')}`, () => {
+      const files = folders.flatMap(codeFiles);
+      expect(files.length).toBeGreaterThan(0);
+      expect(files.flatMap((file) => importsInto(file, mayNotImport))).toEqual([]);
+    });
+  }
+});
