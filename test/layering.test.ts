@@ -6,10 +6,25 @@ const ROOT = resolve(import.meta.dirname, '..');
 const CODE = /\.(ts|mts|js|mjs|cjs)$/;
 
 /** Which folders may not import from which: production code must run without the tests present. */
-const RULES: Array<{ folders: string[]; mayNotImport: string[] }> = [{ folders: ['scripts', 'bench'], mayNotImport: ['test'] }];
+const DOMAINS = ['src/printing', 'src/pickup', 'src/logistics', 'src/fiscal'];
+/** The wiring: what composes the domains into a running service. */
+const WIRING = ['src/index.js', 'src/app.js', 'src/schema.js', 'src/context.js', 'src/server', 'src/sandbox'];
+/** Modules every layer may use; they know no domain and no wiring. */
+const FOUNDATION = ['src/errors.ts', 'src/config.ts', 'src/http.ts', 'src/validation.ts', 'src/token-cache.ts', 'src/vendor-answer.ts', 'src/vendor-body.ts'];
+
+const RULES: Array<{ folders: string[]; mayNotImport: string[] }> = [
+  { folders: ['scripts', 'bench'], mayNotImport: ['test'] },
+  // Imports run one way: the wiring knows the domains, never the reverse, and no domain knows another.
+  ...DOMAINS.map((domain) => ({ folders: [domain], mayNotImport: [...WIRING, ...DOMAINS.filter((other) => other !== domain)] })),
+  { folders: ['src/store', 'src/outbox'], mayNotImport: [...WIRING, ...DOMAINS] },
+  { folders: ['src/store'], mayNotImport: ['src/outbox'] },
+  { folders: ['src/server'], mayNotImport: [...DOMAINS, 'src/app.js', 'src/schema.js', 'src/sandbox'] },
+  { folders: FOUNDATION, mayNotImport: [...WIRING, ...DOMAINS, 'src/store', 'src/outbox'] },
+];
 
 /** Every code file under `folder`, as a path from the repository root. */
 function codeFiles(folder: string): string[] {
+  if (CODE.test(folder)) return [folder];
   return readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' })
     .filter((file) => CODE.test(file))
     .map((file) => join(folder, file));
@@ -45,4 +60,12 @@ describe('layering', () => {
       expect(files.flatMap((file) => importsInto(file, mayNotImport))).toEqual([]);
     });
   }
+
+  it('context.ts holds types only: it runs no domain code', () => {
+    const source = readFileSync(join(ROOT, 'src/context.ts'), 'utf8');
+    const imports = source.split('\n').filter((line) => /^import\b/.test(line));
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.filter((line) => !/^import type\b/.test(line))).toEqual([]);
+    expect(source).not.toMatch(/^export (?!type|interface)/m);
+  });
 });
