@@ -47,7 +47,9 @@ async function load(url: string, options: { body: string; duration?: number; amo
 }
 
 const rssMb = (pid: number) => {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))!;
   return Math.round((Number(line.replace(/\D+/g, '')) / 1024) * 10) / 10;
 };
 
@@ -78,14 +80,19 @@ async function main() {
   });
   const base = `http://127.0.0.1:${port}`;
   for (;;) {
-    const ok = await fetch(`${base}/ready`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 5));
   }
   const startToReadyMs = Math.round(performance.now() - started);
 
   // 2. The floor: the same Feyin call through a bare passthrough, one token fetched up front.
-  const tokenAnswer = (await (await fetch(`${feyin}/token?code=${vendorEnv.FEYIN_MEMBER_CODE}&secret=${vendorEnv.FEYIN_API_KEY}`)).json()) as { access_token: string };
+  const tokenAnswer = (await (
+    await fetch(`${feyin}/token?code=${vendorEnv.FEYIN_MEMBER_CODE}&secret=${vendorEnv.FEYIN_API_KEY}`)
+  ).json()) as { access_token: string };
   const bare = createServer(async (req, res) => {
     for await (const _ of req);
     const answer = await fetch(`${feyin}/msg/BENCH-MSG-1/cancel?access_token=${tokenAnswer.access_token}`, { method: 'POST' });
@@ -108,11 +115,17 @@ async function main() {
 
   // 5. vendor calls for 100 _entities references of 10 distinct printers
   await ask(sandbox, 'reset');
-  const representations = Array.from({ length: 100 }, (_, i) => ({ __typename: 'Printer', deviceNo: `48000000000000${String(i % 10).padStart(2, '0')}` }));
+  const representations = Array.from({ length: 100 }, (_, i) => ({
+    __typename: 'Printer',
+    deviceNo: `48000000000000${String(i % 10).padStart(2, '0')}`,
+  }));
   const entities = await fetch(`${base}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Printer { status } } }', variables: { r: representations } }),
+    body: JSON.stringify({
+      query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Printer { status } } }',
+      variables: { r: representations },
+    }),
   });
   const entitiesOk = ((await entities.json()) as { data?: { _entities: unknown[] } }).data?._entities.length === 100;
   const { calls: entityVendorCalls } = await ask<{ calls: number }>(sandbox, 'feyin-calls');
@@ -123,7 +136,12 @@ async function main() {
     barePassthrough: bareRun,
     ratio: Math.round((serviceRun.requestsPerSecond / bareRun.requestsPerSecond) * 100) / 100,
     p99AboveBareMs: serviceRun.p99Ms - bareRun.p99Ms,
-    memory: { requestsPerBatch: MEMORY_BATCH, rssAfterFirstMb: rssAfterFirst, rssAfterSecondMb: rssAfterSecond, growthMb: Math.round((rssAfterSecond - rssAfterFirst) * 10) / 10 },
+    memory: {
+      requestsPerBatch: MEMORY_BATCH,
+      rssAfterFirstMb: rssAfterFirst,
+      rssAfterSecondMb: rssAfterSecond,
+      growthMb: Math.round((rssAfterSecond - rssAfterFirst) * 10) / 10,
+    },
     startToReadyMs,
     entities: { representations: 100, distinctPrinters: 10, vendorCalls: entityVendorCalls, answered: entitiesOk },
   };

@@ -6,7 +6,12 @@ const running = await startSandbox();
 const { sandbox, simulators } = running;
 // Feyin lets the benchmark cancel the same queued message again and again (errcode 0).
 for (let i = 0; i < 10; i += 1) {
-  simulators.feyin.printers.set(`48000000000000${String(i).padStart(2, '0')}`, { status: 'online', paperStatus: 'nomal', since: Date.now(), lastConnectedAt: Date.now() });
+  simulators.feyin.printers.set(`48000000000000${String(i).padStart(2, '0')}`, {
+    status: 'online',
+    paperStatus: 'nomal',
+    since: Date.now(),
+    lastConnectedAt: Date.now(),
+  });
 }
 simulators.feyin.addMessage('BENCH-MSG-1');
 

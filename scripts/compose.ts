@@ -15,7 +15,10 @@ export interface Composition {
 }
 
 /** Composes the committed subgraph schema with the test `stores` subgraph, as the router would. */
-export function composeWithStores(urls: { vendors: string; stores: string }, vendorsSdl = readFileSync('schema/subgraph.graphql', 'utf8')): Composition {
+export function composeWithStores(
+  urls: { vendors: string; stores: string },
+  vendorsSdl = readFileSync('schema/subgraph.graphql', 'utf8'),
+): Composition {
   const result = composeServices([
     { name: 'vendors', url: urls.vendors, typeDefs: parse(vendorsSdl) },
     { name: 'stores', url: urls.stores, typeDefs: parse(STORES_SDL) },

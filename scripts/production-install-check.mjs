@@ -18,7 +18,8 @@ const started = Date.now();
 let child;
 try {
   // The same files the Dockerfile copies into the runtime image.
-  for (const path of ['package.json', 'package-lock.json', 'dist', 'schema', 'examples']) cpSync(join(root, path), join(dir, path), { recursive: true });
+  for (const path of ['package.json', 'package-lock.json', 'dist', 'schema', 'examples'])
+    cpSync(join(root, path), join(dir, path), { recursive: true });
   console.log(`production install into ${dir}`);
   execFileSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
   console.log(`installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -26,7 +27,15 @@ try {
   const port = 43000 + Math.floor(Math.random() * 2000);
   child = spawn(process.execPath, ['dist/src/index.js'], {
     cwd: dir,
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', VENDOR_MODE: 'sandbox', AUTH_DISABLED: 'true', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: join(dir, 'data') },
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      VENDOR_MODE: 'sandbox',
+      AUTH_DISABLED: 'true',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: join(dir, 'data'),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

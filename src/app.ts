@@ -27,7 +27,11 @@ export interface RunningService {
 }
 
 /** config → (sandbox) → store → domains → schema → HTTP server → the domains' background work. */
-export async function startService(baseConfig: Config, logger: Logger, options: { sandbox?: RunningSandbox } = {}): Promise<RunningService> {
+export async function startService(
+  baseConfig: Config,
+  logger: Logger,
+  options: { sandbox?: RunningSandbox } = {},
+): Promise<RunningService> {
   let sandbox = options.sandbox;
   const ownsSandbox = baseConfig.vendorMode === 'sandbox' && !sandbox;
   if (ownsSandbox) sandbox = await startSandbox();
@@ -40,7 +44,12 @@ export async function startService(baseConfig: Config, logger: Logger, options: 
   }
 }
 
-async function startWith(baseConfig: Config, logger: Logger, sandbox: RunningSandbox | undefined, ownsSandbox: boolean): Promise<RunningService> {
+async function startWith(
+  baseConfig: Config,
+  logger: Logger,
+  sandbox: RunningSandbox | undefined,
+  ownsSandbox: boolean,
+): Promise<RunningService> {
   const config = baseConfig.vendorMode === 'sandbox' && sandbox ? withSandboxVendors(baseConfig, sandbox) : baseConfig;
   warnAboutRisks(config, logger);
 
@@ -117,13 +126,21 @@ async function startWith(baseConfig: Config, logger: Logger, sandbox: RunningSan
 function warnAboutRisks(config: Config, logger: Logger): void {
   const { auth } = config;
   if (config.vendorMode === 'live' && !auth.jwtSecret && !auth.jwksUrl) {
-    logger.warn('caller authentication is DISABLED (AUTH_DISABLED=true): anyone who reaches this service can cancel orders and print fiscal documents');
+    logger.warn(
+      'caller authentication is DISABLED (AUTH_DISABLED=true): ' +
+        'anyone who reaches this service can cancel orders and print fiscal documents',
+    );
   }
-  if (config.graphiql && !config.introspection) logger.warn('GRAPHIQL is on but INTROSPECTION is off: its docs and autocomplete stay empty');
+  if (config.graphiql && !config.introspection)
+    logger.warn('GRAPHIQL is on but INTROSPECTION is off: its docs and autocomplete stay empty');
 }
 
 /** One line that says how this process runs: vendors, auth, database, domains, URL. */
-function logStartup(config: Config, logger: Logger, started: { port: number; sandbox?: RunningSandbox; store: Store; domains: Domain[] }): void {
+function logStartup(
+  config: Config,
+  logger: Logger,
+  started: { port: number; sandbox?: RunningSandbox; store: Store; domains: Domain[] },
+): void {
   const { auth } = config;
   let vendors: string;
   let vendorFields: Record<string, unknown>;
@@ -139,6 +156,7 @@ function logStartup(config: Config, logger: Logger, started: { port: number; san
     vendorFields = { live, notConfigured };
   }
   const method = auth.jwtSecret ? 'HS256 secret' : auth.jwksUrl ? 'JWKS' : 'off';
+  const callerAuth = method === 'off' ? 'off' : `on (${method}, scopes enforced)`;
   logger.info(
     {
       port: started.port,
@@ -148,6 +166,6 @@ function logStartup(config: Config, logger: Logger, started: { port: number; san
       database: started.store.location,
       domains: Object.fromEntries(started.domains.map((domain) => [domain.name, domain.summary ?? 'ready'])),
     },
-    `GraphQL at http://localhost:${started.port}/graphql; vendor mode: ${vendors}; caller authentication: ${method === 'off' ? 'off' : `on (${method}, scopes enforced)`}`,
+    `GraphQL at http://localhost:${started.port}/graphql; vendor mode: ${vendors}; caller authentication: ${callerAuth}`,
   );
 }

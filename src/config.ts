@@ -143,7 +143,9 @@ export function loadConfig(env: Env = process.env): Config {
     } catch {
       // The value may hold credentials: name the variable, never echo it.
       problems.push(
-        allowCredentials ? `${name} must be a ${protocols.join(' or ')} URL` : `${name} must be a ${protocols.join(' or ')} URL without credentials or query string`,
+        allowCredentials
+          ? `${name} must be a ${protocols.join(' or ')} URL`
+          : `${name} must be a ${protocols.join(' or ')} URL without credentials or query string`,
       );
       return fallback;
     }
@@ -266,7 +268,8 @@ export function loadConfig(env: Env = process.env): Config {
   const { auth } = config;
   if (config.vendorMode === 'live' && !auth.jwtSecret && !auth.jwksUrl && !auth.disabled) {
     problems.push(
-      'live mode needs caller authentication: set AUTH_JWT_SECRET or AUTH_JWKS_URL (or AUTH_DISABLED=true to run without it, e.g. behind a router that authenticates)',
+      'live mode needs caller authentication: set AUTH_JWT_SECRET or AUTH_JWKS_URL ' +
+        '(or AUTH_DISABLED=true to run without it, e.g. behind a router that authenticates)',
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -285,7 +288,12 @@ const unset = (settings: Record<string, unknown>): string[] =>
 export const missingSettings = {
   FEYIN: (feyin: FeyinConfig) => unset({ FEYIN_MEMBER_CODE: feyin.memberCode, FEYIN_API_KEY: feyin.apiKey }),
   PICKUP: (pickup: PickupConfig) =>
-    unset({ PICKUP_BASE_URL: pickup.baseUrl, PICKUP_APP_ID: pickup.appId, PICKUP_APP_SECRET: pickup.appSecret, PICKUP_SIGN_KEY: pickup.signKey }),
+    unset({
+      PICKUP_BASE_URL: pickup.baseUrl,
+      PICKUP_APP_ID: pickup.appId,
+      PICKUP_APP_SECRET: pickup.appSecret,
+      PICKUP_SIGN_KEY: pickup.signKey,
+    }),
   // APIUSB works without a token when the vendor has signature checking off, but only on an
   // endpoint the operator named: the public default always needs a token.
   APIUSB: (apiusb: ApiusbConfig) =>

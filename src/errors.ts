@@ -86,7 +86,11 @@ export function requireSettings(vendor: Vendor, missing: readonly string[]): voi
  * message and vocabulary; anything else is masked so no internal detail or secret leaks.
  * Every answer carries `code` and `retryable`, GraphQL's own parse and validation errors too.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown, options: { exposeInternals: boolean }): GraphQLFormattedError {
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  options: { exposeInternals: boolean },
+): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (original instanceof ServiceError) {
     return { message: original.message, locations: formatted.locations, path: formatted.path, extensions: original.extensions };
@@ -97,8 +101,14 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, op
     const retryable = formatted.extensions?.retryable === true;
     return { ...formatted, extensions: { ...(options.exposeInternals ? formatted.extensions : {}), code, retryable } };
   }
-  if (options.exposeInternals) return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR', retryable: false } };
-  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', retryable: false } };
+  if (options.exposeInternals)
+    return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR', retryable: false } };
+  return {
+    message: 'Internal server error',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', retryable: false },
+  };
 }
 
 /** The body of an error answered before GraphQL runs (401, 413, unreadable JSON). */

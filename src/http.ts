@@ -15,7 +15,10 @@ const UNREACHABLE_MESSAGES: Record<UnreachableReason, string> = {
 
 /** The vendor could not be reached, did not finish its answer in time, or dropped the connection mid-answer. */
 export class VendorUnreachableError extends Error {
-  constructor(readonly reason: UnreachableReason, options?: { cause?: unknown }) {
+  constructor(
+    readonly reason: UnreachableReason,
+    options?: { cause?: unknown },
+  ) {
     super(UNREACHABLE_MESSAGES[reason], options);
     this.name = 'VendorUnreachableError';
   }
@@ -32,7 +35,10 @@ const RESPONSE_MESSAGES: Record<ResponseReason, (status: number) => string> = {
 
 /** The vendor answered with a status or body we cannot read as its API. */
 export class VendorResponseError extends Error {
-  constructor(readonly status: number, readonly reason: ResponseReason) {
+  constructor(
+    readonly status: number,
+    readonly reason: ResponseReason,
+  ) {
     super(RESPONSE_MESSAGES[reason](status));
     this.name = 'VendorResponseError';
   }
@@ -123,7 +129,10 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
   });
 
   const unavailable = (cause: VendorUnreachableError | VendorResponseError) => {
-    const error = vendorUnavailable(options.vendor, { message: cause.message, status: cause instanceof VendorResponseError ? cause.status : undefined });
+    const error = vendorUnavailable(options.vendor, {
+      message: cause.message,
+      status: cause instanceof VendorResponseError ? cause.status : undefined,
+    });
     error.cause = cause;
     return error;
   };

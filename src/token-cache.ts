@@ -21,7 +21,10 @@ export class TokenCache {
   private readonly renewBeforeMs: number;
   private readonly now: () => number;
 
-  constructor(private readonly issue: () => Promise<IssuedToken>, private readonly options: TokenCacheOptions = {}) {
+  constructor(
+    private readonly issue: () => Promise<IssuedToken>,
+    private readonly options: TokenCacheOptions = {},
+  ) {
     this.renewBeforeMs = (options.renewBeforeSec ?? 300) * 1000;
     this.now = options.now ?? Date.now;
   }

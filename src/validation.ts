@@ -19,7 +19,8 @@ export class InputCheck {
     if (!value.isWellFormed()) this.add(field, 'must be valid Unicode text (it holds a lone surrogate)');
     else if (trimmed === '') this.add(field, 'must not be blank');
     else if (trimmed.length > options.max) this.add(field, `must be at most ${options.max} characters`);
-    else if (options.pattern && !options.pattern.test(trimmed)) this.add(field, `must be ${options.describe ?? `of the form ${options.pattern.source}`}`);
+    else if (options.pattern && !options.pattern.test(trimmed))
+      this.add(field, `must be ${options.describe ?? `of the form ${options.pattern.source}`}`);
     return trimmed;
   }
 

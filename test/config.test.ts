@@ -29,7 +29,15 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as ConfigError).message;
-    for (const name of ['PORT', 'VENDOR_MODE', 'VENDOR_TIMEOUT_MS', 'FEYIN_BASE_URL', 'LIFEPAY_LOGIN', 'LIFEPAY_RETRY_SCHEDULE', 'APIUSB_APP_SECRET']) {
+    for (const name of [
+      'PORT',
+      'VENDOR_MODE',
+      'VENDOR_TIMEOUT_MS',
+      'FEYIN_BASE_URL',
+      'LIFEPAY_LOGIN',
+      'LIFEPAY_RETRY_SCHEDULE',
+      'APIUSB_APP_SECRET',
+    ]) {
       expect(message).toContain(name);
     }
     expect((error as ConfigError).problems).toHaveLength(7);
@@ -41,7 +49,9 @@ describe('loadConfig', () => {
     expect(config.lifepay).toMatchObject({ retryScheduleSec: [1, 1, 2], retryMaxAgeSec: 86_400, workerPollMs: 100 });
     expect(config.callbackSecret).toBe('s'.repeat(32));
     expect(loadConfig({}).lifepay.workerPollMs).toBe(5_000);
-    expect(() => loadConfig({ CALLBACK_SECRET: 'short', LIFEPAY_WORKER_POLL_MS: '0' })).toThrow(/CALLBACK_SECRET[\s\S]*LIFEPAY_WORKER_POLL_MS|LIFEPAY_WORKER_POLL_MS[\s\S]*CALLBACK_SECRET/);
+    expect(() => loadConfig({ CALLBACK_SECRET: 'short', LIFEPAY_WORKER_POLL_MS: '0' })).toThrow(
+      /CALLBACK_SECRET[\s\S]*LIFEPAY_WORKER_POLL_MS|LIFEPAY_WORKER_POLL_MS[\s\S]*CALLBACK_SECRET/,
+    );
   });
 
   it('bounds vendor answers at VENDOR_MAX_BODY_BYTES (1 MiB by default)', () => {
@@ -66,7 +76,9 @@ describe('loadConfig', () => {
     expect(flags({ ...production, INTROSPECTION: 'true' })).toEqual({ introspection: true, graphiql: false });
     expect(flags({ ...production, GRAPHIQL: 'true', INTROSPECTION: 'yes' })).toEqual({ introspection: true, graphiql: true });
     expect(flags({ INTROSPECTION: 'false', GRAPHIQL: '0' })).toEqual({ introspection: false, graphiql: false });
-    expect(() => loadConfig({ INTROSPECTION: 'sometimes', GRAPHIQL: 'on' })).toThrow(/INTROSPECTION must be true or false[\s\S]*GRAPHIQL must be true or false/);
+    expect(() => loadConfig({ INTROSPECTION: 'sometimes', GRAPHIQL: 'on' })).toThrow(
+      /INTROSPECTION must be true or false[\s\S]*GRAPHIQL must be true or false/,
+    );
   });
 
   it('reads AUTH_MAX_TOKEN_AGE in seconds, a day by default, and refuses nonsense', () => {

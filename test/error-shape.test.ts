@@ -26,7 +26,12 @@ describe('every error a caller can see has code and retryable', () => {
     ['a missing variable', '{"query":"query($m: ID!) { printMessage(msgNo: $m) { msgNo } }"}', 400, 'BAD_USER_INPUT'],
     ['a body that is not JSON', '{"query":', 400, 'BAD_USER_INPUT'],
     ['no query at all', '{}', 400, 'BAD_REQUEST'],
-    ['an over-limit body', JSON.stringify({ query: `{ printer(deviceNo: "${'x'.repeat(200_000)}") { status } }` }), 413, 'PAYLOAD_TOO_LARGE'],
+    [
+      'an over-limit body',
+      JSON.stringify({ query: `{ printer(deviceNo: "${'x'.repeat(200_000)}") { status } }` }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
   ])('%s', async (_name, body, status, code) => {
     const answer = await post(t.url, body);
     expect(answer.status).toBe(status);
@@ -41,8 +46,14 @@ describe('every error a caller can see has code and retryable', () => {
 
   it('orderId and taskId are checked before APIUSB is called', async () => {
     const before = t.sandbox.requestsTo('/apiusb').length;
-    const answer = await t.gql('mutation { cancelOrder(orderId: "1000 1202", taskId: "t;drop", reason: "customer asked") { order { status } } }');
-    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', retryable: false, fields: { orderId: [expect.any(String)], taskId: [expect.any(String)] } });
+    const answer = await t.gql(
+      'mutation { cancelOrder(orderId: "1000 1202", taskId: "t;drop", reason: "customer asked") { order { status } } }',
+    );
+    expect(answer.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      retryable: false,
+      fields: { orderId: [expect.any(String)], taskId: [expect.any(String)] },
+    });
     expect(t.sandbox.requestsTo('/apiusb').length).toBe(before);
   });
 });
@@ -58,7 +69,13 @@ describe('HTTP server deadlines', () => {
     const { port } = new URL(t.url);
     const started = Date.now();
     const outcome = await new Promise<string>((resolve) => {
-      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', 'content-length': '1000' } });
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/graphql',
+        headers: { 'content-type': 'application/json', 'content-length': '1000' },
+      });
       req.on('response', (res) => resolve(`status ${res.statusCode}`));
       req.on('error', (error) => resolve(`closed: ${error.message}`));
       req.write('{"query":');
@@ -81,7 +98,9 @@ describe('HTTP server deadlines', () => {
     const { port } = new URL(t.url);
     const started = Date.now();
     const closed = await new Promise<string>((resolve) => {
-      const socket = createConnection({ host: '127.0.0.1', port: Number(port) }, () => socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\n'));
+      const socket = createConnection({ host: '127.0.0.1', port: Number(port) }, () =>
+        socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\n'),
+      );
       let answer = '';
       const timer = setInterval(() => socket.write('x-slow: 1\r\n'), 300);
       socket.on('data', (chunk) => (answer += chunk.toString()));

@@ -16,7 +16,14 @@ describe.runIf(available)('GraphiQL in headless Chromium, offline', () => {
     t = await startTestService();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
   }, 60_000);
   afterAll(async () => {
@@ -55,7 +62,7 @@ describe.runIf(available)('GraphiQL in headless Chromium, offline', () => {
     await context.close();
   });
 
-  it("fetches the schema: the docs explorer lists Mutation.cancelPrintMessage, autocomplete offers fields, no error shows", async () => {
+  it('fetches the schema: the docs explorer lists Mutation.cancelPrintMessage, autocomplete offers fields, no error shows', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const problems: string[] = [];

@@ -43,8 +43,16 @@ describe('metrics and logs', () => {
   it('logs one line per operation, and vendor call lines carry the same request id', async () => {
     await t.gql(PrinterStatusDocument, { deviceNo: FEYIN_SEED.onlinePrinter }, { 'x-request-id': 'trace-me-42' });
     const records = t.logs.records().filter((r) => r.requestId === 'trace-me-42');
-    expect(records.find((r) => r.msg === 'graphql operation')).toMatchObject({ operationName: 'PrinterStatus', outcome: 'OK', durationMs: expect.any(Number) });
-    expect(records.find((r) => r.msg === 'vendor call')).toMatchObject({ vendor: 'FEYIN', path: `/device/${FEYIN_SEED.onlinePrinter}/status`, status: 200 });
+    expect(records.find((r) => r.msg === 'graphql operation')).toMatchObject({
+      operationName: 'PrinterStatus',
+      outcome: 'OK',
+      durationMs: expect.any(Number),
+    });
+    expect(records.find((r) => r.msg === 'vendor call')).toMatchObject({
+      vendor: 'FEYIN',
+      path: `/device/${FEYIN_SEED.onlinePrinter}/status`,
+      status: 200,
+    });
   });
 
   it('caps operation-name labels', async () => {

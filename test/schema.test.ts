@@ -27,10 +27,21 @@ describe('the committed schema', () => {
     expect(sdl).toMatch(/type FiscalDocument\s+@key\(fields: "extId"\)/);
     expect(sdl).toMatch(/fiscalDocument\(extId: ID!\): FiscalDocument\n/);
     expect(sdl).toMatch(/printXReport\(input: PrintXReportInput!\): PrintXReportPayload!/);
-    for (const field of ['extId: ID!', 'uuid: ID', 'kind: FiscalDocumentKind!', 'status: FiscalDocumentStatus!', 'attempts: Int!', 'nextAttemptAt: DateTime', 'lastError: String', 'register: FiscalRegister', 'test: Boolean!']) {
+    for (const field of [
+      'extId: ID!',
+      'uuid: ID',
+      'kind: FiscalDocumentKind!',
+      'status: FiscalDocumentStatus!',
+      'attempts: Int!',
+      'nextAttemptAt: DateTime',
+      'lastError: String',
+      'register: FiscalRegister',
+      'test: Boolean!',
+    ]) {
       expect(sdl).toContain(`  ${field}\n`);
     }
-    for (const field of ['targetSerial: String', 'login: String', 'extId: String', 'test: Boolean', 'callbackData: JSON']) expect(sdl).toContain(`  ${field}\n`);
+    for (const field of ['targetSerial: String', 'login: String', 'extId: String', 'test: Boolean', 'callbackData: JSON'])
+      expect(sdl).toContain(`  ${field}\n`);
     expect(sdl).toMatch(/enum FiscalDocumentStatus \{[^}]*ACCEPTED[^}]*RETRY_SCHEDULED[^}]*PROCESSED[^}]*FAILED/);
   });
 });

@@ -98,11 +98,15 @@ describe('stack traces', () => {
       expect(introspection.data).toBeUndefined();
       expect(introspection.errors?.[0]?.message).toMatch(/introspection is not allowed/i);
       // A router composes from _service.sdl, which is not introspection and stays available.
-      expect((await closed.gql<{ _service: { sdl: string } }, never>('{ _service { sdl } }')).data?._service.sdl).toContain('cancelPrintMessage');
+      expect((await closed.gql<{ _service: { sdl: string } }, never>('{ _service { sdl } }')).data?._service.sdl).toContain(
+        'cancelPrintMessage',
+      );
     } finally {
       await closed.stop();
     }
-    const open = await startTestService({ env: { NODE_ENV: 'production', AUTH_DISABLED: 'true', GRAPHIQL: 'true', INTROSPECTION: 'true' } });
+    const open = await startTestService({
+      env: { NODE_ENV: 'production', AUTH_DISABLED: 'true', GRAPHIQL: 'true', INTROSPECTION: 'true' },
+    });
     try {
       const page = await fetch(`${open.url}/graphql`, { headers: html });
       expect(page.status).toBe(200);

@@ -37,7 +37,10 @@ describe('graceful shutdown of the real process under load', () => {
     const signalledAt = Date.now();
     service.child.kill('SIGTERM');
     await eventually(() => service.output.join('').includes('shutting down'), { what: 'the shutdown log line' });
-    const ready = await fetch(`${service.url}/ready`).then((r) => r.status, () => 'refused');
+    const ready = await fetch(`${service.url}/ready`).then(
+      (r) => r.status,
+      () => 'refused',
+    );
     expect(ready === 503 || ready === 'refused').toBe(true);
     const late = await Promise.all(Array.from({ length: 5 }, send));
 

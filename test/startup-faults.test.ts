@@ -71,7 +71,11 @@ describe('start-up faults are one line naming the cause, then exit 1', () => {
       },
       /^The database .*corrupt\/service\.sqlite \(in DATA_DIR\) cannot be opened: file is not a database$/,
     ],
-    ['the port already in use', () => ({ DATA_DIR: join(root, 'port'), PORT: String(busyPort) }), /^Cannot listen on PORT \d+, HOST 127\.0\.0\.1: the port is already in use$/],
+    [
+      'the port already in use',
+      () => ({ DATA_DIR: join(root, 'port'), PORT: String(busyPort) }),
+      /^Cannot listen on PORT \d+, HOST 127\.0\.0\.1: the port is already in use$/,
+    ],
   ];
   if (process.getuid?.() !== 0) {
     cases.push([

@@ -70,7 +70,11 @@ describe('withTokenRenewal', () => {
     let n = 0;
     const cache = new TokenCache(async () => ({ token: `t${++n}`, expiresInSec: 3600 }));
     const seen: string[] = [];
-    const result = await withTokenRenewal(cache, async (token) => (seen.push(token), token === 't1' ? 'rejected' : 'ok'), (r) => r === 'rejected');
+    const result = await withTokenRenewal(
+      cache,
+      async (token) => (seen.push(token), token === 't1' ? 'rejected' : 'ok'),
+      (r) => r === 'rejected',
+    );
     expect(result).toBe('ok');
     expect(seen).toEqual(['t1', 't2']);
   });
@@ -79,7 +83,11 @@ describe('withTokenRenewal', () => {
     let n = 0;
     const cache = new TokenCache(async () => ({ token: `t${++n}`, expiresInSec: 3600 }));
     let calls = 0;
-    const result = await withTokenRenewal(cache, async () => (calls++, 'rejected'), (r) => r === 'rejected');
+    const result = await withTokenRenewal(
+      cache,
+      async () => (calls++, 'rejected'),
+      (r) => r === 'rejected',
+    );
     expect(result).toBe('rejected');
     expect(calls).toBe(2);
     expect(n).toBe(2);
@@ -90,7 +98,13 @@ describe('withTokenRenewal', () => {
     const cache = new TokenCache(async () => ({ token: `t${++n}`, expiresInSec: 3600 }));
     await cache.get();
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => withTokenRenewal(cache, async (token) => (token === 't1' ? 'rejected' : token), (r) => r === 'rejected')),
+      Array.from({ length: 20 }, () =>
+        withTokenRenewal(
+          cache,
+          async (token) => (token === 't1' ? 'rejected' : token),
+          (r) => r === 'rejected',
+        ),
+      ),
     );
     expect(new Set(results)).toEqual(new Set(['t2']));
     expect(n).toBe(2);

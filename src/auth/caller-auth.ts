@@ -29,7 +29,10 @@ export class CallerAuth {
 
   private readonly now: () => number;
 
-  constructor(private readonly config: AuthConfig, options: { jwksCooldownMs?: number; now?: () => number } = {}) {
+  constructor(
+    private readonly config: AuthConfig,
+    options: { jwksCooldownMs?: number; now?: () => number } = {},
+  ) {
     this.now = options.now ?? Date.now;
     if (config.jwtSecret) this.key = new TextEncoder().encode(config.jwtSecret);
     // jose caches the key set and refetches it when a token names an unknown kid.

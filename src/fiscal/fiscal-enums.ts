@@ -24,7 +24,9 @@ registerEnumType(FiscalDocumentStatus, {
   description: 'Where a fiscal document is on its way to LifePay.',
   valuesConfig: {
     ACCEPTED: { description: 'LifePay accepted it (answered code 0).' },
-    RETRY_SCHEDULED: { description: 'LifePay could not be reached or answered an HTTP status other than 200; the same request is repeated at nextAttemptAt.' },
+    RETRY_SCHEDULED: {
+      description: 'LifePay could not be reached or answered an HTTP status other than 200; the same request is repeated at nextAttemptAt.',
+    },
     PROCESSED: { description: 'LifePay notified us (callback) that it processed the document; the notification is stored verbatim.' },
     FAILED: { description: 'LifePay refused it, or it was not accepted within LIFEPAY_RETRY_MAX_AGE; see lastError.' },
     SENDING: { description: 'An attempt is in flight (or its process died; it is retried once the attempt lease expires).' },

@@ -10,22 +10,33 @@ const DOCUMENTS_MAX = 200;
 
 @Resolver(() => FiscalDocument)
 export class FiscalDocumentResolver {
-  @Query(() => FiscalDocument, { nullable: true, description: 'A fiscal document this service sent (or is sending) to LifePay; null for an unknown extId.' })
+  @Query(() => FiscalDocument, {
+    nullable: true,
+    description: 'A fiscal document this service sent (or is sending) to LifePay; null for an unknown extId.',
+  })
   fiscalDocument(@Arg('extId', () => ID) extId: string, @Ctx() ctx: FiscalContext): Promise<FiscalDocument | null> {
     return loadFiscalDocument(extId, ctx);
   }
 
   @Mutation(() => PrintXReportPayload, {
     description:
-      'Prints an X-report on a LifePay register. Recorded before LifePay is called; when LifePay cannot be reached the document is RETRY_SCHEDULED (no error) and retried in the background with the same ext_id. A LifePay refusal is an error and leaves the document FAILED.',
+      'Prints an X-report on a LifePay register. Recorded before LifePay is called; when LifePay cannot be reached ' +
+      'the document is RETRY_SCHEDULED (no error) and retried in the background with the same ext_id. ' +
+      'A LifePay refusal is an error and leaves the document FAILED.',
   })
-  async printXReport(@Arg('input', () => PrintXReportInput) input: PrintXReportInput, @Ctx() ctx: FiscalContext): Promise<PrintXReportPayload> {
+  async printXReport(
+    @Arg('input', () => PrintXReportInput) input: PrintXReportInput,
+    @Ctx() ctx: FiscalContext,
+  ): Promise<PrintXReportPayload> {
     const record = await ctx.xReports.print(input);
     ctx.fiscalLoaders.fiscalDocument.clear(record.row.ext_id);
     return { document: toFiscalDocument(record) };
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "LifePay's latest callback for this document, verbatim (its format is undocumented)." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "LifePay's latest callback for this document, verbatim (its format is undocumented).",
+  })
   async notification(@Root() document: FiscalDocument, @Ctx() ctx: FiscalContext): Promise<string | null> {
     return document.notifiedAt ? ctx.xReports.latestCallback(document.documentId) : null;
   }

@@ -51,11 +51,16 @@ export interface FiscalOptions {
 export async function createFiscal(options: FiscalOptions): Promise<Domain<FiscalContext>> {
   const { config, store, logger } = options;
   // LifePay answers only with HTTP 200; any other status means "repeat the same request".
-  const lifepay = new LifepayClient(config.lifepay, options.vendorHttp('LIFEPAY', config.lifepay.baseUrl, { acceptStatuses: lifepayAnswered }));
+  const lifepay = new LifepayClient(
+    config.lifepay,
+    options.vendorHttp('LIFEPAY', config.lifepay.baseUrl, { acceptStatuses: lifepayAnswered }),
+  );
   const tokens = await CallbackTokens.load(config, store);
   const { publicUrl } = config;
   if (publicUrl && lifepayCallbackUrl(publicUrl, tokens, 'x'.repeat(EXT_ID_MAX)) === undefined) {
-    logger.warn('PUBLIC_URL is too long for LifePay (callback_url is at most 255 characters): X-reports with long extIds are sent without a callback');
+    logger.warn(
+      'PUBLIC_URL is too long for LifePay (callback_url is at most 255 characters): X-reports with long extIds are sent without a callback',
+    );
   }
   const xReports = new XReports({
     store,

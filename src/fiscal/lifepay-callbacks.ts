@@ -40,9 +40,14 @@ export function lifepayCallbackRoute(options: { tokens: CallbackTokens; xReports
       const contentType = typeof req.headers['content-type'] === 'string' ? req.headers['content-type'].slice(0, 200) : null;
       const outcome = await options.xReports.recordCallback(extId, { body, contentType }, CALLBACKS_PER_DOCUMENT);
       if (outcome === 'unknown') return sendJson(res, 404, { error: 'not found' });
-      if (outcome === 'stored') options.logger.info({ extId, bytes: Buffer.byteLength(body) }, 'LifePay callback stored; document PROCESSED');
+      if (outcome === 'stored')
+        options.logger.info({ extId, bytes: Buffer.byteLength(body) }, 'LifePay callback stored; document PROCESSED');
       else if (outcome === 'duplicate') options.logger.debug({ extId }, 'LifePay callback replayed: already stored');
-      else options.logger.warn({ extId, kept: CALLBACKS_PER_DOCUMENT }, 'LifePay callback not stored: this document has the most callbacks kept');
+      else
+        options.logger.warn(
+          { extId, kept: CALLBACKS_PER_DOCUMENT },
+          'LifePay callback not stored: this document has the most callbacks kept',
+        );
       // 200 in every case: the sender has been heard and should stop repeating.
       sendJson(res, 200, { status: 'ok' });
     },

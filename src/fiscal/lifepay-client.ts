@@ -55,7 +55,12 @@ export class LifepayClient {
    */
   async createXReport(request: XReportRequest): Promise<XReportAccepted> {
     const { apiKey } = this.requireCredentials();
-    const response = await this.http({ method: 'POST', path: '/cloud-print/create-x-report', operation: 'create-x-report', json: { apikey: apiKey, ...request } });
+    const response = await this.http({
+      method: 'POST',
+      path: '/cloud-print/create-x-report',
+      operation: 'create-x-report',
+      json: { apikey: apiKey, ...request },
+    });
     const body = expectJsonObject('LIFEPAY', response, 'a LifePay envelope');
     const { data } = body;
     // Only a readable code counts: "" or null is not LifePay saying 0, so the document is retried.

@@ -11,7 +11,8 @@ export class PrintXReportInput {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Idempotency key (at most 50 characters), sent as ext_id; generated when omitted. The same extId again returns the stored document.',
+    description:
+      'Idempotency key (at most 50 characters), sent as ext_id; generated when omitted. The same extId again returns the stored document.',
   })
   extId?: string | null;
 

@@ -3,6 +3,8 @@ import { FiscalDocument } from './fiscal-document.js';
 
 @ObjectType()
 export class PrintXReportPayload {
-  @Field(() => FiscalDocument, { description: 'ACCEPTED, or RETRY_SCHEDULED when LifePay could not be reached (it is retried in the background).' })
+  @Field(() => FiscalDocument, {
+    description: 'ACCEPTED, or RETRY_SCHEDULED when LifePay could not be reached (it is retried in the background).',
+  })
   document!: FiscalDocument;
 }

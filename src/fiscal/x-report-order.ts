@@ -53,10 +53,12 @@ export function xReportOrder(input: PrintXReportInput, defaultLogin: string | un
   const extId = input.extId === null || input.extId === undefined ? randomUUID() : checkExtId(check, input.extId);
 
   let login = defaultLogin;
-  if (input.login !== null && input.login !== undefined) login = check.id('login', input.login, { max: 11, pattern: LOGIN, describe: '11 digits starting with 7' });
+  if (input.login !== null && input.login !== undefined)
+    login = check.id('login', input.login, { max: 11, pattern: LOGIN, describe: '11 digits starting with 7' });
   else if (!login) check.add('login', 'is required: this service has no default LIFEPAY_LOGIN');
 
-  const targetSerial = input.targetSerial === null || input.targetSerial === undefined ? undefined : checkSerial(check, 'targetSerial', input.targetSerial);
+  const targetSerial =
+    input.targetSerial === null || input.targetSerial === undefined ? undefined : checkSerial(check, 'targetSerial', input.targetSerial);
 
   const callbackData = input.callbackData ?? undefined;
   if (callbackData !== undefined && nestsDeeperThan(callbackData, CALLBACK_DATA_MAX_DEPTH)) {

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { LifepayConfig, VendorMode } from '../config.js';
 import { InputError, VendorError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { OutboxWorker, VendorDocuments, retryDelaySec, type AttemptOutcome, type Lease, type NotificationOutcome } from '../outbox/index.js';
+import {
+  OutboxWorker,
+  VendorDocuments,
+  retryDelaySec,
+  type AttemptOutcome,
+  type Lease,
+  type NotificationOutcome,
+} from '../outbox/index.js';
 import type { Store, VendorDocumentRow } from '../store/index.js';
 import type { LifepayClient, XReportRequest } from './lifepay-client.js';
 import type { PrintXReportInput } from './print-x-report-input.js';
@@ -74,7 +81,10 @@ export class XReports {
     lifepay.requireCredentials();
     const request = lifepay.xReportRequest(order, this.options.callbackUrl?.(order.extId));
     const lease = this.newLease();
-    const recorded = await this.documents.record({ kind: X_REPORT, extId: order.extId, target: order.targetSerial ?? null, request, test: order.test }, lease);
+    const recorded = await this.documents.record(
+      { kind: X_REPORT, extId: order.extId, target: order.targetSerial ?? null, request, test: order.test },
+      lease,
+    );
     if (!recorded) return this.stored(order.extId, request);
     const { document, refusal } = await this.attempt({ row: recorded, request }, lease);
     if (refusal) throw refusal;
@@ -96,7 +106,11 @@ export class XReports {
   }
 
   /** Stores a LifePay callback for a document (once per distinct body, at most `maxPerDocument`). */
-  recordCallback(extId: string, callback: { body: string; contentType: string | null }, maxPerDocument: number): Promise<NotificationOutcome> {
+  recordCallback(
+    extId: string,
+    callback: { body: string; contentType: string | null },
+    maxPerDocument: number,
+  ): Promise<NotificationOutcome> {
     return this.documents.recordNotification(extId, callback, { maxPerDocument });
   }
 
@@ -138,7 +152,10 @@ export class XReports {
   }
 
   /** Sends the recorded body (plus the API key) and records the outcome. */
-  private async attempt({ row: document, request }: XReportRecord, lease: Lease): Promise<{ document: XReportRecord; refusal?: VendorError }> {
+  private async attempt(
+    { row: document, request }: XReportRecord,
+    lease: Lease,
+  ): Promise<{ document: XReportRecord; refusal?: VendorError }> {
     const { logger, retry } = this.options;
     const log = { extId: document.ext_id, attempt: document.attempts };
     let outcome: AttemptOutcome;
@@ -158,7 +175,11 @@ export class XReports {
         const errorCode = error instanceof VendorError ? error.code : 'INTERNAL';
         const nextAttemptAt = new Date(Date.now() + retryDelaySec(retry.retryScheduleSec, document.attempts) * 1000);
         if (nextAttemptAt.getTime() - Date.parse(document.created_at) > retry.retryMaxAgeSec * 1000) {
-          outcome = { status: 'FAILED', error: `Gave up after ${document.attempts} attempts over LIFEPAY_RETRY_MAX_AGE (${retry.retryMaxAgeSec} s); last: ${reason}`, errorCode };
+          outcome = {
+            status: 'FAILED',
+            error: `Gave up after ${document.attempts} attempts over LIFEPAY_RETRY_MAX_AGE (${retry.retryMaxAgeSec} s); last: ${reason}`,
+            errorCode,
+          };
           logger.warn(log, 'LifePay X-report failed: retries exhausted');
         } else {
           outcome = { status: 'RETRY_SCHEDULED', nextAttemptAt, error: reason, errorCode };

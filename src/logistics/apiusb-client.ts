@@ -14,7 +14,11 @@ const DEFAULT_TOKEN_LIFETIME_SEC = 86_400;
 export class ApiusbClient {
   private readonly tokens?: TokenCache;
 
-  constructor(private readonly config: ApiusbConfig, private readonly http: VendorHttp, options: { onTokenRenew?: () => void } = {}) {
+  constructor(
+    private readonly config: ApiusbConfig,
+    private readonly http: VendorHttp,
+    options: { onTokenRenew?: () => void } = {},
+  ) {
     if (!config.accessToken && config.appKey && config.appSecret) {
       this.tokens = new TokenCache(() => this.applyToken(), { onRenew: options.onTokenRenew });
     }
@@ -60,7 +64,9 @@ export class ApiusbClient {
     const envelope = await this.call('App.Auth.ApplyToken', { app_key: this.config.appKey!, app_secret: this.config.appSecret! });
     if (envelope.ret !== APIUSB_OK) {
       if (envelope.ret === 400 || envelope.ret === APIUSB_BAD_TOKEN) {
-        throw new VendorError('APIUSB', 'VENDOR_AUTH_FAILED', 'APIUSB refused the configured app key or secret', { vendorCode: envelope.ret });
+        throw new VendorError('APIUSB', 'VENDOR_AUTH_FAILED', 'APIUSB refused the configured app key or secret', {
+          vendorCode: envelope.ret,
+        });
       }
       throw this.refusal(envelope);
     }

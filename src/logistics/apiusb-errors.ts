@@ -46,6 +46,7 @@ export function apiusbError(envelope: ApiusbEnvelope, secrets: ReadonlyArray<str
   if (ret === APIUSB_BAD_TOKEN) {
     return new VendorError('APIUSB', 'VENDOR_AUTH_FAILED', 'APIUSB rejected the access token even after renewing it', { vendorCode: ret });
   }
-  if (ret >= 500) return new VendorError('APIUSB', 'VENDOR_UNAVAILABLE', `APIUSB failed with a server error (ret ${ret})`, { vendorCode: ret });
+  if (ret >= 500)
+    return new VendorError('APIUSB', 'VENDOR_UNAVAILABLE', `APIUSB failed with a server error (ret ${ret})`, { vendorCode: ret });
   return new VendorError('APIUSB', 'VENDOR_ERROR', `APIUSB refused the request (ret ${ret})`, { vendorCode: ret });
 }

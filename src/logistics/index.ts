@@ -22,7 +22,11 @@ export const logisticsSchema: DomainSchema = {
 };
 
 /** APIUSB courier orders: the client (static token or token exchange) and what this service cancelled. */
-export function createLogistics(options: { config: ApiusbConfig; vendorHttp: VendorHttpFactory; metrics?: ServiceMetrics }): Domain<LogisticsContext> {
+export function createLogistics(options: {
+  config: ApiusbConfig;
+  vendorHttp: VendorHttpFactory;
+  metrics?: ServiceMetrics;
+}): Domain<LogisticsContext> {
   const apiusb = new ApiusbClient(options.config, options.vendorHttp('APIUSB', options.config.baseUrl), {
     onTokenRenew: () => options.metrics?.tokenRenewals.inc({ vendor: 'APIUSB' }),
   });

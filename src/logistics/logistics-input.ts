@@ -15,7 +15,11 @@ export function validOrderId(value: string): string {
 }
 
 /** A cancellation as APIUSB takes it, every field checked before the vendor is called. */
-export function cancellation(input: { orderId: string; taskId: string; reason: string }): { orderId: string; taskId: string; reason: string } {
+export function cancellation(input: { orderId: string; taskId: string; reason: string }): {
+  orderId: string;
+  taskId: string;
+  reason: string;
+} {
   const check = new InputCheck();
   const order = {
     orderId: checkOrderId(check, 'orderId', input.orderId),

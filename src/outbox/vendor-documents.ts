@@ -77,12 +77,22 @@ export class VendorDocuments {
   }
 
   async find(extId: string): Promise<VendorDocumentRow | undefined> {
-    return this.store.db.selectFrom('vendor_documents').selectAll().where('vendor', '=', this.vendor).where('ext_id', '=', extId).executeTakeFirst();
+    return this.store.db
+      .selectFrom('vendor_documents')
+      .selectAll()
+      .where('vendor', '=', this.vendor)
+      .where('ext_id', '=', extId)
+      .executeTakeFirst();
   }
 
   async findMany(extIds: readonly string[]): Promise<VendorDocumentRow[]> {
     if (extIds.length === 0) return [];
-    return this.store.db.selectFrom('vendor_documents').selectAll().where('vendor', '=', this.vendor).where('ext_id', 'in', [...extIds]).execute();
+    return this.store.db
+      .selectFrom('vendor_documents')
+      .selectAll()
+      .where('vendor', '=', this.vendor)
+      .where('ext_id', 'in', [...extIds])
+      .execute();
   }
 
   /** How many documents of this vendor are in each status (the outbox depth). */
@@ -142,7 +152,14 @@ export class VendorDocuments {
       .where((eb) => this.claimable(eb, at))
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return null;
-    return (await this.store.db.selectFrom('vendor_documents').selectAll().where('id', '=', id).where('lease_owner', '=', lease.owner).executeTakeFirst()) ?? null;
+    return (
+      (await this.store.db
+        .selectFrom('vendor_documents')
+        .selectAll()
+        .where('id', '=', id)
+        .where('lease_owner', '=', lease.owner)
+        .executeTakeFirst()) ?? null
+    );
   }
 
   /** Records how the leased attempt ended and releases the lease. */
@@ -153,7 +170,13 @@ export class VendorDocuments {
       outcome.status === 'ACCEPTED'
         ? { ...base, status: outcome.status, vendor_ref: outcome.vendorRef, next_attempt_at: null, last_error: null, last_error_code: null }
         : outcome.status === 'RETRY_SCHEDULED'
-          ? { ...base, status: outcome.status, next_attempt_at: outcome.nextAttemptAt.toISOString(), last_error: outcome.error, last_error_code: outcome.errorCode }
+          ? {
+              ...base,
+              status: outcome.status,
+              next_attempt_at: outcome.nextAttemptAt.toISOString(),
+              last_error: outcome.error,
+              last_error_code: outcome.errorCode,
+            }
           : { ...base, status: outcome.status, next_attempt_at: null, last_error: outcome.error, last_error_code: outcome.errorCode };
     const result = await this.store.db
       .updateTable('vendor_documents')
@@ -186,7 +209,12 @@ export class VendorDocuments {
   ): Promise<NotificationOutcome> {
     const at = (options.now ?? new Date()).toISOString();
     return this.store.db.transaction().execute(async (trx) => {
-      const document = await trx.selectFrom('vendor_documents').select('id').where('vendor', '=', this.vendor).where('ext_id', '=', extId).executeTakeFirst();
+      const document = await trx
+        .selectFrom('vendor_documents')
+        .select('id')
+        .where('vendor', '=', this.vendor)
+        .where('ext_id', '=', extId)
+        .executeTakeFirst();
       if (!document) return 'unknown';
       const stored = trx.selectFrom('vendor_notifications').where('document_id', '=', document.id);
       if (await stored.select('id').where('body', '=', notification.body).executeTakeFirst()) return 'duplicate';
@@ -194,7 +222,14 @@ export class VendorDocuments {
       if (Number(count) >= options.maxPerDocument) return 'capped';
       await trx
         .insertInto('vendor_notifications')
-        .values({ id: randomUUID(), vendor: this.vendor, document_id: document.id, received_at: at, content_type: notification.contentType, body: notification.body })
+        .values({
+          id: randomUUID(),
+          vendor: this.vendor,
+          document_id: document.id,
+          received_at: at,
+          content_type: notification.contentType,
+          body: notification.body,
+        })
         .execute();
       await trx
         .updateTable('vendor_documents')

@@ -5,7 +5,7 @@ import { machineNo } from './pickup-input.js';
 @ObjectType({ description: 'A vending machine of the pickup-code vendor.' })
 @Directive('@key(fields: "machineNo")')
 export class Machine {
-  @Field(() => ID, { description: 'The vendor\'s 8-digit machine number.' })
+  @Field(() => ID, { description: "The vendor's 8-digit machine number." })
   machineNo!: string;
 }
 

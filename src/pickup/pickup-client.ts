@@ -25,7 +25,10 @@ const STATES = new Set<PickupCodeState>(['UNUSED', 'USED', 'EXPIRED', 'UNKNOWN']
  * signed base64 JSON payload on every call; `{code, message, data}` answers, code 0 = ok.
  */
 export class PickupClient {
-  constructor(private readonly config: PickupConfig, private readonly http: VendorHttp) {}
+  constructor(
+    private readonly config: PickupConfig,
+    private readonly http: VendorHttp,
+  ) {}
 
   async cancelOne(machineNo: string, pickupCodeId: string): Promise<void> {
     await this.call('PUT', CODES_PATH, { machine_no: machineNo, method: 'pickup_code.delete.id', id: pickupCodeId });
@@ -36,7 +39,9 @@ export class PickupClient {
   }
 
   async listCodes(machineNo: string, productId: string): Promise<VendorPickupCode[]> {
-    const data = await this.call('POST', `/api/openapi/v1/products/${encodeURIComponent(productId)}/pickup_code`, { machine_no: machineNo });
+    const data = await this.call('POST', `/api/openapi/v1/products/${encodeURIComponent(productId)}/pickup_code`, {
+      machine_no: machineNo,
+    });
     const list = [data, (data as { list?: unknown } | null)?.list].find(Array.isArray) as unknown[] | undefined;
     return (list ?? []).filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null).map(toPickupCode);
   }

@@ -28,7 +28,9 @@ const PICKUP_CODES: Record<number, [ErrorCode, string]> = {
 /** Pickup vendor `code` (and HTTP 401) → the error vocabulary. */
 export function pickupError(code: number, httpStatus = 200): VendorError {
   if (httpStatus === 401) {
-    return new VendorError('PICKUP', 'VENDOR_AUTH_FAILED', 'The vending machine vendor refused our credentials (HTTP 401)', { vendorCode: code || 401 });
+    return new VendorError('PICKUP', 'VENDOR_AUTH_FAILED', 'The vending machine vendor refused our credentials (HTTP 401)', {
+      vendorCode: code || 401,
+    });
   }
   const [errorCode, message] = PICKUP_CODES[code] ?? ['VENDOR_ERROR', `The vending machine vendor refused the request (code ${code})`];
   return new VendorError('PICKUP', errorCode, message, { vendorCode: code });

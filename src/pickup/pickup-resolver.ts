@@ -14,7 +14,11 @@ export class MachineResolver {
   }
 
   @FieldResolver(() => [PickupCode], { description: "The machine's pickup codes for one product, as the vendor lists them." })
-  async pickupCodes(@Root() machine: Machine, @Arg('productId', () => ID) productId: string, @Ctx() ctx: PickupContext): Promise<PickupCode[]> {
+  async pickupCodes(
+    @Root() machine: Machine,
+    @Arg('productId', () => ID) productId: string,
+    @Ctx() ctx: PickupContext,
+  ): Promise<PickupCode[]> {
     const product = InputCheck.single((check) => checkProductId(check, productId));
     const codes = await ctx.pickup.listCodes(machine.machineNo, product);
     return codes.map((code) => toPickupCode(ctx.knownPickupCodes.remember({ ...code, machineNo: machine.machineNo })));
@@ -35,6 +39,10 @@ export class MachineResolver {
     if (codeId === null) await ctx.pickup.cancelAll(machine);
     else await ctx.pickup.cancelOne(machine, codeId);
     ctx.knownPickupCodes.markCancelled(machine, codeId ?? undefined);
-    return { machine: { machineNo: machine }, scope: codeId === null ? PickupCancelScope.ALL : PickupCancelScope.ONE, pickupCodeId: codeId };
+    return {
+      machine: { machineNo: machine },
+      scope: codeId === null ? PickupCancelScope.ALL : PickupCancelScope.ONE,
+      pickupCodeId: codeId,
+    };
   }
 }

@@ -92,7 +92,9 @@ export class FeyinClient {
     const body = await this.call({ method: 'GET', path: '/devices', operation: 'devices' }, { dataFields: UNDOCUMENTED });
     const list = [body.devices, body.data, body.list, body].find(Array.isArray) as unknown[] | undefined;
     if (!list) return null;
-    const printers = list.filter((d): d is Record<string, unknown> => typeof d === 'object' && d !== null && 'device_no' in d && 'status' in d);
+    const printers = list.filter(
+      (d): d is Record<string, unknown> => typeof d === 'object' && d !== null && 'device_no' in d && 'status' in d,
+    );
     if (printers.length !== list.length) return null;
     return printers.map((device) => toPrinterStatus(device, String(device.device_no)));
   }

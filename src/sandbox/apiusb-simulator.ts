@@ -43,7 +43,15 @@ export class ApiusbSimulator implements Simulator {
   private readonly credentials: ApiusbCredentials;
   private readonly tokenTtlSec: number;
 
-  constructor(options: { credentials?: ApiusbCredentials; requireToken?: boolean; tokenTtlSec?: number; staticTokens?: string[]; seed?: boolean } = {}) {
+  constructor(
+    options: {
+      credentials?: ApiusbCredentials;
+      requireToken?: boolean;
+      tokenTtlSec?: number;
+      staticTokens?: string[];
+      seed?: boolean;
+    } = {},
+  ) {
     this.credentials = options.credentials ?? APIUSB_SANDBOX_CREDENTIALS;
     this.requireToken = options.requireToken ?? true;
     this.tokenTtlSec = options.tokenTtlSec ?? 30 * 86_400;
@@ -63,7 +71,10 @@ export class ApiusbSimulator implements Simulator {
   }
 
   handle(request: SimulatedRequest): SimulatedResponse {
-    const params: Record<string, unknown> = { ...Object.fromEntries(request.query), ...(request.method === 'POST' ? parseFormOrJson(request) : {}) };
+    const params: Record<string, unknown> = {
+      ...Object.fromEntries(request.query),
+      ...(request.method === 'POST' ? parseFormOrJson(request) : {}),
+    };
     const service = String(params.s ?? params.service ?? '');
     if (service === 'App.Auth.ApplyToken') return this.applyToken(params);
     if (service !== 'App.Logistics.CCancelOrder') return envelope(404, null, `非法请求：服务${service || ''}不存在`);
@@ -74,7 +85,8 @@ export class ApiusbSimulator implements Simulator {
       if (expiresAt === undefined || expiresAt <= Date.now()) return envelope(406, null, 'access_token invalid or expired');
     }
     for (const name of ['orderId', 'taskId', 'cancelMsg']) {
-      if (typeof params[name] !== 'string' || (params[name] as string).trim() === '') return envelope(400, null, `非法请求：缺少必要参数${name}`);
+      if (typeof params[name] !== 'string' || (params[name] as string).trim() === '')
+        return envelope(400, null, `非法请求：缺少必要参数${name}`);
     }
     return this.cancel(String(params.orderId), String(params.taskId), String(params.cancelMsg));
   }
@@ -93,7 +105,8 @@ export class ApiusbSimulator implements Simulator {
     const order = this.orders.get(orderId);
     if (!order) return envelope(200, { code: 404, message: '订单不存在 (order does not exist)', data: null });
     if (order.taskId !== taskId) return envelope(200, { code: 400, message: 'taskId does not match the order', data: null });
-    if (order.state === 'collected') return envelope(200, { code: 403, message: 'the courier has already collected the parcel', data: null });
+    if (order.state === 'collected')
+      return envelope(200, { code: 403, message: 'the courier has already collected the parcel', data: null });
     if (order.state === 'cancelled') return envelope(200, { code: 409, message: '订单已取消 (order already cancelled)', data: null });
     order.state = 'cancelled';
     order.cancelMsg = cancelMsg;

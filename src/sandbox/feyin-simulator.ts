@@ -39,8 +39,8 @@ export const FEYIN_SEED = {
 };
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
-const formatLocal = (ms: number) =>
-  new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' '); // China Standard Time, as Feyin shows it
+/** China Standard Time, as Feyin shows it. */
+const formatLocal = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
 
 /**
  * Feyin's open API as VENDORS.md §1 describes it: tokens from `GET /token` that expire,
@@ -148,8 +148,18 @@ export class FeyinSimulator implements Simulator {
 
   private seed(): void {
     const now = this.now();
-    this.printers.set(FEYIN_SEED.onlinePrinter, { status: 'online', paperStatus: 'nomal', since: now - 86_400_000, lastConnectedAt: now - 60_000 });
-    this.printers.set(FEYIN_SEED.offlinePrinter, { status: 'offline', paperStatus: 'lack', since: now - 3_600_000, lastConnectedAt: now - 3_600_000 });
+    this.printers.set(FEYIN_SEED.onlinePrinter, {
+      status: 'online',
+      paperStatus: 'nomal',
+      since: now - 86_400_000,
+      lastConnectedAt: now - 60_000,
+    });
+    this.printers.set(FEYIN_SEED.offlinePrinter, {
+      status: 'offline',
+      paperStatus: 'lack',
+      since: now - 3_600_000,
+      lastConnectedAt: now - 3_600_000,
+    });
     for (const msgNo of FEYIN_SEED.queuedMessages) this.addMessage(msgNo);
     this.addMessage(FEYIN_SEED.printingMessage, { status: 'printing' });
     this.addMessage(FEYIN_SEED.printedMessage, { status: 'printed', printedAt: now - 600_000 });

@@ -141,9 +141,11 @@ export class LifepaySimulator implements Simulator {
     const test = body.test ?? 0;
     if (test !== 0 && test !== 1 && test !== '0' && test !== '1') fields.test = ['Значение «test» должно быть равно «0» или «1».'];
     const extId = body.ext_id === undefined || body.ext_id === null ? null : String(body.ext_id);
-    if (extId !== null && extId.length > EXT_ID_MAX) fields.ext_id = [`Значение «ext_id» должно содержать максимум ${EXT_ID_MAX} символов.`];
+    if (extId !== null && extId.length > EXT_ID_MAX)
+      fields.ext_id = [`Значение «ext_id» должно содержать максимум ${EXT_ID_MAX} символов.`];
     const callbackUrl = typeof body.callback_url === 'string' && body.callback_url !== '' ? body.callback_url : null;
-    if (callbackUrl !== null && callbackUrl.length > CALLBACK_URL_MAX) fields.callback_url = [`Значение «callback_url» должно содержать максимум ${CALLBACK_URL_MAX} символов.`];
+    if (callbackUrl !== null && callbackUrl.length > CALLBACK_URL_MAX)
+      fields.callback_url = [`Значение «callback_url» должно содержать максимум ${CALLBACK_URL_MAX} символов.`];
     let targetSerial = typeof body.target_serial === 'string' && body.target_serial !== '' ? body.target_serial : null;
     if (targetSerial !== null && !this.registers.has(targetSerial)) fields.target_serial = ['Принтер не найден.'];
     if (targetSerial === null) {
@@ -180,7 +182,13 @@ export class LifepaySimulator implements Simulator {
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ uuid: document.uuid, ext_id: document.extId, type: document.type, status: 'processed', callback_data: document.callbackData }),
+        body: JSON.stringify({
+          uuid: document.uuid,
+          ext_id: document.extId,
+          type: document.type,
+          status: 'processed',
+          callback_data: document.callbackData,
+        }),
         signal: AbortSignal.timeout(5000),
       });
       await response.body?.cancel();

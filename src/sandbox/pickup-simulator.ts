@@ -47,7 +47,8 @@ const pad = (n: number) => String(n).padStart(2, '0');
 /** `YYYY-MM-DD HH:mm:ss` in GMT+8, as the vendor writes times. */
 const vendorTime = (ms: number) => {
   const d = new Date(ms + 8 * 3600_000);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  return `${date} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 };
 
 /**

@@ -4,10 +4,7 @@ import { readLimited, send, type SimulatedRequest, type SimulatedResponse, type 
 
 /** A failure the sandbox plays instead of the simulator's answer, to rehearse outages. */
 export type Fault =
-  | { kind: 'status'; status: number; text?: string }
-  | { kind: 'garbage' }
-  | { kind: 'hang'; ms: number }
-  | { kind: 'reset' };
+  { kind: 'status'; status: number; text?: string } | { kind: 'garbage' } | { kind: 'hang'; ms: number } | { kind: 'reset' };
 
 export interface RecordedRequest extends SimulatedRequest {
   simulator: string;
@@ -25,7 +22,10 @@ export class VendorSandbox {
   private readonly server: Server;
   private readonly maxRecorded: number;
 
-  constructor(readonly simulators: Simulator[], options: { maxRecorded?: number } = {}) {
+  constructor(
+    readonly simulators: Simulator[],
+    options: { maxRecorded?: number } = {},
+  ) {
     this.maxRecorded = options.maxRecorded ?? 1000;
     this.server = createServer((req, res) => {
       void this.dispatch(req, res).catch(() => {

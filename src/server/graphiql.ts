@@ -55,7 +55,11 @@ export function loadExampleOperations(folder = join(projectRoot(), 'examples')):
       const text = readFileSync(join(folder, file), 'utf8');
       const variables = /^# variables: (.*)$/m.exec(text)?.[1];
       const query = text.replace(/^# variables: .*\n/m, '').trim();
-      return { name: file.replace(/\.graphql$/, ''), query, variables: variables ? JSON.stringify(JSON.parse(variables), null, 2) : undefined };
+      return {
+        name: file.replace(/\.graphql$/, ''),
+        query,
+        variables: variables ? JSON.stringify(JSON.parse(variables), null, 2) : undefined,
+      };
     });
 }
 

@@ -118,7 +118,8 @@ class DocumentMeasure {
 }
 
 const TOO_LARGE =
-  `The query is too large to accept: over ${WALK_LIMITS.selections} selections or ${WALK_LIMITS.nesting} nested selections and fragments`;
+  `The query is too large to accept: over ${WALK_LIMITS.selections} selections ` +
+  `or ${WALK_LIMITS.nesting} nested selections and fragments`;
 
 /** The refusals for one operation's measure: none when it is within the limits. */
 function refusals(measure: Measure, limits: QueryLimits): string[] {

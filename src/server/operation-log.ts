@@ -17,7 +17,10 @@ export function operationLogPlugin(metrics?: ServiceMetrics): ApolloServerPlugin
           const operation = metrics?.operationLabel(operationName) ?? operationName ?? 'anonymous';
           metrics?.graphqlOperations.inc({ operation, outcome });
           metrics?.graphqlLatency.observe({ operation }, seconds);
-          contextValue.log.info({ operationName: operationName ?? null, durationMs: Math.round(seconds * 1000), outcome }, 'graphql operation');
+          contextValue.log.info(
+            { operationName: operationName ?? null, durationMs: Math.round(seconds * 1000), outcome },
+            'graphql operation',
+          );
         },
       };
     },

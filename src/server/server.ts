@@ -172,7 +172,8 @@ export class ServiceServer {
     let body: unknown;
     if (req.method === 'POST') {
       const text = await readLimited(req, GRAPHQL_BODY_LIMIT);
-      if (text === null) return sendJson(res, 413, httpErrorBody('PAYLOAD_TOO_LARGE', `Request body is larger than ${GRAPHQL_BODY_LIMIT} bytes`));
+      if (text === null)
+        return sendJson(res, 413, httpErrorBody('PAYLOAD_TOO_LARGE', `Request body is larger than ${GRAPHQL_BODY_LIMIT} bytes`));
       try {
         body = text === '' ? {} : JSON.parse(text);
       } catch {

@@ -43,7 +43,11 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addColumn('content_type', 'text')
         .addColumn('body', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('vendor_notifications_document').on('vendor_notifications').columns(['document_id', 'received_at']).execute();
+      await db.schema
+        .createIndex('vendor_notifications_document')
+        .on('vendor_notifications')
+        .columns(['document_id', 'received_at'])
+        .execute();
 
       await db.schema
         .createTable('service_settings')
@@ -61,7 +65,10 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002_vendor_documents_mode': {
     async up(db: Kysely<unknown>) {
       // Older rows cannot tell sandbox from live: `unknown`, which no worker sends.
-      await db.schema.alterTable('vendor_documents').addColumn('mode', 'text', (c) => c.notNull().defaultTo('unknown')).execute();
+      await db.schema
+        .alterTable('vendor_documents')
+        .addColumn('mode', 'text', (c) => c.notNull().defaultTo('unknown'))
+        .execute();
     },
     async down(db: Kysely<unknown>) {
       await db.schema.alterTable('vendor_documents').dropColumn('mode').execute();

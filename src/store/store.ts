@@ -57,7 +57,12 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     sqlite.pragma('busy_timeout = 5000');
     const connection = sqlite;
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
-    await migrate(db, () => connection.exec('BEGIN IMMEDIATE'), (ok) => connection.exec(ok ? 'COMMIT' : 'ROLLBACK'), options.logger);
+    await migrate(
+      db,
+      () => connection.exec('BEGIN IMMEDIATE'),
+      (ok) => connection.exec(ok ? 'COMMIT' : 'ROLLBACK'),
+      options.logger,
+    );
   } catch (error) {
     if (sqlite?.open) sqlite.close();
     throw new StartupError(`The database ${location} (in DATA_DIR) cannot be opened: ${systemReason(error)}`, { cause: error });

@@ -48,7 +48,10 @@ describe('the subgraph inside a real supergraph (gateway ↔ HTTP ↔ service �
   const run = async (query: string) => {
     const response = await gateway.executeOperation({ query });
     if (response.body.kind !== 'single') throw new Error('expected a single result');
-    return response.body.singleResult as { data?: Record<string, unknown> | null; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }> };
+    return response.body.singleResult as {
+      data?: Record<string, unknown> | null;
+      errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }>;
+    };
   };
 
   it('4 stores whose printers are 2 distinct devices cost at most 2 status calls', async () => {
@@ -69,7 +72,12 @@ describe('the subgraph inside a real supergraph (gateway ↔ HTTP ↔ service �
     expect(list.find((s) => s.id === 'S1')?.printer?.status).toBe('online');
     const direct = await t.gql<{ _entities: unknown[] }, { r: unknown }>(
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on Printer { deviceNo status } } }',
-      { r: [{ __typename: 'Printer', deviceNo: UNKNOWN_DEVICE }, { __typename: 'Printer', deviceNo: FEYIN_SEED.onlinePrinter }] },
+      {
+        r: [
+          { __typename: 'Printer', deviceNo: UNKNOWN_DEVICE },
+          { __typename: 'Printer', deviceNo: FEYIN_SEED.onlinePrinter },
+        ],
+      },
     );
     expect(direct.errors).toBeUndefined();
     expect(direct.data?._entities).toEqual([null, { deviceNo: FEYIN_SEED.onlinePrinter, status: 'online' }]);
@@ -77,9 +85,15 @@ describe('the subgraph inside a real supergraph (gateway ↔ HTTP ↔ service �
 
   it('a query across both subgraphs reaches every domain', async () => {
     const { orderId, taskId } = APIUSB_SEED.cancellableOrders[0];
-    const cancel = await t.gql('mutation($o: ID!, $t: ID!) { cancelOrder(orderId: $o, taskId: $t, reason: "closing") { order { status } } }', { o: orderId, t: taskId });
+    const cancel = await t.gql(
+      'mutation($o: ID!, $t: ID!) { cancelOrder(orderId: $o, taskId: $t, reason: "closing") { order { status } } }',
+      { o: orderId, t: taskId },
+    );
     expect(cancel.errors).toBeUndefined();
-    const print = await t.gql('mutation($s: String!) { printXReport(input: { targetSerial: $s, extId: "gw-x-1" }) { document { status } } }', { s: LIFEPAY_SEED.register });
+    const print = await t.gql(
+      'mutation($s: String!) { printXReport(input: { targetSerial: $s, extId: "gw-x-1" }) { document { status } } }',
+      { s: LIFEPAY_SEED.register },
+    );
     expect(print.errors).toBeUndefined();
 
     const result = await run(`{
@@ -129,7 +143,9 @@ describe('_entities batching', () => {
   });
 
   const entities = async () => {
-    const answer = await t.gql<{ _entities: Array<{ deviceNo: string; status: string } | null> }, { r: unknown }>(query, { r: representations });
+    const answer = await t.gql<{ _entities: Array<{ deviceNo: string; status: string } | null> }, { r: unknown }>(query, {
+      r: representations,
+    });
     expect(answer.errors).toBeUndefined();
     expect(answer.data?._entities).toHaveLength(100);
     expect(answer.data?._entities.every((e, i) => e?.deviceNo === devices[i % 10] && e.status === 'online')).toBe(true);
@@ -143,7 +159,8 @@ describe('_entities batching', () => {
 
   it('fall back to at most 10 status calls when the device list is unusable', async () => {
     const original = t.simulators.feyin.handle.bind(t.simulators.feyin);
-    t.simulators.feyin.handle = (request) => (request.path === '/devices' ? { json: { errcode: 0, devices: [{ id: 1 }] } } : original(request));
+    t.simulators.feyin.handle = (request) =>
+      request.path === '/devices' ? { json: { errcode: 0, devices: [{ id: 1 }] } } : original(request);
     try {
       const calls = await entities();
       expect(calls.filter((c) => c.path.endsWith('/status')).length).toBeLessThanOrEqual(10);

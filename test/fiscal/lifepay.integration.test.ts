@@ -31,20 +31,44 @@ describe('fiscal domain against the LifePay simulator (live mode, real HTTP)', (
   });
 
   it('prints an X-report: ACCEPTED with a uuid, and LifePay saw apikey, login and ext_id', async () => {
-    const answer = await t.gql(PrintXReportDocument, { input: { targetSerial: LIFEPAY_SEED.register, extId: 'x-ok-1', callbackData: { shift: 7 } } });
+    const answer = await t.gql(PrintXReportDocument, {
+      input: { targetSerial: LIFEPAY_SEED.register, extId: 'x-ok-1', callbackData: { shift: 7 } },
+    });
     expect(answer.errors).toBeUndefined();
     const document = answer.data!.printXReport.document;
-    expect(document).toMatchObject({ extId: 'x-ok-1', kind: 'X_REPORT', status: 'ACCEPTED', attempts: 1, test: false, nextAttemptAt: null, lastError: null, register: { serial: LIFEPAY_SEED.register } });
+    expect(document).toMatchObject({
+      extId: 'x-ok-1',
+      kind: 'X_REPORT',
+      status: 'ACCEPTED',
+      attempts: 1,
+      test: false,
+      nextAttemptAt: null,
+      lastError: null,
+      register: { serial: LIFEPAY_SEED.register },
+    });
     expect(document.uuid).toMatch(/^[0-9a-f-]{36}$/);
     const [sent] = sentBodies(t, 'x-ok-1');
-    expect(sent).toEqual({ apikey: LIFEPAY_SANDBOX_CREDENTIALS.apiKey, login: LIFEPAY_SANDBOX_CREDENTIALS.login, test: 0, target_serial: LIFEPAY_SEED.register, ext_id: 'x-ok-1', callback_data: { shift: 7 } });
+    expect(sent).toEqual({
+      apikey: LIFEPAY_SANDBOX_CREDENTIALS.apiKey,
+      login: LIFEPAY_SANDBOX_CREDENTIALS.login,
+      test: 0,
+      target_serial: LIFEPAY_SEED.register,
+      ext_id: 'x-ok-1',
+      callback_data: { shift: 7 },
+    });
     const request = t.sandbox.requestsTo('/lifepay').at(-1)!;
     expect(request).toMatchObject({ method: 'POST', path: '/cloud-print/create-x-report' });
     expect(request.headers['content-type']).toContain('application/json');
     expect(t.simulators.lifepay.documents.get(document.uuid!)).toMatchObject({ extId: 'x-ok-1', targetSerial: LIFEPAY_SEED.register });
 
     const stored = await fiscalDocument(t, 'x-ok-1');
-    expect(stored).toMatchObject({ extId: 'x-ok-1', uuid: document.uuid, status: 'ACCEPTED', callbackData: { shift: 7 }, notification: null });
+    expect(stored).toMatchObject({
+      extId: 'x-ok-1',
+      uuid: document.uuid,
+      status: 'ACCEPTED',
+      callbackData: { shift: 7 },
+      notification: null,
+    });
   });
 
   it('generates an ext_id when the caller gives none, and uses LIFEPAY_LOGIN', async () => {
@@ -53,7 +77,9 @@ describe('fiscal domain against the LifePay simulator (live mode, real HTTP)', (
     expect(document.status).toBe('ACCEPTED');
     expect(document.register).toBeNull();
     expect(document.extId.length).toBeLessThanOrEqual(50);
-    expect(sentBodies(t, document.extId)).toEqual([expect.objectContaining({ ext_id: document.extId, login: LIFEPAY_SANDBOX_CREDENTIALS.login })]);
+    expect(sentBodies(t, document.extId)).toEqual([
+      expect.objectContaining({ ext_id: document.extId, login: LIFEPAY_SANDBOX_CREDENTIALS.login }),
+    ]);
   });
 
   it('the same extId twice yields the same document and uuid, and one vendor document', async () => {
@@ -66,13 +92,22 @@ describe('fiscal domain against the LifePay simulator (live mode, real HTTP)', (
     expect(t.simulators.lifepay.documentsWithExtId('x-twice')).toHaveLength(1);
 
     const different = await t.gql(PrintXReportDocument, { input: { ...input, targetSerial: LIFEPAY_SEED.register } });
-    expect(different.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { extId: [expect.stringContaining('already used')] } });
+    expect(different.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: { extId: [expect.stringContaining('already used')] },
+    });
     expect(sentBodies(t, 'x-twice')).toHaveLength(1);
   });
 
   it("LifePay's idempotency returns the first uuid for a repeated ext_id", async () => {
     // Another system (or a lost database) sent this ext_id before: LifePay answers with its uuid.
-    const earlier = await t.simulators.lifepay.handle({ method: 'POST', path: '/cloud-print/create-x-report', query: new URLSearchParams(), headers: {}, body: JSON.stringify({ apikey: LIFEPAY_SANDBOX_CREDENTIALS.apiKey, login: LIFEPAY_SANDBOX_CREDENTIALS.login, ext_id: 'x-elsewhere' }) });
+    const earlier = await t.simulators.lifepay.handle({
+      method: 'POST',
+      path: '/cloud-print/create-x-report',
+      query: new URLSearchParams(),
+      headers: {},
+      body: JSON.stringify({ apikey: LIFEPAY_SANDBOX_CREDENTIALS.apiKey, login: LIFEPAY_SANDBOX_CREDENTIALS.login, ext_id: 'x-elsewhere' }),
+    });
     const uuid = (earlier.json as { data: { uuid: string } }).data.uuid;
     const answer = await t.gql(PrintXReportDocument, { input: { extId: 'x-elsewhere' } });
     expect(answer.data!.printXReport.document).toMatchObject({ status: 'ACCEPTED', uuid });
@@ -82,14 +117,30 @@ describe('fiscal domain against the LifePay simulator (live mode, real HTTP)', (
   it('an unknown serial gives BAD_USER_INPUT naming the field, and the document is FAILED', async () => {
     const answer = await t.gql(PrintXReportDocument, { input: { targetSerial: '00000000000000', extId: 'x-unknown-serial' } });
     expect(answer.data).toBeNull();
-    expect(answer.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', vendor: 'LIFEPAY', vendorCode: 400, retryable: false, fields: { targetSerial: ['Принтер не найден.'] } });
+    expect(answer.errors?.[0]?.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      vendor: 'LIFEPAY',
+      vendorCode: 400,
+      retryable: false,
+      fields: { targetSerial: ['Принтер не найден.'] },
+    });
     expect(answer.errors?.[0]?.message).toBe('LifePay rejected the request data: targetSerial');
-    expect(await fiscalDocument(t, 'x-unknown-serial')).toMatchObject({ status: 'FAILED', attempts: 1, lastError: expect.stringContaining('rejected'), lastErrorCode: 'BAD_USER_INPUT' });
+    expect(await fiscalDocument(t, 'x-unknown-serial')).toMatchObject({
+      status: 'FAILED',
+      attempts: 1,
+      lastError: expect.stringContaining('rejected'),
+      lastErrorCode: 'BAD_USER_INPUT',
+    });
   });
 
   it('maps login refusals and a forbidden feature to the vocabulary', async () => {
     const unknown = await t.gql(PrintXReportDocument, { input: { login: '79990009999', extId: 'x-6009' } });
-    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'VENDOR_AUTH_FAILED', vendor: 'LIFEPAY', vendorCode: 6009, retryable: false });
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({
+      code: 'VENDOR_AUTH_FAILED',
+      vendor: 'LIFEPAY',
+      vendorCode: 6009,
+      retryable: false,
+    });
     const forbidden = await t.gql(PrintXReportDocument, { input: { login: LIFEPAY_SEED.fiscalisationOffLogin, extId: 'x-6080' } });
     expect(forbidden.errors?.[0]?.extensions).toMatchObject({ code: 'FAILED_PRECONDITION', vendorCode: 6080 });
     const denied = await t.gql(PrintXReportDocument, { input: { login: LIFEPAY_SEED.noAccessLogin, extId: 'x-6095' } });
@@ -101,7 +152,9 @@ describe('fiscal domain against the LifePay simulator (live mode, real HTTP)', (
     const before = t.sandbox.requests.length;
     const long = await t.gql(PrintXReportDocument, { input: { extId: 'x'.repeat(51) } });
     expect(long.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { extId: ['must be at most 50 characters'] } });
-    const many = await t.gql(PrintXReportDocument, { input: { extId: '  ', login: '89990000001', callbackData: { blob: 'x'.repeat(9000) } } });
+    const many = await t.gql(PrintXReportDocument, {
+      input: { extId: '  ', login: '89990000001', callbackData: { blob: 'x'.repeat(9000) } },
+    });
     expect(many.errors?.[0]?.extensions?.fields).toEqual({
       extId: ['must not be blank'],
       login: ['must be 11 digits starting with 7'],
@@ -121,7 +174,9 @@ describe('fiscal domain against the LifePay simulator (live mode, real HTTP)', (
   it('503 twice: RETRY_SCHEDULED, then ACCEPTED after the retries, every attempt the same ext_id and body', async () => {
     t.simulators.lifepay.answerUnavailable(2);
     const started = Date.now();
-    const answer = await t.gql(PrintXReportDocument, { input: { targetSerial: LIFEPAY_SEED.register, extId: 'x-503-twice', callbackData: ['a', 1] } });
+    const answer = await t.gql(PrintXReportDocument, {
+      input: { targetSerial: LIFEPAY_SEED.register, extId: 'x-503-twice', callbackData: ['a', 1] },
+    });
     expect(answer.errors).toBeUndefined();
     const scheduled = answer.data!.printXReport.document;
     expect(scheduled).toMatchObject({ status: 'RETRY_SCHEDULED', attempts: 1, uuid: null, lastError: expect.stringContaining('HTTP 503') });
@@ -130,12 +185,18 @@ describe('fiscal domain against the LifePay simulator (live mode, real HTTP)', (
     expect(next - started).toBeGreaterThanOrEqual(900);
     expect(next - Date.now()).toBeLessThanOrEqual(1100);
 
-    const accepted = await eventually(async () => {
-      const document = await fiscalDocument(t, 'x-503-twice');
-      return document?.status === 'ACCEPTED' && document;
-    }, { what: 'ACCEPTED' });
+    const accepted = await eventually(
+      async () => {
+        const document = await fiscalDocument(t, 'x-503-twice');
+        return document?.status === 'ACCEPTED' && document;
+      },
+      { what: 'ACCEPTED' },
+    );
     expect(accepted).toMatchObject({ attempts: 3, nextAttemptAt: null, lastError: null, uuid: expect.stringMatching(/^[0-9a-f-]{36}$/) });
-    const bodies = t.sandbox.requestsTo('/lifepay').map((r) => r.body).filter((body) => body.includes('"x-503-twice"'));
+    const bodies = t.sandbox
+      .requestsTo('/lifepay')
+      .map((r) => r.body)
+      .filter((body) => body.includes('"x-503-twice"'));
     expect(bodies).toHaveLength(3);
     expect(new Set(bodies).size).toBe(1);
     expect(t.simulators.lifepay.documentsWithExtId('x-503-twice')).toHaveLength(1);
@@ -149,11 +210,17 @@ describe('fiscal domain against the LifePay simulator (live mode, real HTTP)', (
     expect(direct.status).toBe(503);
     const answer = await t.gql(PrintXReportDocument, { input: { extId: 'x-outage-window' } });
     expect(answer.data!.printXReport.document).toMatchObject({ status: 'RETRY_SCHEDULED', attempts: 1 });
-    const accepted = await eventually(async () => {
-      const document = await fiscalDocument(t, 'x-outage-window');
-      return document?.status === 'ACCEPTED' && document;
-    }, { what: 'ACCEPTED after the outage' });
-    const bodies = t.sandbox.requestsTo('/lifepay').map((r) => r.body).filter((body) => body.includes('"x-outage-window"'));
+    const accepted = await eventually(
+      async () => {
+        const document = await fiscalDocument(t, 'x-outage-window');
+        return document?.status === 'ACCEPTED' && document;
+      },
+      { what: 'ACCEPTED after the outage' },
+    );
+    const bodies = t.sandbox
+      .requestsTo('/lifepay')
+      .map((r) => r.body)
+      .filter((body) => body.includes('"x-outage-window"'));
     expect(bodies.length).toBeGreaterThanOrEqual(2);
     expect(accepted.attempts).toBe(bodies.length);
     expect(new Set(bodies).size).toBe(1);
@@ -162,11 +229,18 @@ describe('fiscal domain against the LifePay simulator (live mode, real HTTP)', (
 
   it('the seeded flaky register answers 503 to the first two requests of an ext_id (the retry path for sandbox users)', async () => {
     const answer = await t.gql(PrintXReportDocument, { input: { targetSerial: LIFEPAY_SEED.flakyRegister, extId: 'x-flaky' } });
-    expect(answer.data!.printXReport.document).toMatchObject({ status: 'RETRY_SCHEDULED', attempts: 1, register: { serial: LIFEPAY_SEED.flakyRegister } });
-    const accepted = await eventually(async () => {
-      const document = await fiscalDocument(t, 'x-flaky');
-      return document?.status === 'ACCEPTED' && document;
-    }, { what: 'x-flaky ACCEPTED' });
+    expect(answer.data!.printXReport.document).toMatchObject({
+      status: 'RETRY_SCHEDULED',
+      attempts: 1,
+      register: { serial: LIFEPAY_SEED.flakyRegister },
+    });
+    const accepted = await eventually(
+      async () => {
+        const document = await fiscalDocument(t, 'x-flaky');
+        return document?.status === 'ACCEPTED' && document;
+      },
+      { what: 'x-flaky ACCEPTED' },
+    );
     expect(accepted).toMatchObject({ attempts: 3, uuid: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(sentBodies(t, 'x-flaky')).toHaveLength(3);
   });
@@ -230,10 +304,13 @@ describe('gives up after LIFEPAY_RETRY_MAX_AGE', () => {
       t.simulators.lifepay.answerUnavailable(100);
       const answer = await t.gql(PrintXReportDocument, { input: { extId: 'x-max-age' } });
       expect(answer.data!.printXReport.document.status).toBe('RETRY_SCHEDULED');
-      const failed = await eventually(async () => {
-        const document = await fiscalDocument(t, 'x-max-age');
-        return document?.status === 'FAILED' && document;
-      }, { what: 'FAILED' });
+      const failed = await eventually(
+        async () => {
+          const document = await fiscalDocument(t, 'x-max-age');
+          return document?.status === 'FAILED' && document;
+        },
+        { what: 'FAILED' },
+      );
       expect(failed.lastError).toMatch(/^Gave up after 2 attempts over LIFEPAY_RETRY_MAX_AGE \(2 s\); last: .*HTTP 503/);
       expect(failed.attempts).toBe(2);
       await new Promise((resolve) => setTimeout(resolve, 1200));
@@ -283,12 +360,20 @@ describe('LifePay callbacks', () => {
     expect(url).toMatch(new RegExp(`^${publicUrl}/callbacks/lifepay/x-callback/[A-Za-z0-9_-]{32}$`));
     expect(url.length).toBeLessThanOrEqual(255);
     // The simulator posts its notification shortly after accepting.
-    const processed = await eventually(async () => {
-      const document = await fiscalDocument(t, 'x-callback');
-      return document?.status === 'PROCESSED' && document;
-    }, { what: 'PROCESSED' });
+    const processed = await eventually(
+      async () => {
+        const document = await fiscalDocument(t, 'x-callback');
+        return document?.status === 'PROCESSED' && document;
+      },
+      { what: 'PROCESSED' },
+    );
     expect(t.simulators.lifepay.callbacksSent).toEqual([{ url, status: 200 }]);
-    expect(JSON.parse(processed.notification!)).toMatchObject({ ext_id: 'x-callback', status: 'processed', callback_data: { order: 'A-1' }, uuid: processed.uuid });
+    expect(JSON.parse(processed.notification!)).toMatchObject({
+      ext_id: 'x-callback',
+      status: 'processed',
+      callback_data: { order: 'A-1' },
+      uuid: processed.uuid,
+    });
     expect(processed.notifiedAt).toMatch(/^\d{4}-/);
 
     // Verbatim: whatever bytes arrive are what is stored.
@@ -327,7 +412,8 @@ describe('LifePay callbacks', () => {
       return Number(row.count);
     };
     expect(await stored()).toBe(1); // the simulator's own callback
-    for (let i = 0; i < 50; i += 1) expect((await fetch(local, { method: 'POST', body: '{"status":"processed","replay":true}' })).status).toBe(200);
+    for (let i = 0; i < 50; i += 1)
+      expect((await fetch(local, { method: 'POST', body: '{"status":"processed","replay":true}' })).status).toBe(200);
     expect(await stored()).toBe(2);
     for (let i = 0; i < 30; i += 1) expect((await fetch(local, { method: 'POST', body: `{"n":${i}}` })).status).toBe(200);
     expect(await stored()).toBe(20);
@@ -340,7 +426,9 @@ describe('LifePay callbacks', () => {
     await t.stop();
     t = await startTestService({ env: { PORT: port, PUBLIC_URL: publicUrl, DATA_DIR: dataDir } });
     // fetch may first pick a pooled keep-alive socket of the stopped server: retry once that fails.
-    const response = await eventually(() => fetch(url, { method: 'POST', body: '{"after":"restart"}' }).catch(() => undefined), { what: 'the restarted service' });
+    const response = await eventually(() => fetch(url, { method: 'POST', body: '{"after":"restart"}' }).catch(() => undefined), {
+      what: 'the restarted service',
+    });
     expect(response.status).toBe(200);
     expect((await fiscalDocument(t, 'x-callback'))?.notification).toBe('{"after":"restart"}');
   });
@@ -350,7 +438,10 @@ describe('a PUBLIC_URL too long for LifePay', () => {
   it('warns at start-up and sends documents whose callback_url would exceed 255 characters without one', async () => {
     const publicUrl = `https://vendor-ops.example.com/${'p'.repeat(150)}`;
     // No callbacks: that host must not be contacted from a test.
-    const t = await startTestService({ env: { PUBLIC_URL: publicUrl }, simulators: { lifepay: new LifepaySimulator({ callbackDelayMs: null }) } });
+    const t = await startTestService({
+      env: { PUBLIC_URL: publicUrl },
+      simulators: { lifepay: new LifepaySimulator({ callbackDelayMs: null }) },
+    });
     try {
       expect(t.logs.records().some((r) => r.level === 40 && String(r.msg).startsWith('PUBLIC_URL is too long for LifePay'))).toBe(true);
       const long = 'l'.repeat(50);

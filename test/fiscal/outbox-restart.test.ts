@@ -43,12 +43,19 @@ describe('the outbox across process restarts (the real entry point)', () => {
     children.push(child);
     return child;
   };
-  const sent = (extId: string) => running.sandbox.requestsTo('/lifepay').map((r) => r.body).filter((body) => body.includes(`"${extId}"`));
+  const sent = (extId: string) =>
+    running.sandbox
+      .requestsTo('/lifepay')
+      .map((r) => r.body)
+      .filter((body) => body.includes(`"${extId}"`));
   const accepted = (child: ChildService, extId: string) =>
-    eventually(async () => {
-      const document = (await child.gql(FiscalDocumentDocument, { extId })).data?.fiscalDocument;
-      return document?.status === 'ACCEPTED' && document;
-    }, { timeoutMs: 15_000, what: `${extId} ACCEPTED after restart` });
+    eventually(
+      async () => {
+        const document = (await child.gql(FiscalDocumentDocument, { extId })).data?.fiscalDocument;
+        return document?.status === 'ACCEPTED' && document;
+      },
+      { timeoutMs: 15_000, what: `${extId} ACCEPTED after restart` },
+    );
 
   it('a RETRY_SCHEDULED document is ACCEPTED after kill -9 and restart', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'vendor-ops-kill-'));
@@ -110,7 +117,12 @@ describe('the outbox across process restarts (the real entry point)', () => {
     const store = await openStore({ dataDir, logger: new LogCapture().logger });
     try {
       const row = await store.db.selectFrom('vendor_documents').selectAll().where('ext_id', '=', 'x-sigterm').executeTakeFirstOrThrow();
-      expect(row).toMatchObject({ status: 'RETRY_SCHEDULED', attempts: 2, lease_owner: null, last_error: expect.stringContaining('HTTP 504') });
+      expect(row).toMatchObject({
+        status: 'RETRY_SCHEDULED',
+        attempts: 2,
+        lease_owner: null,
+        last_error: expect.stringContaining('HTTP 504'),
+      });
     } finally {
       await store.close();
     }
@@ -121,7 +133,10 @@ describe('the outbox across process restarts (the real entry point)', () => {
     const extIds = Array.from({ length: 16 }, (_, i) => `x-two-processes-${i}`);
     running.simulators.lifepay.answerUnavailable(extIds.length);
     // Polling every 10 ms, both see the same documents come due and race to claim them.
-    const [a, b] = await Promise.all([start({ LIFEPAY_WORKER_POLL_MS: '10', LOG_LEVEL: 'debug' }), start({ LIFEPAY_WORKER_POLL_MS: '10', LOG_LEVEL: 'debug' })]);
+    const [a, b] = await Promise.all([
+      start({ LIFEPAY_WORKER_POLL_MS: '10', LOG_LEVEL: 'debug' }),
+      start({ LIFEPAY_WORKER_POLL_MS: '10', LOG_LEVEL: 'debug' }),
+    ]);
     const scheduled = await Promise.all(extIds.map((extId, i) => (i % 2 === 0 ? a : b).gql(PrintXReportDocument, { input: { extId } })));
     expect(scheduled.map((answer) => answer.data?.printXReport.document.status)).toEqual(extIds.map(() => 'RETRY_SCHEDULED'));
 
@@ -132,7 +147,11 @@ describe('the outbox across process restarts (the real entry point)', () => {
       expect(running.simulators.lifepay.documentsWithExtId(extId)).toHaveLength(1);
       expect((await b.gql(FiscalDocumentDocument, { extId })).data?.fiscalDocument?.attempts).toBe(2);
     }
-    const count = (child: ChildService, msg: string) => child.output.join('').split('\n').filter((line) => line.includes(`"msg":"${msg}"`)).length;
+    const count = (child: ChildService, msg: string) =>
+      child.output
+        .join('')
+        .split('\n')
+        .filter((line) => line.includes(`"msg":"${msg}"`)).length;
     const retried = [a, b].map((child) => count(child, 'LifePay X-report accepted after retries'));
     const lost = [a, b].map((child) => count(child, 'LifePay X-report attempt taken by another worker'));
     expect(retried[0] + retried[1]).toBe(extIds.length);

@@ -47,11 +47,17 @@ describe('sandbox and live documents never meet', () => {
     db.close();
   };
 
-
   it('a sandbox document left pending is not sent by a live service on the same DATA_DIR', async () => {
     const logs = new LogCapture();
     const sandbox = await startService(
-      loadConfig({ VENDOR_MODE: 'sandbox', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LIFEPAY_RETRY_SCHEDULE: '600', LIFEPAY_WORKER_POLL_MS: '50' }),
+      loadConfig({
+        VENDOR_MODE: 'sandbox',
+        DATA_DIR: dataDir,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LIFEPAY_RETRY_SCHEDULE: '600',
+        LIFEPAY_WORKER_POLL_MS: '50',
+      }),
       logs.logger,
     );
     let extId: string;
@@ -59,7 +65,10 @@ describe('sandbox and live documents never meet', () => {
       const response = await fetch(`${sandbox.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: 'mutation($s: String) { printXReport(input: { targetSerial: $s, extId: "shared-ext-1" }) { document { extId status } } }', variables: { s: LIFEPAY_SEED.flakyRegister } }),
+        body: JSON.stringify({
+          query: 'mutation($s: String) { printXReport(input: { targetSerial: $s, extId: "shared-ext-1" }) { document { extId status } } }',
+          variables: { s: LIFEPAY_SEED.flakyRegister },
+        }),
       });
       const answer = (await response.json()) as { data: { printXReport: { document: { extId: string; status: string } } } };
       expect(answer.data.printXReport.document.status).toBe('RETRY_SCHEDULED');
@@ -70,7 +79,9 @@ describe('sandbox and live documents never meet', () => {
     expect(existsSync(join(dataDir, 'sandbox.sqlite'))).toBe(true);
     makeDue('sandbox.sqlite');
 
-    const live = await startTestService({ env: { DATA_DIR: dataDir, LIFEPAY_BASE_URL: liveVendorUrl, LIFEPAY_RETRY_SCHEDULE: '1', LIFEPAY_WORKER_POLL_MS: '50' } });
+    const live = await startTestService({
+      env: { DATA_DIR: dataDir, LIFEPAY_BASE_URL: liveVendorUrl, LIFEPAY_RETRY_SCHEDULE: '1', LIFEPAY_WORKER_POLL_MS: '50' },
+    });
     try {
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(liveRequests).toEqual([]);
@@ -85,7 +96,9 @@ describe('sandbox and live documents never meet', () => {
     // The old layout: sandbox and live on one service.sqlite.
     copyFileSync(join(dataDir, 'sandbox.sqlite'), join(dataDir, 'service.sqlite'));
     makeDue('service.sqlite');
-    const live = await startTestService({ env: { DATA_DIR: dataDir, LIFEPAY_BASE_URL: liveVendorUrl, LIFEPAY_RETRY_SCHEDULE: '1', LIFEPAY_WORKER_POLL_MS: '50' } });
+    const live = await startTestService({
+      env: { DATA_DIR: dataDir, LIFEPAY_BASE_URL: liveVendorUrl, LIFEPAY_RETRY_SCHEDULE: '1', LIFEPAY_WORKER_POLL_MS: '50' },
+    });
     try {
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(liveRequests).toEqual([]);

@@ -7,7 +7,10 @@ export interface ChildService {
   url: string;
   /** Everything the process wrote, stdout and stderr. */
   output: string[];
-  gql<TData, TVars>(document: TypedDocumentNode<TData, TVars>, variables?: TVars): Promise<{ data?: TData | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }>;
+  gql<TData, TVars>(
+    document: TypedDocumentNode<TData, TVars>,
+    variables?: TVars,
+  ): Promise<{ data?: TData | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }>;
   /** `kill -9`: no shutdown hook runs. */
   kill9(): Promise<void>;
   stop(): Promise<void>;
@@ -17,7 +20,15 @@ export interface ChildService {
 export async function spawnService(env: Record<string, string>): Promise<ChildService> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
     cwd: process.cwd(),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

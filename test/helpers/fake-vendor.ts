@@ -18,7 +18,10 @@ export class FakeVendor {
   readonly requests: FakeRequest[] = [];
   handler: FakeHandler = (_request, res) => sendJson(res, 200, {});
 
-  private constructor(private readonly server: Server, readonly url: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
 
   static async start(): Promise<FakeVendor> {
     let fake: FakeVendor | undefined;

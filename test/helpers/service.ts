@@ -23,7 +23,11 @@ export interface TestService {
   url: string;
   /** Every secret this test configured: none may appear in output. */
   secrets: string[];
-  gql<TData, TVars>(document: TypedDocumentNode<TData, TVars> | string, variables?: TVars, headers?: Record<string, string>): Promise<GraphQLAnswer<TData>>;
+  gql<TData, TVars>(
+    document: TypedDocumentNode<TData, TVars> | string,
+    variables?: TVars,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLAnswer<TData>>;
   stop(): Promise<void>;
 }
 
@@ -55,8 +59,21 @@ export async function startTestService(
     ...options.env,
   };
   const service = await startService(loadConfig(env), logs.logger);
-  const storedSecret = await service.store.db.selectFrom('service_settings').select('value').where('key', '=', 'callback_secret').executeTakeFirst();
-  const secrets = [env.FEYIN_API_KEY, env.LIFEPAY_API_KEY, env.APIUSB_APP_SECRET, env.APIUSB_ACCESS_TOKEN, env.PICKUP_APP_SECRET, env.PICKUP_SIGN_KEY, env.CALLBACK_SECRET, storedSecret?.value].filter((s): s is string => Boolean(s));
+  const storedSecret = await service.store.db
+    .selectFrom('service_settings')
+    .select('value')
+    .where('key', '=', 'callback_secret')
+    .executeTakeFirst();
+  const secrets = [
+    env.FEYIN_API_KEY,
+    env.LIFEPAY_API_KEY,
+    env.APIUSB_APP_SECRET,
+    env.APIUSB_ACCESS_TOKEN,
+    env.PICKUP_APP_SECRET,
+    env.PICKUP_SIGN_KEY,
+    env.CALLBACK_SECRET,
+    storedSecret?.value,
+  ].filter((s): s is string => Boolean(s));
 
   return {
     service,

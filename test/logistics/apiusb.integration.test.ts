@@ -30,7 +30,12 @@ describe('logistics domain against the APIUSB simulator (live mode, real HTTP)',
 
     const entity = await t.gql<{ _entities: Array<{ status: string; cancelReason: string } | null> }, { r: unknown }>(
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on LogisticsOrder { status cancelReason } } }',
-      { r: [{ __typename: 'LogisticsOrder', orderId }, { __typename: 'LogisticsOrder', orderId: 'never-seen' }] },
+      {
+        r: [
+          { __typename: 'LogisticsOrder', orderId },
+          { __typename: 'LogisticsOrder', orderId: 'never-seen' },
+        ],
+      },
     );
     expect(entity.data?._entities).toEqual([
       { status: 'CANCELLED', cancelReason: 'Customer changed their mind' },
@@ -77,7 +82,12 @@ describe('logistics domain against the APIUSB simulator (live mode, real HTTP)',
     try {
       const { orderId, taskId } = APIUSB_SEED.cancellableOrders[1];
       const answer = await t.gql(CancelOrderDocument, { orderId, taskId, reason: 'r' });
-      expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'VENDOR_UNAVAILABLE', vendor: 'APIUSB', vendorCode: 500, retryable: true });
+      expect(answer.errors?.[0]?.extensions).toMatchObject({
+        code: 'VENDOR_UNAVAILABLE',
+        vendor: 'APIUSB',
+        vendorCode: 500,
+        retryable: true,
+      });
     } finally {
       t.simulators.apiusb.handle = original;
     }
@@ -104,7 +114,10 @@ describe('logistics domain against the APIUSB simulator (live mode, real HTTP)',
   });
 
   it('never logs the app secret or a token', () => {
-    const tokens = t.sandbox.requestsTo('/apiusb').map((r) => new URLSearchParams(r.body).get('access_token')).filter((s): s is string => Boolean(s));
+    const tokens = t.sandbox
+      .requestsTo('/apiusb')
+      .map((r) => new URLSearchParams(r.body).get('access_token'))
+      .filter((s): s is string => Boolean(s));
     expect(tokens.length).toBeGreaterThan(0);
     for (const secret of [...t.secrets, ...tokens]) expect(t.logs.text).not.toContain(secret);
   });

@@ -21,7 +21,11 @@ describe('pickup domain against the pickup-code simulator (live mode, real HTTP)
     const codes = answer.data!.machine!.pickupCodes;
     expect(codes.map((c) => c.id).sort()).toEqual([...PICKUP_SEED.unusedCodes, PICKUP_SEED.usedCode, PICKUP_SEED.expiredCode].sort());
     expect(codes.find((c) => c.id === PICKUP_SEED.usedCode)?.status).toBe('USED');
-    expect(codes.find((c) => c.id === PICKUP_SEED.unusedCodes[0])).toMatchObject({ status: 'UNUSED', quantity: 1, code: expect.stringMatching(/^\d{6}$/) });
+    expect(codes.find((c) => c.id === PICKUP_SEED.unusedCodes[0])).toMatchObject({
+      status: 'UNUSED',
+      quantity: 1,
+      code: expect.stringMatching(/^\d{6}$/),
+    });
     expect(Date.parse(codes[0].expiresAt as string)).toBeGreaterThan(0);
     const request = calls().at(-1)!;
     expect(request.method).toBe('POST');
@@ -47,7 +51,12 @@ describe('pickup domain against the pickup-code simulator (live mode, real HTTP)
     // The service now knows the code: it resolves by key, as CANCELLED.
     const entity = await t.gql<{ _entities: Array<{ id: string; status: string; machine: { machineNo: string } } | null> }, { r: unknown }>(
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on PickupCode { id status machine { machineNo } } } }',
-      { r: [{ __typename: 'PickupCode', id }, { __typename: 'PickupCode', id: '424242' }] },
+      {
+        r: [
+          { __typename: 'PickupCode', id },
+          { __typename: 'PickupCode', id: '424242' },
+        ],
+      },
     );
     expect(entity.data?._entities).toEqual([{ id, status: 'CANCELLED', machine: { machineNo: PICKUP_SEED.onlineMachine } }, null]);
   });
@@ -58,7 +67,9 @@ describe('pickup domain against the pickup-code simulator (live mode, real HTTP)
     const payload = lastPayload();
     expect(payload.method).toBe('pickup_code.delete.all');
     expect(payload).not.toHaveProperty('id');
-    expect([...t.simulators.pickup.codes.values()].filter((c) => c.machineNo === PICKUP_SEED.onlineMachine && c.state === 'UNUSED')).toHaveLength(0);
+    expect(
+      [...t.simulators.pickup.codes.values()].filter((c) => c.machineNo === PICKUP_SEED.onlineMachine && c.state === 'UNUSED'),
+    ).toHaveLength(0);
   });
 
   it('an unknown id is NOT_FOUND with vendorCode 80002', async () => {
@@ -118,7 +129,10 @@ describe('pickup vendor refusing our credentials or request', () => {
   ])('%j → VENDOR_AUTH_FAILED %i', async (env, vendorCode) => {
     const t = await startTestService({ env });
     try {
-      const answer = await t.gql(CancelPickupCodesDocument, { machineNo: PICKUP_SEED.onlineMachine, pickupCodeId: PICKUP_SEED.unusedCodes[1] });
+      const answer = await t.gql(CancelPickupCodesDocument, {
+        machineNo: PICKUP_SEED.onlineMachine,
+        pickupCodeId: PICKUP_SEED.unusedCodes[1],
+      });
       expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'VENDOR_AUTH_FAILED', vendor: 'PICKUP', vendorCode });
       expect(t.simulators.pickup.codes.get(PICKUP_SEED.unusedCodes[1])?.state).toBe('UNUSED');
       expect(t.logs.text).not.toContain(Object.values(env)[0]);
@@ -142,7 +156,10 @@ describe('pickup vendor refusing our credentials or request', () => {
     const skewed = new PickupSimulator({ now: () => Date.now() + 10 * 60_000 });
     const t = await startTestService({ simulators: { pickup: skewed } });
     try {
-      const answer = await t.gql(CancelPickupCodesDocument, { machineNo: PICKUP_SEED.onlineMachine, pickupCodeId: PICKUP_SEED.unusedCodes[2] });
+      const answer = await t.gql(CancelPickupCodesDocument, {
+        machineNo: PICKUP_SEED.onlineMachine,
+        pickupCodeId: PICKUP_SEED.unusedCodes[2],
+      });
       expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', vendor: 'PICKUP', vendorCode: 4003 });
       expect(skewed.codes.get(PICKUP_SEED.unusedCodes[2])?.state).toBe('UNUSED');
     } finally {

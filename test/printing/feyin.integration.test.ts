@@ -26,7 +26,12 @@ describe('printing domain against the Feyin simulator (live mode, real HTTP)', (
   it('refuses to cancel a message already sent to the printer', async () => {
     const answer = await t.gql(CancelPrintMessageDocument, { msgNo: FEYIN_SEED.printingMessage });
     expect(answer.data).toBeNull();
-    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'FAILED_PRECONDITION', vendor: 'FEYIN', vendorCode: 40020, retryable: false });
+    expect(answer.errors?.[0]?.extensions).toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      vendor: 'FEYIN',
+      vendorCode: 40020,
+      retryable: false,
+    });
     expect(t.simulators.feyin.messages.get(FEYIN_SEED.printingMessage)?.status).toBe('printing');
   });
 
@@ -36,7 +41,12 @@ describe('printing domain against the Feyin simulator (live mode, real HTTP)', (
     expect((await t.gql(CancelPrintMessageDocument, { msgNo })).data?.cancelPrintMessage.cancelled).toBe(true);
     const again = await t.gql(CancelPrintMessageDocument, { msgNo });
     expect(again.data).toBeNull();
-    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'FAILED_PRECONDITION', vendor: 'FEYIN', vendorCode: 40020, retryable: false });
+    expect(again.errors?.[0]?.extensions).toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      vendor: 'FEYIN',
+      vendorCode: 40020,
+      retryable: false,
+    });
     expect(again.errors?.[0]?.message).toMatch(/cancelled/);
   });
 
@@ -151,11 +161,19 @@ describe('printing domain against the Feyin simulator (live mode, real HTTP)', (
   });
 
   it('never logs or answers a secret or token', async () => {
-    const tokens = t.sandbox.requestsTo('/feyin').map((r) => r.query.get('access_token')).filter((s): s is string => Boolean(s));
+    const tokens = t.sandbox
+      .requestsTo('/feyin')
+      .map((r) => r.query.get('access_token'))
+      .filter((s): s is string => Boolean(s));
     expect(tokens.length).toBeGreaterThan(0);
     const vendorLines = t.logs.records().filter((r) => r.msg === 'vendor call');
     expect(vendorLines.length).toBeGreaterThan(10);
-    expect(vendorLines[0]).toMatchObject({ vendor: 'FEYIN', method: expect.any(String), path: expect.any(String), durationMs: expect.any(Number) });
+    expect(vendorLines[0]).toMatchObject({
+      vendor: 'FEYIN',
+      method: expect.any(String),
+      path: expect.any(String),
+      durationMs: expect.any(Number),
+    });
     for (const secret of [...t.secrets, ...tokens]) expect(t.logs.text).not.toContain(secret);
     expect(t.logs.text).not.toContain('access_token=');
   });

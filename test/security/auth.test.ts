@@ -18,31 +18,55 @@ describe('caller authentication and scopes (HS256)', () => {
   const vendorCalls = () => t.sandbox.requests.length;
 
   beforeAll(async () => {
-    t = await startTestService({ env: { AUTH_JWT_SECRET: TEST_JWT_SECRET, AUTH_ISSUER: 'https://id.example', AUTH_AUDIENCE: 'vendor-ops', ROUTER_SECRET: 'router-shared-secret-xyz' } });
+    t = await startTestService({
+      env: {
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
+        AUTH_ISSUER: 'https://id.example',
+        AUTH_AUDIENCE: 'vendor-ops',
+        ROUTER_SECRET: 'router-shared-secret-xyz',
+      },
+    });
   });
   afterAll(() => t.stop());
 
   const router = { 'router-authorization': 'router-shared-secret-xyz' };
-  const good = (scope = ALL_SCOPES, extra: Record<string, unknown> = {}) => mintToken({ scope, issuer: 'https://id.example', audience: 'vendor-ops', ...extra });
+  const good = (scope = ALL_SCOPES, extra: Record<string, unknown> = {}) =>
+    mintToken({ scope, issuer: 'https://id.example', audience: 'vendor-ops', ...extra });
   const signed = async (scope: string, extra: TokenOptions) => ({ ...router, ...bearer(await good(scope, { ...extra })) });
   const readPrinter = (headers: Record<string, string>) => t.gql(PrinterStatusDocument, { deviceNo: FEYIN_SEED.onlinePrinter }, headers);
 
   it.each([
     ['no token', async () => ({ ...router })],
-    ['a token signed with another key', async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { secret: 'another-key-another-key-another-key!' })) })],
-    ['an expired token', async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { expiresIn: Math.floor(Date.now() / 1000) - 120 })) })],
-    ['a token not valid yet', async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { notBefore: Math.floor(Date.now() / 1000) + 600 })) })],
+    [
+      'a token signed with another key',
+      async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { secret: 'another-key-another-key-another-key!' })) }),
+    ],
+    [
+      'an expired token',
+      async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { expiresIn: Math.floor(Date.now() / 1000) - 120 })) }),
+    ],
+    [
+      'a token not valid yet',
+      async () => ({ ...router, ...bearer(await good(ALL_SCOPES, { notBefore: Math.floor(Date.now() / 1000) + 600 })) }),
+    ],
     ['a token without exp', () => signed(ALL_SCOPES, { expiresIn: null })],
     ['a token expiring in 100 years', () => signed(ALL_SCOPES, { expiresIn: '100y' })],
     ['a token without iat expiring in 100 years', () => signed(ALL_SCOPES, { expiresIn: '100y', issuedAt: null })],
     // Lifetime counts from iat: issued 30 h ago for 31 h, it has 1 h left but was minted to live too long.
     ['a 31 h token issued 30 h ago', () => signed(ALL_SCOPES, { issuedAt: nowSec() - 30 * 3600, expiresIn: nowSec() + 3600 })],
-    ['a token for another audience', async () => ({ ...router, ...bearer(await mintToken({ scope: ALL_SCOPES, issuer: 'https://id.example', audience: 'billing' })) })],
+    [
+      'a token for another audience',
+      async () => ({ ...router, ...bearer(await mintToken({ scope: ALL_SCOPES, issuer: 'https://id.example', audience: 'billing' })) }),
+    ],
     ['a missing router secret', async () => bearer(await good())],
     ['a wrong router secret', async () => ({ 'router-authorization': 'router-shared-secret-xyZ', ...bearer(await good()) })],
   ])('%s is refused with 401 and no vendor call', async (_name, headers) => {
     const before = vendorCalls();
-    const answer = await t.gql(CancelPrintMessageDocument, { msgNo: FEYIN_SEED.queuedMessages[0] }, (await headers()) as Record<string, string>);
+    const answer = await t.gql(
+      CancelPrintMessageDocument,
+      { msgNo: FEYIN_SEED.queuedMessages[0] },
+      (await headers()) as Record<string, string>,
+    );
     expect(answer.status).toBe(401);
     expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(vendorCalls()).toBe(before);
@@ -70,7 +94,11 @@ describe('caller authentication and scopes (HS256)', () => {
 
   it('a token without the mutation scope gets FORBIDDEN, no vendor call', async () => {
     const before = vendorCalls();
-    const answer = await t.gql(CancelPrintMessageDocument, { msgNo: FEYIN_SEED.queuedMessages[0] }, { ...router, ...bearer(await good('vendors:read pickup:write')) });
+    const answer = await t.gql(
+      CancelPrintMessageDocument,
+      { msgNo: FEYIN_SEED.queuedMessages[0] },
+      { ...router, ...bearer(await good('vendors:read pickup:write')) },
+    );
     expect(answer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(answer.errors?.[0]?.message).toContain('printing:write');
     expect(vendorCalls()).toBe(before);
@@ -81,7 +109,11 @@ describe('caller authentication and scopes (HS256)', () => {
     const before = vendorCalls();
     const query = await t.gql(PrinterStatusDocument, { deviceNo: FEYIN_SEED.onlinePrinter }, headers);
     expect(query.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const entities = await t.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Printer { status } } }', { r: [{ __typename: 'Printer', deviceNo: FEYIN_SEED.onlinePrinter }] } as never, headers);
+    const entities = await t.gql(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Printer { status } } }',
+      { r: [{ __typename: 'Printer', deviceNo: FEYIN_SEED.onlinePrinter }] } as never,
+      headers,
+    );
     expect(entities.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(vendorCalls()).toBe(before);
   });
@@ -92,7 +124,11 @@ describe('caller authentication and scopes (HS256)', () => {
     const answer = await t.gql(CancelPrintMessageDocument, { msgNo: FEYIN_SEED.queuedMessages[0] }, headers);
     expect(answer.errors).toBeUndefined();
     expect(answer.data?.cancelPrintMessage.cancelled).toBe(true);
-    const read = await t.gql(PrinterStatusDocument, { deviceNo: FEYIN_SEED.onlinePrinter }, { ...router, ...bearer(await good('vendors:read')) });
+    const read = await t.gql(
+      PrinterStatusDocument,
+      { deviceNo: FEYIN_SEED.onlinePrinter },
+      { ...router, ...bearer(await good('vendors:read')) },
+    );
     expect(read.data?.printer?.status).toBe('online');
   });
 
@@ -188,10 +224,13 @@ describe('scopes per field, wherever the field appears', () => {
     const printOnly = 'mutation($input: PrintXReportInput!) { printXReport(input: $input) { document { extId } } }';
     await t.gql(printOnly, input('scoped-1'), await as('fiscal:write'));
     type Stored = { fiscalDocument: { notification: string | null } | null };
-    const notified = await eventually(async () => {
-      const answer = await t.gql<Stored, unknown>('{ fiscalDocument(extId: "scoped-1") { notification } }', undefined, reader);
-      return answer.data?.fiscalDocument?.notification ?? undefined;
-    }, { what: 'the LifePay callback' });
+    const notified = await eventually(
+      async () => {
+        const answer = await t.gql<Stored, unknown>('{ fiscalDocument(extId: "scoped-1") { notification } }', undefined, reader);
+        return answer.data?.fiscalDocument?.notification ?? undefined;
+      },
+      { what: 'the LifePay callback' },
+    );
     expect(notified).toContain('scoped-1');
 
     const answer = await t.gql(printXReport, input('scoped-2'), await as('fiscal:write'));

@@ -41,7 +41,11 @@ function vendorSawOnlyValidValues(t: TestService): void {
       if ('id' in fields) expect(fields.id).toMatch(/^\d{1,32}$/);
     } else if (request.simulator === '/apiusb' && request.query.get('s') === 'App.Logistics.CCancelOrder') {
       const form = new URLSearchParams(request.body);
-      for (const [name, max] of [['orderId', 64], ['taskId', 64], ['cancelMsg', 200]] as const) {
+      for (const [name, max] of [
+        ['orderId', 64],
+        ['taskId', 64],
+        ['cancelMsg', 200],
+      ] as const) {
         const value = form.get(name) ?? '';
         expect(value.trim()).not.toBe('');
         expect(value.length).toBeLessThanOrEqual(max);
@@ -78,7 +82,11 @@ describe('fuzzing every mutation argument', () => {
       'mutation($a: ID!, $b: ID) { cancelPickupCodes(machineNo: $a, pickupCodeId: $b) { scope } }',
       fc.record({ a: hostile, b: fc.option(hostile, { nil: null }) }),
     ],
-    ['cancelOrder', 'mutation($a: ID!, $b: ID!, $c: String!) { cancelOrder(orderId: $a, taskId: $b, reason: $c) { order { status } } }', fc.record({ a: hostile, b: hostile, c: hostile })],
+    [
+      'cancelOrder',
+      'mutation($a: ID!, $b: ID!, $c: String!) { cancelOrder(orderId: $a, taskId: $b, reason: $c) { order { status } } }',
+      fc.record({ a: hostile, b: hostile, c: hostile }),
+    ],
     [
       'printXReport',
       'mutation($i: PrintXReportInput!) { printXReport(input: $i) { document { status } } }',
@@ -97,9 +105,16 @@ describe('fuzzing every mutation argument', () => {
     ],
   ];
 
-  it.each(cases)('%s never crashes, never answers an internal error, never sends an invalid value', async (_name, query, args) => {
-    await fc.assert(fc.asyncProperty(args, (variables) => survives(query, variables)), { numRuns: 60 });
-    vendorSawOnlyValidValues(t);
-    expect((await fetch(`${t.url}/health`)).status).toBe(200);
-  }, 120_000);
+  it.each(cases)(
+    '%s never crashes, never answers an internal error, never sends an invalid value',
+    async (_name, query, args) => {
+      await fc.assert(
+        fc.asyncProperty(args, (variables) => survives(query, variables)),
+        { numRuns: 60 },
+      );
+      vendorSawOnlyValidValues(t);
+      expect((await fetch(`${t.url}/health`)).status).toBe(200);
+    },
+    120_000,
+  );
 });

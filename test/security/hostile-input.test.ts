@@ -60,7 +60,10 @@ describe('hostile input ends in BAD_USER_INPUT or null, never an internal error'
       body: `{"query":${JSON.stringify(query)},"variables":{"d":${nested}}}`,
     });
     const answer = (await response.json()) as { errors?: Array<{ extensions?: Record<string, unknown> }> };
-    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { callbackData: [expect.stringMatching(/32 levels/)] } });
+    expect(answer.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: { callbackData: [expect.stringMatching(/32 levels/)] },
+    });
     expect(t.sandbox.requestsTo('/lifepay').length).toBe(before);
   });
 
@@ -75,20 +78,32 @@ describe('hostile input ends in BAD_USER_INPUT or null, never an internal error'
   it('a lone surrogate in reason is refused, not altered on its way to APIUSB', async () => {
     const [order] = APIUSB_SEED.cancellableOrders;
     const before = t.sandbox.requestsTo('/apiusb').length;
-    const answer = await t.gql('mutation($o: ID!, $t: ID!, $r: String!) { cancelOrder(orderId: $o, taskId: $t, reason: $r) { order { status } } }', {
-      o: order.orderId,
-      t: order.taskId,
-      r: 'customer \uD800 asked',
-    } as never);
-    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { reason: [expect.stringMatching(/surrogate/)] } });
+    const answer = await t.gql(
+      'mutation($o: ID!, $t: ID!, $r: String!) { cancelOrder(orderId: $o, taskId: $t, reason: $r) { order { status } } }',
+      {
+        o: order.orderId,
+        t: order.taskId,
+        r: 'customer \uD800 asked',
+      } as never,
+    );
+    expect(answer.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: { reason: [expect.stringMatching(/surrogate/)] },
+    });
     expect(t.sandbox.requestsTo('/apiusb').length).toBe(before);
   });
 
   it('a 90 kB fiscalDocument extId and register serial are refused', async () => {
     const huge = 'x'.repeat(90_000);
     const byExtId = await t.gql('query($e: ID!) { fiscalDocument(extId: $e) { status } }', { e: huge } as never);
-    expect(byExtId.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { extId: [expect.stringMatching(/at most 50/)] } });
+    expect(byExtId.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: { extId: [expect.stringMatching(/at most 50/)] },
+    });
     const register = await entities({ __typename: 'FiscalRegister', serial: huge });
-    expect(register.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { serial: [expect.stringMatching(/at most 64/)] } });
+    expect(register.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: { serial: [expect.stringMatching(/at most 64/)] },
+    });
   });
 });

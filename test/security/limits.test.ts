@@ -50,7 +50,9 @@ describe('request limits', () => {
   });
 
   it('lets a normal query through', async () => {
-    const answer = await t.gql(`{ a: printer(deviceNo: "${FEYIN_SEED.onlinePrinter}") { status } b: printer(deviceNo: "${FEYIN_SEED.offlinePrinter}") { status } }`);
+    const answer = await t.gql(
+      `{ a: printer(deviceNo: "${FEYIN_SEED.onlinePrinter}") { status } b: printer(deviceNo: "${FEYIN_SEED.offlinePrinter}") { status } }`,
+    );
     expect(answer.errors).toBeUndefined();
   });
 
@@ -59,10 +61,15 @@ describe('request limits', () => {
     const response = await fetch(`${t.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'mutation($m: ID!) { cancelPrintMessage(msgNo: $m) { cancelled } }', variables: { m: 'x'.repeat(2 * 1024 * 1024) } }),
+      body: JSON.stringify({
+        query: 'mutation($m: ID!) { cancelPrintMessage(msgNo: $m) { cancelled } }',
+        variables: { m: 'x'.repeat(2 * 1024 * 1024) },
+      }),
     });
     expect(response.status).toBe(413);
-    expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe(
+      'PAYLOAD_TOO_LARGE',
+    );
     expect(t.sandbox.requests.length).toBe(before);
   });
 });

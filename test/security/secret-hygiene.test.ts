@@ -58,7 +58,11 @@ describe('no secret, vendor token or JWT in anything the service emits', () => {
       const answer = await t.gql(document as never, variables as never, auth);
       emitted.push(JSON.stringify(answer.errors ?? []));
     }
-    const refused: Array<Record<string, string>> = [{}, { authorization: `Bearer ${jwt}x`, 'router-authorization': ROUTER_SECRET }, { authorization: `Bearer ${jwt}` }];
+    const refused: Array<Record<string, string>> = [
+      {},
+      { authorization: `Bearer ${jwt}x`, 'router-authorization': ROUTER_SECRET },
+      { authorization: `Bearer ${jwt}` },
+    ];
     for (const headers of refused) {
       const answer = await t.gql(CancelPrintMessageDocument, { msgNo: 'X' }, headers);
       emitted.push(JSON.stringify(answer.errors ?? []));

@@ -38,19 +38,32 @@ describe('the store (SQLite through Kysely)', () => {
   });
 
   it('refuses DATABASE_URL rather than silently using a local file', async () => {
-    await expect(openStore({ dataDir, databaseUrl: 'postgres://db/ops', logger: new LogCapture().logger })).rejects.toBeInstanceOf(ConfigError);
+    await expect(openStore({ dataDir, databaseUrl: 'postgres://db/ops', logger: new LogCapture().logger })).rejects.toBeInstanceOf(
+      ConfigError,
+    );
   });
 
   it('one claim wins when two connections race for the same due document', async () => {
     const [a, b] = [new VendorDocuments(await open(), 'LIFEPAY', 'live'), new VendorDocuments(await open(), 'LIFEPAY', 'live')];
     const now = new Date();
-    const recorded = await a.record({ kind: 'X_REPORT', extId: 'race', target: null, request: { ext_id: 'race' }, test: false }, { owner: 'first', until: new Date(now.getTime() + 1000) }, now);
+    const recorded = await a.record(
+      { kind: 'X_REPORT', extId: 'race', target: null, request: { ext_id: 'race' }, test: false },
+      { owner: 'first', until: new Date(now.getTime() + 1000) },
+      now,
+    );
     expect(recorded).toMatchObject({ status: 'SENDING', attempts: 1, lease_owner: 'first' });
-    expect(await a.record({ kind: 'X_REPORT', extId: 'race', target: null, request: {}, test: false }, { owner: 'x', until: now })).toBeNull();
+    expect(
+      await a.record({ kind: 'X_REPORT', extId: 'race', target: null, request: {}, test: false }, { owner: 'x', until: now }),
+    ).toBeNull();
 
     // Held by a live lease: nobody may take it.
     expect(await b.claim(recorded!.id, { owner: 'b', until: new Date(now.getTime() + 5000) }, now)).toBeNull();
-    await a.complete(recorded!.id, 'first', { status: 'RETRY_SCHEDULED', nextAttemptAt: now, error: 'HTTP 503', errorCode: 'VENDOR_UNAVAILABLE' });
+    await a.complete(recorded!.id, 'first', {
+      status: 'RETRY_SCHEDULED',
+      nextAttemptAt: now,
+      error: 'HTTP 503',
+      errorCode: 'VENDOR_UNAVAILABLE',
+    });
 
     const later = new Date(now.getTime() + 10);
     const claims = await Promise.all([
@@ -63,7 +76,10 @@ describe('the store (SQLite through Kysely)', () => {
     // The winner "dies": after its lease expires the other may take the attempt over.
     const afterLease = new Date(later.getTime() + 6000);
     expect(await b.due(10, afterLease)).toEqual([recorded!.id]);
-    expect(await b.claim(recorded!.id, { owner: 'b2', until: new Date(afterLease.getTime() + 5000) }, afterLease)).toMatchObject({ attempts: 3, lease_owner: 'b2' });
+    expect(await b.claim(recorded!.id, { owner: 'b2', until: new Date(afterLease.getTime() + 5000) }, afterLease)).toMatchObject({
+      attempts: 3,
+      lease_owner: 'b2',
+    });
     // The dead holder's late answer cannot overwrite the new holder's attempt.
     const loser = claims.find(Boolean)!.lease_owner!;
     await a.complete(recorded!.id, loser, { status: 'ACCEPTED', vendorRef: 'late' });
