@@ -10,6 +10,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-postgres.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',

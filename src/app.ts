@@ -57,6 +57,7 @@ async function startWith(
     dataDir: config.dataDir,
     file: config.vendorMode === 'sandbox' ? SANDBOX_SQLITE_FILE : SQLITE_FILE,
     databaseUrl: config.databaseUrl,
+    poolSize: config.databasePoolSize,
     logger,
   });
   const metrics = new ServiceMetrics();

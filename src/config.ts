@@ -67,6 +67,8 @@ export interface Config {
   callbackSecret?: string;
   dataDir: string;
   databaseUrl?: string;
+  /** PostgreSQL connections per process (DATABASE_POOL_SIZE). */
+  databasePoolSize: number;
   /** Stack traces and internal messages in error responses (never in production). */
   debugErrors: boolean;
   /** Whole-request and header deadlines of the HTTP server, against slow-sending callers. */
@@ -220,6 +222,7 @@ export function loadConfig(env: Env = process.env): Config {
     callbackSecret,
     dataDir: read('DATA_DIR') ?? './data',
     databaseUrl: url('DATABASE_URL', undefined, ['postgres:', 'postgresql:'], true),
+    databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 200),
     debugErrors: bool('DEBUG_ERRORS') && !production,
     httpRequestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
     httpHeadersTimeoutMs: int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 1_000, 600_000),

@@ -1,11 +1,13 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql, type MigrationProvider } from 'kysely';
-import { ConfigError, StartupError, systemReason } from '../config.js';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import { StartupError, systemReason } from '../config.js';
 import type { Logger } from '../logger.js';
 import { MIGRATIONS } from './migrations.js';
 import type { Database } from './schema.js';
+import { guardedDialect, StoreUnavailableError } from './unavailable.js';
 
 export const SQLITE_FILE = 'service.sqlite';
 /** Sandbox mode keeps its own file: its documents and extIds never meet live ones. */
@@ -14,6 +16,8 @@ export const SANDBOX_SQLITE_FILE = 'sandbox.sqlite';
 /** The service's database. Domains query it through `db` (Kysely) only, never a driver. */
 export interface Store {
   readonly db: Kysely<Database>;
+  /** Where SQL differs (locks, notifications): `sqlite` for the embedded file, `postgres` for DATABASE_URL. */
+  readonly dialect: 'sqlite' | 'postgres';
   /** Where the data lives, for logs (never holds credentials). */
   readonly location: string;
   /** True when a trivial query answers: the `/ready` check. */
@@ -26,19 +30,21 @@ export interface StoreOptions {
   /** The SQLite file in `dataDir`; `service.sqlite` by default. */
   file?: string;
   databaseUrl?: string;
+  /** PostgreSQL connections this process may open (DATABASE_POOL_SIZE). */
+  poolSize?: number;
   logger: Logger;
 }
 
 /**
- * Opens the embedded SQLite database in `dataDir` (created if missing) and brings its
- * schema to the latest migration. PostgreSQL (`DATABASE_URL`) plugs in here as another
- * Kysely dialect; nothing outside this folder knows which one runs.
+ * Opens the database and brings its schema to the latest migration: PostgreSQL when
+ * `databaseUrl` is set (several replicas share it), else the embedded SQLite file in
+ * `dataDir`. Nothing outside this folder knows which one runs, except through `dialect`.
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  if (options.databaseUrl) {
-    // Refusing is safer than silently giving each replica its own embedded database.
-    throw new ConfigError(['DATABASE_URL is set, but this build supports only the embedded SQLite store: unset it and set DATA_DIR']);
-  }
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openSqlite(options);
+}
+
+async function openSqlite(options: StoreOptions): Promise<Store> {
   const location = resolve(join(options.dataDir, options.file ?? SQLITE_FILE));
   try {
     mkdirSync(options.dataDir, { recursive: true });
@@ -56,21 +62,53 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
     const connection = sqlite;
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
-    await migrate(
-      db,
-      () => connection.exec('BEGIN IMMEDIATE'),
-      (ok) => connection.exec(ok ? 'COMMIT' : 'ROLLBACK'),
-      options.logger,
-    );
+    db = new Kysely<Database>({ dialect: guardedDialect(new SqliteDialect({ database: connection })) });
+    // SQLite DDL is transactional and Kysely's SQLite adapter takes no lock of its own: one
+    // write transaction around the migrations is the lock when two processes start at once.
+    connection.exec('BEGIN IMMEDIATE');
+    let ok = false;
+    try {
+      await migrate(db, options.logger);
+      ok = true;
+    } finally {
+      connection.exec(ok ? 'COMMIT' : 'ROLLBACK');
+    }
   } catch (error) {
     if (sqlite?.open) sqlite.close();
     throw new StartupError(`The database ${location} (in DATA_DIR) cannot be opened: ${systemReason(error)}`, { cause: error });
   }
   options.logger.info({ database: location }, 'store: SQLite (WAL) ready');
+  return storeOver(db, 'sqlite', location);
+}
 
+async function openPostgres(url: string, options: StoreOptions): Promise<Store> {
+  const location = withoutPassword(url);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    // A database that does not answer must not hang a request or the start-up.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle connection that dies (database restart) is replaced on the next query; without
+  // a listener its error would end the process.
+  pool.on('error', (error) => options.logger.warn({ reason: postgresReason(error, url) }, 'store: a PostgreSQL connection failed'));
+  const db = new Kysely<Database>({ dialect: guardedDialect(new PostgresDialect({ pool })) });
+  try {
+    // Kysely takes a PostgreSQL advisory lock around the migrations: replicas starting together do not race.
+    await migrate(db, options.logger);
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw new StartupError(`DATABASE_URL (${location}) cannot be used: ${postgresReason(error, url)}`, { cause: error });
+  }
+  options.logger.info({ database: location, poolSize: options.poolSize ?? 10 }, 'store: PostgreSQL ready');
+  return storeOver(db, 'postgres', location);
+}
+
+function storeOver(db: Kysely<Database>, dialect: Store['dialect'], location: string): Store {
   return {
     db,
+    dialect,
     location,
     async ping() {
       try {
@@ -86,24 +124,49 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   };
 }
 
+/** `postgres://user:secret@host/db` → `postgres://user@host/db`: for logs and messages. */
+export function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = '';
+    parsed.search = '';
+    return parsed.toString();
+  } catch {
+    return 'an unparseable URL';
+  }
+}
+
+const POSTGRES_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused (is PostgreSQL running on that host and port?)',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name does not resolve',
+  ETIMEDOUT: 'the connection timed out',
+  '28P01': 'the password was refused',
+  '28000': 'the user may not connect',
+  '3D000': 'the database does not exist',
+};
+
+/** Why PostgreSQL could not be used, in a few words; the password never appears. */
+function postgresReason(error: unknown, url: string): string {
+  if (error instanceof StoreUnavailableError) return postgresReason(error.cause, url);
+  const code = (error as { code?: unknown } | null)?.code;
+  const known = typeof code === 'string' ? POSTGRES_REASONS[code] : undefined;
+  const inner = (error as { errors?: unknown[] } | null)?.errors?.[0];
+  const reason = known ?? (inner ? postgresReason(inner, url) : systemReason(error));
+  let password = '';
+  try {
+    password = decodeURIComponent(new URL(url).password);
+  } catch {
+    // An unparseable URL has no password to hide.
+  }
+  return password ? reason.split(password).join('***') : reason;
+}
+
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
-/**
- * Runs pending migrations inside one write transaction, which doubles as the lock when two
- * processes start on the same database at once (SQLite DDL is transactional; Kysely's
- * SQLite adapter takes no lock of its own).
- */
-async function migrate(db: Kysely<Database>, begin: () => void, end: (ok: boolean) => void, logger: Logger): Promise<void> {
-  const migrator = new Migrator({ db, provider });
-  begin();
-  let ok = false;
-  try {
-    const { error, results } = await migrator.migrateToLatest();
-    if (error) throw error instanceof Error ? error : new Error(String(error));
-    ok = true;
-    const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'store: migrations applied');
-  } finally {
-    end(ok);
-  }
+async function migrate(db: Kysely<Database>, logger: Logger): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'store: migrations applied');
 }

@@ -3,44 +3,50 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config.js';
+import { StartupError } from '../../src/config.js';
 import { retryDelaySec, VendorDocuments } from '../../src/outbox/index.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
 import { openStore, settingOrCreate, type Store } from '../../src/store/index.js';
+import { freshDatabase, type TestDatabase } from '../helpers/database.js';
 import { LogCapture } from '../helpers/log-capture.js';
+import { freePort } from '../../scripts/free-port.js';
 
-describe('the store (SQLite through Kysely)', () => {
+describe.each(['sqlite', 'postgres'] as const)('the store (%s through Kysely)', (dialect) => {
   let dataDir: string;
+  let database: TestDatabase | undefined;
   const opened: Store[] = [];
   const open = async () => {
-    const store = await openStore({ dataDir, logger: new LogCapture().logger });
+    const store = await openStore({ dataDir, databaseUrl: database?.url, logger: new LogCapture().logger });
     opened.push(store);
     return store;
   };
-  beforeEach(() => {
+  beforeEach(async () => {
     dataDir = join(mkdtempSync(join(tmpdir(), 'vendor-ops-store-')), 'nested', 'data');
+    if (dialect === 'postgres') database = await freshDatabase();
   });
   afterEach(async () => {
     for (const store of opened.splice(0)) await store.close();
     rmSync(join(dataDir, '..', '..'), { recursive: true, force: true });
+    await database?.drop();
   });
 
-  it('creates DATA_DIR, runs migrations once, uses WAL, and answers ping', async () => {
-    const first = await open();
-    const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(first.db);
-    expect(mode.rows[0]?.journal_mode).toBe('wal');
+  it('runs the migrations once, even when three processes start together, and answers ping', async () => {
+    // In one process SQLite's synchronous driver would wait on itself: there the three open in turn.
+    const [first] = dialect === 'postgres' ? await Promise.all([open(), open(), open()]) : [await open(), await open(), await open()];
+    expect(first.dialect).toBe(dialect);
     expect(await first.ping()).toBe(true);
-    const second = await open(); // a second process on the same file: nothing left to migrate
-    const migrations = await sql<{ name: string }>`select name from kysely_migration`.execute(second.db);
-    expect(migrations.rows.map((r) => r.name)).toEqual(['0001_vendor_documents', '0002_vendor_documents_mode']);
+    const second = await open(); // a later process on the same database: nothing left to migrate
+    const migrations = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(second.db);
+    expect(migrations.rows.map((r) => r.name)).toEqual(Object.keys(MIGRATIONS).sort());
     await second.close();
     opened.pop();
     expect(await second.ping()).toBe(false);
   });
 
-  it('refuses DATABASE_URL rather than silently using a local file', async () => {
-    await expect(openStore({ dataDir, databaseUrl: 'postgres://db/ops', logger: new LogCapture().logger })).rejects.toBeInstanceOf(
-      ConfigError,
-    );
+  it.runIf(dialect === 'sqlite')('creates DATA_DIR and uses WAL', async () => {
+    const store = await open();
+    const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(store.db);
+    expect(mode.rows[0]?.journal_mode).toBe('wal');
   });
 
   it('one claim wins when two connections race for the same due document', async () => {
@@ -94,5 +100,36 @@ describe('the store (SQLite through Kysely)', () => {
 
   it('the retry schedule repeats its last step', () => {
     expect([1, 2, 3, 4, 5, 9].map((n) => retryDelaySec([60, 180, 300, 600], n))).toEqual([60, 180, 300, 600, 600, 600]);
+  });
+});
+
+describe('DATABASE_URL that cannot be used stops start-up with one line, never the password', () => {
+  const logger = new LogCapture().logger;
+  const dataDir = tmpdir();
+  const attempt = async (url: string) => {
+    const error = await openStore({ dataDir, databaseUrl: url, logger }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StartupError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^DATABASE_URL \(postgres:\/\/[^)]*\) cannot be used: /);
+    expect(message).not.toContain('hunter2');
+    expect(message).not.toContain('\n');
+    return message;
+  };
+
+  it('a refused connection', async () => {
+    expect(await attempt(`postgres://ops:hunter2@127.0.0.1:${await freePort()}/ops`)).toMatch(/connection was refused/);
+  });
+
+  it('a wrong password, and a database that does not exist', async () => {
+    const server = new URL((await import('vitest')).inject('postgresUrl'));
+    server.password = 'hunter2';
+    expect(await attempt(server.toString())).toMatch(/password was refused/);
+    const missing = new URL((await import('vitest')).inject('postgresUrl'));
+    missing.pathname = '/no_such_database';
+    missing.password = encodeURIComponent('hunter2');
+    expect(await attempt(missing.toString())).toMatch(/password was refused|database does not exist/);
   });
 });
