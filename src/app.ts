@@ -61,6 +61,7 @@ async function startWith(
     logger,
   });
   const metrics = new ServiceMetrics();
+  if (store.connections) metrics.trackDatabasePool(store.connections);
   const vendorHttp = vendorHttpFactory({ timeoutMs: config.vendorTimeoutMs, maxBodyBytes: config.vendorMaxBodyBytes, logger, metrics });
   let domains;
   try {

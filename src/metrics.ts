@@ -62,6 +62,22 @@ export class ServiceMetrics {
     });
   }
 
+  /** PostgreSQL connections of this process, by state, read on scrape (SQLite has none to count). */
+  trackDatabasePool(connections: () => { inUse: number; idle: number; waiting: number }): void {
+    new Gauge({
+      name: 'database_pool_connections',
+      help: 'PostgreSQL connections of this process: in use, idle, and requests waiting for one',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        const { inUse, idle, waiting } = connections();
+        this.set({ state: 'in_use' }, inUse);
+        this.set({ state: 'idle' }, idle);
+        this.set({ state: 'waiting' }, waiting);
+      },
+    });
+  }
+
   operationLabel(name: string | null | undefined): string {
     if (!name || !OPERATION_NAME.test(name)) return name ? 'other' : 'anonymous';
     if (this.operationNames.has(name)) return name;

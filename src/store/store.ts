@@ -22,6 +22,8 @@ export interface Store {
   readonly location: string;
   /** True when a trivial query answers: the `/ready` check. */
   ping(): Promise<boolean>;
+  /** PostgreSQL's pool, for /metrics; absent on SQLite. */
+  connections?(): { inUse: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -102,7 +104,10 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
     throw new StartupError(`DATABASE_URL (${location}) cannot be used: ${postgresReason(error, url)}`, { cause: error });
   }
   options.logger.info({ database: location, poolSize: options.poolSize ?? 10 }, 'store: PostgreSQL ready');
-  return storeOver(db, 'postgres', location);
+  return {
+    ...storeOver(db, 'postgres', location),
+    connections: () => ({ inUse: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  };
 }
 
 const PING_TIMEOUT_MS = 2_000;

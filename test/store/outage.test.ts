@@ -27,6 +27,9 @@ describe('a PostgreSQL outage', () => {
 
   it('costs no process and no document', async () => {
     expect(await ready()).toBe(200);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/^database_pool_connections\{state="idle"\} \d+$/m);
+    expect(metrics).toMatch(/^database_pool_connections\{state="in_use"\} \d+$/m);
     // The flaky register refuses the first two attempts: the document waits in the outbox.
     t.simulators.lifepay.answerUnavailable(1_000);
     const pending = await t.gql(PrintXReportDocument, { input: { extId: 'outage-pending', targetSerial: LIFEPAY_SEED.register } });
