@@ -66,8 +66,9 @@ async function startWith(
   let domains;
   try {
     const printing = createPrinting({ config: config.feyin, vendorHttp, batchConcurrency: config.vendorConcurrency, metrics });
-    const pickup = createPickup({ config: config.pickup, vendorHttp });
-    const logistics = createLogistics({ config: config.apiusb, vendorHttp, metrics });
+    const entityStateMaxAgeSec = config.entityStateMaxAgeSec;
+    const pickup = createPickup({ config: config.pickup, store, vendorHttp, entityStateMaxAgeSec, logger });
+    const logistics = createLogistics({ config: config.apiusb, store, vendorHttp, entityStateMaxAgeSec, logger, metrics });
     // Longer than any attempt can take, so a lease only expires when its holder is gone.
     const fiscal = await createFiscal({ config, store, vendorHttp, leaseMs: leaseMsFor(config.vendorTimeoutMs), logger, metrics });
     domains = { printing, pickup, logistics, fiscal };

@@ -69,6 +69,8 @@ export interface Config {
   databaseUrl?: string;
   /** PostgreSQL connections per process (DATABASE_POOL_SIZE). */
   databasePoolSize: number;
+  /** Seconds the entity state (cancelled orders, known pickup codes) is kept (ENTITY_STATE_MAX_AGE). */
+  entityStateMaxAgeSec: number;
   /** Stack traces and internal messages in error responses (never in production). */
   debugErrors: boolean;
   /** Whole-request and header deadlines of the HTTP server, against slow-sending callers. */
@@ -223,6 +225,8 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: read('DATA_DIR') ?? './data',
     databaseUrl: url('DATABASE_URL', undefined, ['postgres:', 'postgresql:'], true),
     databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 200),
+    // 30 days by default; at least a minute, at most ten years.
+    entityStateMaxAgeSec: int('ENTITY_STATE_MAX_AGE', 30 * 86_400, 60, 3650 * 86_400),
     debugErrors: bool('DEBUG_ERRORS') && !production,
     httpRequestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
     httpHeadersTimeoutMs: int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 1_000, 600_000),

@@ -54,6 +54,14 @@ describe('loadConfig', () => {
     );
   });
 
+  it('keeps entity state for ENTITY_STATE_MAX_AGE seconds, 30 days by default, and refuses nonsense', () => {
+    expect(loadConfig({}).entityStateMaxAgeSec).toBe(30 * 86_400);
+    expect(loadConfig({ ENTITY_STATE_MAX_AGE: '3600' }).entityStateMaxAgeSec).toBe(3600);
+    for (const bad of ['0', '59', '30d', '-1', '999999999999']) {
+      expect(() => loadConfig({ ENTITY_STATE_MAX_AGE: bad })).toThrow(/ENTITY_STATE_MAX_AGE must be a whole number from 60/);
+    }
+  });
+
   it('bounds vendor answers at VENDOR_MAX_BODY_BYTES (1 MiB by default)', () => {
     expect(loadConfig({}).vendorMaxBodyBytes).toBe(1_048_576);
     expect(loadConfig({ VENDOR_MAX_BODY_BYTES: '65536' }).vendorMaxBodyBytes).toBe(65_536);

@@ -4,10 +4,13 @@ import { SCOPES } from '../auth/caller-auth.js';
 import type { ApiusbConfig } from '../config.js';
 import type { Domain, DomainSchema } from '../domain.js';
 import type { VendorHttpFactory } from '../http.js';
+import type { Logger } from '../logger.js';
 import type { ServiceMetrics } from '../metrics.js';
+import type { Store } from '../store/index.js';
 import { ApiusbClient } from './apiusb-client.js';
 import { CancelledOrders } from './cancelled-orders.js';
 import type { LogisticsContext } from './logistics-context.js';
+import { createLogisticsLoaders } from './logistics-loaders.js';
 import { resolveLogisticsOrderReference } from './logistics-order.js';
 import { LogisticsOrderResolver } from './logistics-resolver.js';
 
@@ -21,15 +24,29 @@ export const logisticsSchema: DomainSchema = {
   costlyFields: [],
 };
 
-/** APIUSB courier orders: the client (static token or token exchange) and what this service cancelled. */
-export function createLogistics(options: {
+export interface LogisticsOptions {
   config: ApiusbConfig;
+  store: Store;
   vendorHttp: VendorHttpFactory;
+  /** Cancelled orders are forgotten after this (ENTITY_STATE_MAX_AGE). */
+  entityStateMaxAgeSec: number;
+  logger: Logger;
   metrics?: ServiceMetrics;
-}): Domain<LogisticsContext> {
+}
+
+/** APIUSB courier orders: the client (static token or token exchange) and what this service cancelled. */
+export function createLogistics(options: LogisticsOptions): Domain<LogisticsContext> {
   const apiusb = new ApiusbClient(options.config, options.vendorHttp('APIUSB', options.config.baseUrl), {
     onTokenRenew: () => options.metrics?.tokenRenewals.inc({ vendor: 'APIUSB' }),
   });
-  const cancelledOrders = new CancelledOrders();
-  return { ...logisticsSchema, name: 'logistics', context: () => ({ apiusb, cancelledOrders }) };
+  const cancelledOrders = new CancelledOrders({
+    store: options.store,
+    maxAgeSec: options.entityStateMaxAgeSec,
+    onExpiryError: (error) => options.logger.warn({ err: error }, 'logistics: removing expired cancelled orders failed'),
+  });
+  return {
+    ...logisticsSchema,
+    name: 'logistics',
+    context: () => ({ apiusb, cancelledOrders, logisticsLoaders: createLogisticsLoaders(cancelledOrders) }),
+  };
 }

@@ -33,7 +33,7 @@ export class LogisticsOrder {
   cancelReason!: string | null;
 }
 
-export function toLogisticsOrder(orderId: string, cancelled: CancelledOrder | undefined): LogisticsOrder {
+export function toLogisticsOrder(orderId: string, cancelled: CancelledOrder | null | undefined): LogisticsOrder {
   return {
     orderId,
     taskId: cancelled?.taskId ?? null,
@@ -45,5 +45,5 @@ export function toLogisticsOrder(orderId: string, cancelled: CancelledOrder | un
 
 export async function resolveLogisticsOrderReference(reference: unknown, ctx: LogisticsContext): Promise<LogisticsOrder> {
   const orderId = validOrderId(representationKey(reference, 'orderId'));
-  return toLogisticsOrder(orderId, await ctx.cancelledOrders.find(orderId));
+  return toLogisticsOrder(orderId, await ctx.logisticsLoaders.cancelledOrder.load(orderId));
 }

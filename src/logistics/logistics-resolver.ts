@@ -17,7 +17,7 @@ export class LogisticsOrderResolver {
   ): Promise<CancelOrderPayload> {
     const order = cancellation({ orderId, taskId, reason });
     await ctx.apiusb.cancelOrder(order);
-    const cancelled = { ...order, cancelledAt: new Date() };
+    const cancelled = { ...order, cancelledAt: ctx.cancelledOrders.now() };
     await ctx.cancelledOrders.remember(cancelled);
     return { order: toLogisticsOrder(order.orderId, cancelled) };
   }

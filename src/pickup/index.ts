@@ -4,11 +4,14 @@ import { SCOPES } from '../auth/caller-auth.js';
 import type { PickupConfig } from '../config.js';
 import type { Domain, DomainSchema } from '../domain.js';
 import type { VendorHttpFactory } from '../http.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/index.js';
 import { KnownPickupCodes } from './known-pickup-codes.js';
 import { resolveMachineReference } from './machine.js';
 import { PickupClient } from './pickup-client.js';
 import { resolvePickupCodeReference } from './pickup-code.js';
 import type { PickupContext } from './pickup-context.js';
+import { createPickupLoaders } from './pickup-loaders.js';
 import { MachineResolver } from './pickup-resolver.js';
 
 export type { PickupContext } from './pickup-context.js';
@@ -28,9 +31,26 @@ export const pickupSchema: DomainSchema = {
 /** The pickup vendor has no fixed host: without PICKUP_BASE_URL every call is VENDOR_NOT_CONFIGURED first. */
 const NO_PICKUP_HOST = 'http://pickup.invalid';
 
-/** Vending-machine pickup codes: the signing client and the codes this process has seen. */
-export function createPickup(options: { config: PickupConfig; vendorHttp: VendorHttpFactory }): Domain<PickupContext> {
+export interface PickupOptions {
+  config: PickupConfig;
+  store: Store;
+  vendorHttp: VendorHttpFactory;
+  /** Known codes are forgotten this long after their last write (ENTITY_STATE_MAX_AGE). */
+  entityStateMaxAgeSec: number;
+  logger: Logger;
+}
+
+/** Vending-machine pickup codes: the signing client and the codes this service has seen. */
+export function createPickup(options: PickupOptions): Domain<PickupContext> {
   const pickup = new PickupClient(options.config, options.vendorHttp('PICKUP', options.config.baseUrl ?? NO_PICKUP_HOST));
-  const knownPickupCodes = new KnownPickupCodes();
-  return { ...pickupSchema, name: 'pickup', context: () => ({ pickup, knownPickupCodes }) };
+  const knownPickupCodes = new KnownPickupCodes({
+    store: options.store,
+    maxAgeSec: options.entityStateMaxAgeSec,
+    onExpiryError: (error) => options.logger.warn({ err: error }, 'pickup: removing expired pickup codes failed'),
+  });
+  return {
+    ...pickupSchema,
+    name: 'pickup',
+    context: () => ({ pickup, knownPickupCodes, pickupLoaders: createPickupLoaders(knownPickupCodes) }),
+  };
 }

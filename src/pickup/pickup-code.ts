@@ -54,8 +54,8 @@ export function toPickupCode(known: KnownPickupCode): PickupCode {
   };
 }
 
-/** Answered from the codes this process has seen; `null` otherwise (see KnownPickupCodes). */
-export function resolvePickupCodeReference(reference: unknown, ctx: PickupContext): PickupCode | null {
-  const known = ctx.knownPickupCodes.find(representationKey(reference, 'id'));
+/** Answered from the codes this service has seen (batched per request); `null` otherwise (see KnownPickupCodes). */
+export async function resolvePickupCodeReference(reference: unknown, ctx: PickupContext): Promise<PickupCode | null> {
+  const known = await ctx.pickupLoaders.pickupCode.load(representationKey(reference, 'id'));
   return known ? toPickupCode(known) : null;
 }

@@ -20,8 +20,9 @@ export class MachineResolver {
     @Ctx() ctx: PickupContext,
   ): Promise<PickupCode[]> {
     const product = InputCheck.single((check) => checkProductId(check, productId));
-    const codes = await ctx.pickup.listCodes(machine.machineNo, product);
-    return codes.map((code) => toPickupCode(ctx.knownPickupCodes.remember({ ...code, machineNo: machine.machineNo })));
+    const codes = (await ctx.pickup.listCodes(machine.machineNo, product)).map((code) => ({ ...code, machineNo: machine.machineNo }));
+    await ctx.knownPickupCodes.rememberAll(codes);
+    return codes.map(toPickupCode);
   }
 
   @Mutation(() => CancelPickupCodesPayload, {
@@ -38,7 +39,7 @@ export class MachineResolver {
     check.done();
     if (codeId === null) await ctx.pickup.cancelAll(machine);
     else await ctx.pickup.cancelOne(machine, codeId);
-    ctx.knownPickupCodes.markCancelled(machine, codeId ?? undefined);
+    await ctx.knownPickupCodes.markCancelled(machine, codeId ?? undefined);
     return {
       machine: { machineNo: machine },
       scope: codeId === null ? PickupCancelScope.ALL : PickupCancelScope.ONE,

@@ -1,3 +1,4 @@
 export { openStore, SANDBOX_SQLITE_FILE, SQLITE_FILE, type Store, type StoreOptions } from './store.js';
 export { settingOrCreate } from './settings.js';
-export type { Database, DocumentStatus, VendorDocumentRow, VendorNotificationRow } from './schema.js';
+export { RowExpiry, type RowExpiryOptions } from './row-expiry.js';
+export type { CancelledOrderRow, Database, DocumentStatus, PickupCodeRow, VendorDocumentRow, VendorNotificationRow } from './schema.js';

@@ -74,4 +74,35 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('vendor_documents').dropColumn('mode').execute();
     },
   },
+  '0004_entity_state': {
+    async up(db: Kysely<unknown>) {
+      // What `_entities` answers from, shared by every replica; `recorded_at` / `cancelled_at` drive the age limit.
+      await db.schema
+        .createTable('cancelled_orders')
+        .addColumn('order_id', 'text', (c) => c.primaryKey())
+        .addColumn('task_id', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('cancelled_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('cancelled_orders_cancelled_at').on('cancelled_orders').column('cancelled_at').execute();
+
+      await db.schema
+        .createTable('pickup_codes')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('machine_no', 'text', (c) => c.notNull())
+        .addColumn('code', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('vendor_created_at', 'text')
+        .addColumn('expires_at', 'text')
+        .addColumn('quantity', 'integer')
+        .addColumn('recorded_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('pickup_codes_machine_status').on('pickup_codes').columns(['machine_no', 'status']).execute();
+      await db.schema.createIndex('pickup_codes_recorded_at').on('pickup_codes').column('recorded_at').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('pickup_codes').execute();
+      await db.schema.dropTable('cancelled_orders').execute();
+    },
+  },
 };

@@ -8,6 +8,8 @@ export interface Database {
   vendor_documents: VendorDocumentTable;
   vendor_notifications: VendorNotificationTable;
   service_settings: ServiceSettingTable;
+  cancelled_orders: CancelledOrderTable;
+  pickup_codes: PickupCodeTable;
 }
 
 /**
@@ -64,5 +66,29 @@ export interface ServiceSettingTable {
   created_at: string;
 }
 
+/** A courier order this service cancelled (APIUSB has no status call: this is all we can vouch for). */
+export interface CancelledOrderTable {
+  order_id: string;
+  task_id: string;
+  reason: string;
+  cancelled_at: string;
+}
+
+/** A pickup code this service listed or cancelled: the vendor has no lookup by id. */
+export interface PickupCodeTable {
+  id: string;
+  machine_no: string;
+  code: string | null;
+  /** The vendor's status, or `CANCELLED` once this service cancelled it (never downgraded after). */
+  status: string;
+  vendor_created_at: string | null;
+  expires_at: string | null;
+  quantity: number | null;
+  /** When this service last wrote the row: the age limit (ENTITY_STATE_MAX_AGE) counts from here. */
+  recorded_at: string;
+}
+
 export type VendorDocumentRow = Selectable<VendorDocumentTable>;
 export type VendorNotificationRow = Selectable<VendorNotificationTable>;
+export type CancelledOrderRow = Selectable<CancelledOrderTable>;
+export type PickupCodeRow = Selectable<PickupCodeTable>;

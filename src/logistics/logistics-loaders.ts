@@ -1,0 +1,22 @@
+import DataLoader from 'dataloader';
+import type { CancelledOrder, CancelledOrders } from './cancelled-orders.js';
+
+/** Keys per store query: well under either engine's limit on bound parameters. */
+const MAX_BATCH = 500;
+
+export interface LogisticsLoaders {
+  /** By orderId: one store query per request's batch of references. */
+  cancelledOrder: DataLoader<string, CancelledOrder | null>;
+}
+
+export function createLogisticsLoaders(cancelledOrders: CancelledOrders): LogisticsLoaders {
+  return {
+    cancelledOrder: new DataLoader(
+      async (orderIds) => {
+        const byOrderId = new Map((await cancelledOrders.findMany(orderIds)).map((order) => [order.orderId, order]));
+        return orderIds.map((orderId) => byOrderId.get(orderId) ?? null);
+      },
+      { maxBatchSize: MAX_BATCH },
+    ),
+  };
+}
