@@ -24,3 +24,16 @@ export function runInRequestScope<T>(scope: RequestScope, run: () => T): T {
 export function currentRequestId(): string | undefined {
   return storage.getStore()?.requestId;
 }
+
+/**
+ * Our own record of something the vendor already did (a cancel, a listing): when the database
+ * fails here the vendor's success still stands, so the caller must not get an error for it.
+ * Logged instead; `_entities` may then not know of it.
+ */
+export async function recordAfterVendor(ctx: BaseContext, what: string, record: () => Promise<unknown>): Promise<void> {
+  try {
+    await record();
+  } catch (error) {
+    ctx.log.warn({ err: error }, `${what} not recorded: the vendor's answer stands`);
+  }
+}

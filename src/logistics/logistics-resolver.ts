@@ -1,4 +1,5 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { recordAfterVendor, type BaseContext } from '../request-scope.js';
 import type { LogisticsContext } from './logistics-context.js';
 import { CancelOrderPayload } from './cancel-order-payload.js';
 import { cancellation } from './logistics-input.js';
@@ -13,12 +14,12 @@ export class LogisticsOrderResolver {
     @Arg('orderId', () => ID) orderId: string,
     @Arg('taskId', () => ID) taskId: string,
     @Arg('reason', () => String) reason: string,
-    @Ctx() ctx: LogisticsContext,
+    @Ctx() ctx: LogisticsContext & BaseContext,
   ): Promise<CancelOrderPayload> {
     const order = cancellation({ orderId, taskId, reason });
     await ctx.apiusb.cancelOrder(order);
     const cancelled = { ...order, cancelledAt: ctx.cancelledOrders.now() };
-    await ctx.cancelledOrders.remember(cancelled);
+    await recordAfterVendor(ctx, 'cancelled order', () => ctx.cancelledOrders.remember(cancelled));
     return { order: toLogisticsOrder(order.orderId, cancelled) };
   }
 }

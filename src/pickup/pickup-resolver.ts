@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { recordAfterVendor, type BaseContext } from '../request-scope.js';
 import type { PickupContext } from './pickup-context.js';
 import { InputCheck } from '../validation.js';
 import { CancelPickupCodesPayload, PickupCancelScope } from './cancel-pickup-codes-payload.js';
@@ -17,11 +18,11 @@ export class MachineResolver {
   async pickupCodes(
     @Root() machine: Machine,
     @Arg('productId', () => ID) productId: string,
-    @Ctx() ctx: PickupContext,
+    @Ctx() ctx: PickupContext & BaseContext,
   ): Promise<PickupCode[]> {
     const product = InputCheck.single((check) => checkProductId(check, productId));
     const codes = (await ctx.pickup.listCodes(machine.machineNo, product)).map((code) => ({ ...code, machineNo: machine.machineNo }));
-    await ctx.knownPickupCodes.rememberAll(codes);
+    await recordAfterVendor(ctx, 'listed pickup codes', () => ctx.knownPickupCodes.rememberAll(codes));
     return codes.map(toPickupCode);
   }
 
@@ -31,7 +32,7 @@ export class MachineResolver {
   async cancelPickupCodes(
     @Arg('machineNo', () => ID) machineNo: string,
     @Arg('pickupCodeId', () => ID, { nullable: true }) pickupCodeId: string | null | undefined,
-    @Ctx() ctx: PickupContext,
+    @Ctx() ctx: PickupContext & BaseContext,
   ): Promise<CancelPickupCodesPayload> {
     const check = new InputCheck();
     const machine = checkMachineNo(check, machineNo);
@@ -39,7 +40,7 @@ export class MachineResolver {
     check.done();
     if (codeId === null) await ctx.pickup.cancelAll(machine);
     else await ctx.pickup.cancelOne(machine, codeId);
-    await ctx.knownPickupCodes.markCancelled(machine, codeId ?? undefined);
+    await recordAfterVendor(ctx, 'cancelled pickup codes', () => ctx.knownPickupCodes.markCancelled(machine, codeId ?? undefined));
     return {
       machine: { machineNo: machine },
       scope: codeId === null ? PickupCancelScope.ALL : PickupCancelScope.ONE,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FiscalDocumentDocument, PrintXReportDocument } from '../__generated__/graphql.js';
-import { LIFEPAY_SEED, LifepaySimulator, sandboxEnv, startSandbox } from '../../src/sandbox/index.js';
+import { CancelOrderDocument, FiscalDocumentDocument, PrintXReportDocument } from '../__generated__/graphql.js';
+import { APIUSB_SEED, LIFEPAY_SEED, LifepaySimulator, sandboxEnv, startSandbox } from '../../src/sandbox/index.js';
 import { spawnService } from '../helpers/child-service.js';
 import { startPostgresServer, type PostgresServer } from '../helpers/database.js';
 import { eventually } from '../helpers/eventually.js';
@@ -35,8 +35,18 @@ describe('a PostgreSQL outage', () => {
     const pending = await t.gql(PrintXReportDocument, { input: { extId: 'outage-pending', targetSerial: LIFEPAY_SEED.register } });
     expect(pending.data?.printXReport.document.status).toBe('RETRY_SCHEDULED');
 
+    const [first, second] = APIUSB_SEED.cancellableOrders;
+    expect((await t.gql(CancelOrderDocument, { ...first, reason: 'before the outage' })).errors).toBeUndefined();
+
     await server.stop();
     await eventually(async () => (await ready()) === 503, { what: '/ready 503', timeoutMs: 15_000 });
+
+    // APIUSB cancels; only our own record of it fails: the caller hears of the cancel, not of our database.
+    const cancelled = await t.gql(CancelOrderDocument, { ...second, reason: 'during the outage' });
+    expect(cancelled.errors).toBeUndefined();
+    expect(cancelled.data?.cancelOrder.order.status).toBe('CANCELLED');
+    expect(t.simulators.apiusb.orders.get(second.orderId)?.state).toBe('cancelled');
+    expect(t.logs.text).toContain("cancelled order not recorded: the vendor's answer stands");
     expect((await fetch(`${t.url}/health`)).status).toBe(200);
 
     const refused = await t.gql(PrintXReportDocument, { input: { extId: 'outage-new' } });
