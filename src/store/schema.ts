@@ -8,6 +8,7 @@ export interface Database {
   vendor_documents: VendorDocumentTable;
   vendor_notifications: VendorNotificationTable;
   service_settings: ServiceSettingTable;
+  vendor_tokens: VendorTokenTable;
 }
 
 /**
@@ -62,6 +63,24 @@ export interface ServiceSettingTable {
   key: string;
   value: string;
   created_at: string;
+}
+
+/**
+ * A vendor access token shared by every replica (one row per vendor account). A replica
+ * fetches a new one only while it holds the fetch lease (`fetch_owner` until `fetch_until`);
+ * the others wait for the row to change. The token is a secret: it is never logged.
+ */
+export interface VendorTokenTable {
+  /** The vendor and an opaque digest of the account (base URL and identity, never a secret). */
+  account: string;
+  vendor: string;
+  token: string | null;
+  /** When replicas stop using the token and one of them fetches the next (ms precision, ISO). */
+  renew_at: string | null;
+  expires_at: string | null;
+  fetch_owner: string | null;
+  fetch_until: string | null;
+  updated_at: string;
 }
 
 export type VendorDocumentRow = Selectable<VendorDocumentTable>;
