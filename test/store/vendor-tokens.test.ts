@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, VendorTokenSlot, vendorTokenKey, type Store, type VendorTokenAccount } from '../../src/store/index.js';
-import { TokenCache, withTokenRenewal } from '../../src/token-cache.js';
+import { TokenCache, withTokenRenewal, type SharedTokenSlot } from '../../src/token-cache.js';
 import { freshDatabase, type TestDatabase } from '../helpers/database.js';
 import { LogCapture } from '../helpers/log-capture.js';
 
@@ -101,6 +101,30 @@ describe.each(['sqlite', 'postgres'] as const)('the shared vendor token (%s)', (
     // b still holds token-1 in memory; the vendor rejects it, but the store already has token-2.
     b!.invalidate('token-1');
     expect(await b!.get()).toBe('token-2');
+    expect(source.count()).toBe(2);
+  });
+
+  it('a replica that saw the rejected token just before another renewed it does not renew again', async () => {
+    const source = vendor();
+    const [a] = await replicas(1, source);
+    expect(await a!.get()).toBe('token-1');
+    // b reads the slot (token-1, rejected) and only then, after a has renewed, tries to claim.
+    const real = new VendorTokenSlot(await open(), ACCOUNT);
+    let renewed!: () => void;
+    const aRenewed = new Promise<void>((resolve) => (renewed = resolve));
+    const late: SharedTokenSlot = {
+      read: () => real.read(),
+      claim: async (lease) => (await aRenewed, real.claim(lease)),
+      write: (fetched) => real.write(fetched),
+      release: (holder) => real.release(holder),
+    };
+    const b = new TokenCache(() => source.issue(), { shared: late, pollMs: 10 });
+    b.invalidate('token-1');
+    const bToken = b.get();
+    a!.invalidate('token-1');
+    expect(await a!.get()).toBe('token-2');
+    renewed();
+    expect(await bToken).toBe('token-2');
     expect(source.count()).toBe(2);
   });
 
