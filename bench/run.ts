@@ -1,6 +1,7 @@
 // `npm run bench`: figures, not a test. Simulators in one process, the built service in
 // another (live mode against them), a bare node:http passthrough as the floor, autocannon
-// as the load. Prints a table and writes bench/results.json.
+// as the load; then three replicas on an embedded PostgreSQL sharing one vendor token
+// (bench/replicas.ts). Prints a table and writes bench/results.json.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
@@ -9,10 +10,12 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { freePort } from '../scripts/free-port.js';
+import { cancelThroughputOnReplicas } from './replicas.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = 50;
 const MEMORY_BATCH = Number(process.env.BENCH_MEMORY_REQUESTS ?? 100_000);
+const REPLICAS = 3;
 const CANCEL = JSON.stringify({ query: 'mutation { cancelPrintMessage(msgNo: "BENCH-MSG-1") { cancelled } }' });
 
 function ask<T>(child: ChildProcess, type: string): Promise<T> {
@@ -130,6 +133,18 @@ async function main() {
   const entitiesOk = ((await entities.json()) as { data?: { _entities: unknown[] } }).data?._entities.length === 100;
   const { calls: entityVendorCalls } = await ask<{ calls: number }>(sandbox, 'feyin-calls');
 
+  // 6. cancel throughput with three replicas on one PostgreSQL (the one SQLite process stopped first)
+  service.kill('SIGTERM');
+  await once(service, 'exit');
+  const replicaRun = await cancelThroughputOnReplicas({
+    replicas: REPLICAS,
+    vendorEnv,
+    body: CANCEL,
+    connections: CONNECTIONS,
+    durationS: DURATION_S,
+    tokensIssued: async () => (await ask<{ issued: number }>(sandbox, 'feyin-tokens')).issued,
+  });
+
   const results = {
     machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version },
     cancelPrintMessage: serviceRun,
@@ -144,6 +159,7 @@ async function main() {
     },
     startToReadyMs,
     entities: { representations: 100, distinctPrinters: 10, vendorCalls: entityVendorCalls, answered: entitiesOk },
+    replicas: { sqliteOneReplica: serviceRun, postgresReplicas: replicaRun },
   };
   const targets = [
     ['service / bare ratio ≥ 0.5', results.ratio >= 0.5, String(results.ratio)],
@@ -152,6 +168,8 @@ async function main() {
     ['start → ready < 1.5 s', startToReadyMs < 1500, `${startToReadyMs} ms`],
     ['zero errors', serviceRun.errors === 0, String(serviceRun.errors)],
     ['100 refs / 10 printers ≤ 10 vendor calls', entityVendorCalls <= 10 && entitiesOk, String(entityVendorCalls)],
+    [`${REPLICAS} replicas share one Feyin token`, replicaRun.tokenFetches === 1, `${replicaRun.tokenFetches} token fetch(es)`],
+    [`${REPLICAS} replicas: zero errors`, replicaRun.errors === 0, String(replicaRun.errors)],
   ] as const;
 
   console.log(`\nMachine: ${results.machine.cores} cores, ${results.machine.cpu}, Node ${results.machine.node}`);
@@ -159,14 +177,17 @@ async function main() {
     'cancelPrintMessage (service)': serviceRun,
     'bare passthrough (floor)': bareRun,
   });
+  const { tokenFetches, replicas, ...replicaFigures } = replicaRun;
+  console.table({
+    'cancel: 1 replica, SQLite': serviceRun,
+    [`cancel: ${replicas} replicas, PostgreSQL (${tokenFetches} token fetch)`]: replicaFigures,
+  });
   console.table(Object.fromEntries(targets.map(([name, met, value]) => [name, { value, met: met ? 'yes' : 'NO' }])));
   writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
   console.log('written: bench/results.json');
 
-  service.kill('SIGTERM');
   bare.close();
   sandbox.kill();
-  await once(service, 'exit');
 }
 
 await main();

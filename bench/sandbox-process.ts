@@ -18,6 +18,8 @@ simulators.feyin.addMessage('BENCH-MSG-1');
 process.on('message', (message: { type: string }) => {
   if (message.type === 'feyin-calls') {
     process.send!({ type: 'feyin-calls', calls: sandbox.requestsTo('/feyin').filter((r) => r.path !== '/token').length });
+  } else if (message.type === 'feyin-tokens') {
+    process.send!({ type: 'feyin-tokens', issued: simulators.feyin.tokensIssued });
   } else if (message.type === 'reset') {
     sandbox.requests.length = 0;
     process.send!({ type: 'reset' });

@@ -65,12 +65,28 @@ async function startWith(
   const vendorHttp = vendorHttpFactory({ timeoutMs: config.vendorTimeoutMs, maxBodyBytes: config.vendorMaxBodyBytes, logger, metrics });
   let domains;
   try {
-    const printing = createPrinting({ config: config.feyin, vendorHttp, batchConcurrency: config.vendorConcurrency, metrics });
+    // Longer than any attempt can take, so a lease (outbox attempt, token fetch) only expires when its holder is gone.
+    const leaseMs = leaseMsFor(config.vendorTimeoutMs);
     const entityStateMaxAgeSec = config.entityStateMaxAgeSec;
+    const printing = createPrinting({
+      config: config.feyin,
+      vendorHttp,
+      batchConcurrency: config.vendorConcurrency,
+      metrics,
+      store,
+      tokenFetchLeaseMs: leaseMs,
+    });
     const pickup = createPickup({ config: config.pickup, store, vendorHttp, entityStateMaxAgeSec, logger });
-    const logistics = createLogistics({ config: config.apiusb, store, vendorHttp, entityStateMaxAgeSec, logger, metrics });
-    // Longer than any attempt can take, so a lease only expires when its holder is gone.
-    const fiscal = await createFiscal({ config, store, vendorHttp, leaseMs: leaseMsFor(config.vendorTimeoutMs), logger, metrics });
+    const logistics = createLogistics({
+      config: config.apiusb,
+      store,
+      vendorHttp,
+      entityStateMaxAgeSec,
+      logger,
+      metrics,
+      tokenFetchLeaseMs: leaseMs,
+    });
+    const fiscal = await createFiscal({ config, store, vendorHttp, leaseMs, logger, metrics });
     domains = { printing, pickup, logistics, fiscal };
   } catch (error) {
     await store.close();

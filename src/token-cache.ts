@@ -1,7 +1,32 @@
+import { randomUUID } from 'node:crypto';
+
 export interface IssuedToken {
   token: string;
   /** Lifetime the vendor announced, in seconds. */
   expiresInSec: number;
+}
+
+/** The token as every replica sees it (times in ms since the epoch). */
+export interface StoredToken {
+  token: string | null;
+  renewAt: number | null;
+}
+
+/**
+ * Where several processes keep one token (a row of the store). Every method is one
+ * statement, so its conditions hold against any number of replicas.
+ */
+export interface SharedTokenSlot {
+  read(): Promise<StoredToken | undefined>;
+  /**
+   * Takes the right to fetch the next token: only while the stored token is still
+   * `replacing` (compare-and-swap) and no other holder's lease is running. True when taken.
+   */
+  claim(lease: { holder: string; replacing: string | null; now: number; until: number }): Promise<boolean>;
+  /** Stores the fetched token and ends the lease; false when the lease was taken over meanwhile. */
+  write(fetched: { holder: string; token: string; renewAt: number; expiresAt: number; now: number }): Promise<boolean>;
+  /** Ends the lease without a token (the fetch failed), so the next process need not wait for it. */
+  release(holder: string): Promise<void>;
 }
 
 export interface TokenCacheOptions {
@@ -9,17 +34,32 @@ export interface TokenCacheOptions {
   renewBeforeSec?: number;
   now?: () => number;
   onRenew?: () => void;
+  /** Shares the token with other processes; without it the token lives in this process only. */
+  shared?: SharedTokenSlot;
+  /** How long one fetch may hold the lease before another process may take over (ms). */
+  fetchLeaseMs?: number;
+  /** How often a process waiting for another's fetch reads the slot again (ms). */
+  pollMs?: number;
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * A vendor access token shared by every caller: fetched once, reused until shortly before it
  * expires, and fetched by exactly one caller at a time (the others await the same promise).
+ * With a shared slot, "one caller" spans every replica: vendors that invalidate the previous
+ * token on each fetch (Feyin, like WeChat) would otherwise see replicas knock each other out.
+ * A fresh copy stays in memory, so a normal call reads nothing from the store.
  */
 export class TokenCache {
   private current?: { token: string; renewAt: number };
   private pending?: Promise<string>;
+  /** The last token a vendor rejected here: the slot may still hold it, and it must not be used again. */
+  private rejected?: string;
   private readonly renewBeforeMs: number;
   private readonly now: () => number;
+  /** This process's name on the fetch lease. */
+  private readonly holder = randomUUID();
 
   constructor(
     private readonly issue: () => Promise<IssuedToken>,
@@ -31,7 +71,7 @@ export class TokenCache {
 
   async get(): Promise<string> {
     if (this.current && this.now() < this.current.renewAt) return this.current.token;
-    this.pending ??= this.fetch().finally(() => {
+    this.pending ??= (this.options.shared ? this.fetchShared(this.options.shared) : this.fetch()).finally(() => {
       this.pending = undefined;
     });
     return this.pending;
@@ -48,16 +88,65 @@ export class TokenCache {
    */
   invalidate(token: string): void {
     if (this.current?.token === token) this.current = undefined;
+    this.rejected = token;
   }
 
   private async fetch(): Promise<string> {
     this.options.onRenew?.();
     const issued = await this.issue();
+    this.current = { token: issued.token, renewAt: this.renewAtFor(issued) };
+    return issued.token;
+  }
+
+  /**
+   * The stored token when it is usable; otherwise the fetch lease, taken only while the slot
+   * still holds the token we found unusable, so of many replicas that saw it expire or be
+   * rejected exactly one fetches. The others read the slot again until the new token appears
+   * or the holder's lease runs out (then one of them takes over).
+   */
+  private async fetchShared(slot: SharedTokenSlot): Promise<string> {
+    const leaseMs = this.options.fetchLeaseMs ?? 21_000;
+    for (;;) {
+      const now = this.now();
+      const stored = await slot.read();
+      if (stored?.token && stored.token !== this.rejected && stored.renewAt !== null && now < stored.renewAt) {
+        this.current = { token: stored.token, renewAt: stored.renewAt };
+        return stored.token;
+      }
+      const replacing = stored?.token ?? null;
+      if (await slot.claim({ holder: this.holder, replacing, now, until: now + leaseMs })) return this.fetchAsHolder(slot);
+      await sleep(this.options.pollMs ?? 50);
+    }
+  }
+
+  private async fetchAsHolder(slot: SharedTokenSlot): Promise<string> {
+    this.options.onRenew?.();
+    let issued: IssuedToken;
+    try {
+      issued = await this.issue();
+    } catch (error) {
+      await slot.release(this.holder).catch(() => undefined);
+      throw error;
+    }
+    const renewAt = this.renewAtFor(issued);
+    this.current = { token: issued.token, renewAt };
+    // Lost only when this fetch outlived its lease and another replica took over: its token
+    // will replace ours at the vendor, and a rejection of ours leads there.
+    await slot.write({
+      holder: this.holder,
+      token: issued.token,
+      renewAt,
+      expiresAt: this.now() + Math.max(0, issued.expiresInSec * 1000),
+      now: this.now(),
+    });
+    return issued.token;
+  }
+
+  private renewAtFor(issued: IssuedToken): number {
     const lifetimeMs = Math.max(0, issued.expiresInSec * 1000);
     // Short-lived tokens renew at half-life instead of never being reused.
     const margin = Math.min(this.renewBeforeMs, lifetimeMs / 2);
-    this.current = { token: issued.token, renewAt: this.now() + lifetimeMs - margin };
-    return issued.token;
+    return this.now() + lifetimeMs - margin;
   }
 }
 

@@ -1,7 +1,7 @@
 import { missingSettings, type ApiusbConfig } from '../config.js';
 import { requireSettings, VendorError, vendorUnavailable } from '../errors.js';
 import { expectJsonObject, type VendorHttp } from '../http.js';
-import { TokenCache, withTokenRenewal } from '../token-cache.js';
+import { TokenCache, withTokenRenewal, type SharedTokenSlot } from '../token-cache.js';
 import { APIUSB_BAD_TOKEN, APIUSB_OK, apiusbError, type ApiusbBusinessAnswer, type ApiusbEnvelope } from './apiusb-errors.js';
 
 /** PhalApi issues JWTs valid about 30 days; without an announced lifetime, renew daily. */
@@ -17,10 +17,14 @@ export class ApiusbClient {
   constructor(
     private readonly config: ApiusbConfig,
     private readonly http: VendorHttp,
-    options: { onTokenRenew?: () => void } = {},
+    options: { onTokenRenew?: () => void; sharedToken?: { slot: SharedTokenSlot; fetchLeaseMs: number } } = {},
   ) {
     if (!config.accessToken && config.appKey && config.appSecret) {
-      this.tokens = new TokenCache(() => this.applyToken(), { onRenew: options.onTokenRenew });
+      this.tokens = new TokenCache(() => this.applyToken(), {
+        onRenew: options.onTokenRenew,
+        shared: options.sharedToken?.slot,
+        fetchLeaseMs: options.sharedToken?.fetchLeaseMs,
+      });
     }
   }
 

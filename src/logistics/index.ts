@@ -6,7 +6,7 @@ import type { Domain, DomainSchema } from '../domain.js';
 import type { VendorHttpFactory } from '../http.js';
 import type { Logger } from '../logger.js';
 import type { ServiceMetrics } from '../metrics.js';
-import type { Store } from '../store/index.js';
+import { VendorTokenSlot, type Store } from '../store/index.js';
 import { ApiusbClient } from './apiusb-client.js';
 import { CancelledOrders } from './cancelled-orders.js';
 import type { LogisticsContext } from './logistics-context.js';
@@ -32,12 +32,20 @@ export interface LogisticsOptions {
   entityStateMaxAgeSec: number;
   logger: Logger;
   metrics?: ServiceMetrics;
+  /** How long one token exchange may hold the lease before another replica takes over. */
+  tokenFetchLeaseMs: number;
 }
 
-/** APIUSB courier orders: the client (static token or token exchange) and what this service cancelled. */
+/**
+ * APIUSB courier orders: the client (static token, or token exchange with the token shared by
+ * every replica) and what this service cancelled.
+ */
 export function createLogistics(options: LogisticsOptions): Domain<LogisticsContext> {
-  const apiusb = new ApiusbClient(options.config, options.vendorHttp('APIUSB', options.config.baseUrl), {
+  const { config } = options;
+  const slot = new VendorTokenSlot(options.store, { vendor: 'APIUSB', identity: [config.baseUrl, config.appKey] });
+  const apiusb = new ApiusbClient(config, options.vendorHttp('APIUSB', config.baseUrl), {
     onTokenRenew: () => options.metrics?.tokenRenewals.inc({ vendor: 'APIUSB' }),
+    sharedToken: { slot, fetchLeaseMs: options.tokenFetchLeaseMs },
   });
   const cancelledOrders = new CancelledOrders({
     store: options.store,

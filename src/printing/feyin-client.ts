@@ -1,7 +1,7 @@
 import { missingSettings, type FeyinConfig } from '../config.js';
 import { requireSettings, vendorUnavailable } from '../errors.js';
 import { expectJsonObject, type VendorHttp, type VendorRequest } from '../http.js';
-import { TokenCache, withTokenRenewal } from '../token-cache.js';
+import { TokenCache, withTokenRenewal, type SharedTokenSlot } from '../token-cache.js';
 import { parseVendorTime } from '../vendor-time.js';
 import { readResultCode } from '../vendor-answer.js';
 import { FEYIN_DEVICE_CODES, FEYIN_INVALID_TOKEN, FEYIN_MESSAGE_NOT_FOUND, feyinError, feyinVerdict } from './feyin-errors.js';
@@ -22,6 +22,13 @@ export interface FeyinMessageStatus {
 }
 
 type FeyinBody = Record<string, unknown>;
+
+/** Where every replica keeps the account's one token (Feyin invalidates the previous token on each fetch). */
+export interface SharedToken {
+  slot: SharedTokenSlot;
+  /** How long a fetch may take before another replica may take it over. */
+  fetchLeaseMs: number;
+}
 
 /** How to read one call's answer: which errcodes mean "no such record", which data fields a success carries. */
 interface FeyinCallOptions {
@@ -48,9 +55,13 @@ export class FeyinClient {
   constructor(
     private readonly config: FeyinConfig,
     private readonly http: VendorHttp,
-    options: { onTokenRenew?: () => void; batchConcurrency?: number } = {},
+    options: { onTokenRenew?: () => void; batchConcurrency?: number; sharedToken?: SharedToken } = {},
   ) {
-    this.tokens = new TokenCache(() => this.issueToken(), { onRenew: options.onTokenRenew });
+    this.tokens = new TokenCache(() => this.issueToken(), {
+      onRenew: options.onTokenRenew,
+      shared: options.sharedToken?.slot,
+      fetchLeaseMs: options.sharedToken?.fetchLeaseMs,
+    });
     this.batchConcurrency = options.batchConcurrency ?? 8;
   }
 

@@ -5,6 +5,7 @@ import type { FeyinConfig } from '../config.js';
 import type { Domain, DomainSchema } from '../domain.js';
 import type { VendorHttpFactory } from '../http.js';
 import type { ServiceMetrics } from '../metrics.js';
+import { VendorTokenSlot, type Store } from '../store/index.js';
 import { FeyinClient } from './feyin-client.js';
 import { resolvePrintMessageReference } from './print-message.js';
 import { resolvePrinterReference } from './printer.js';
@@ -38,13 +39,21 @@ export interface PrintingOptions {
   /** Status calls one request's entity batch may have in flight (VENDOR_CONCURRENCY). */
   batchConcurrency: number;
   metrics?: ServiceMetrics;
+  /** Keeps the access token every replica on this database shares. */
+  store: Store;
+  /** How long one token fetch may hold the lease before another replica takes over. */
+  tokenFetchLeaseMs: number;
 }
 
-/** Feyin cloud printers: one client (and its shared access token) for every request. */
+/** Feyin cloud printers: one client, and one access token per account shared by every replica. */
 export function createPrinting(options: PrintingOptions): Domain<PrintingContext> {
-  const feyin = new FeyinClient(options.config, options.vendorHttp('FEYIN', options.config.baseUrl), {
+  const { config } = options;
+  // An app-level token (with appid) and the member's own are separate tokens at Feyin.
+  const slot = new VendorTokenSlot(options.store, { vendor: 'FEYIN', identity: [config.baseUrl, config.memberCode, config.appId] });
+  const feyin = new FeyinClient(config, options.vendorHttp('FEYIN', config.baseUrl), {
     batchConcurrency: options.batchConcurrency,
     onTokenRenew: () => options.metrics?.tokenRenewals.inc({ vendor: 'FEYIN' }),
+    sharedToken: { slot, fetchLeaseMs: options.tokenFetchLeaseMs },
   });
   return { ...printingSchema, name: 'printing', context: () => ({ feyin, printingLoaders: createPrintingLoaders(feyin) }) };
 }

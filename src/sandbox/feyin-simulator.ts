@@ -45,14 +45,19 @@ const formatLocal = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().sl
 /**
  * Feyin's open API as VENDORS.md §1 describes it: tokens from `GET /token` that expire,
  * `access_token` checked on every call (40014), the documented error codes and bodies.
- * Every answer is HTTP 200 with an `errcode`, as the real API does.
+ * Every answer is HTTP 200 with an `errcode`, as the real API does. Tokens rotate as on
+ * WeChat's platform, which Feyin's token API copies: a new fetch invalidates the account's
+ * previous token, so processes that each fetch their own knock each other out.
  */
 export class FeyinSimulator implements Simulator {
   readonly prefix = '/feyin';
   readonly printers = new Map<string, FeyinSimulatedPrinter>();
   readonly messages = new Map<string, FeyinSimulatedMessage>();
   tokensIssued = 0;
+  /** Token → when it expires. */
   private readonly tokens = new Map<string, number>();
+  /** Account (member, or member and app for an app-level token) → its one valid token. */
+  private readonly accountTokens = new Map<string, string>();
   private readonly credentials: FeyinCredentials;
   private readonly tokenTtlSec: number;
   private readonly now: () => number;
@@ -67,6 +72,7 @@ export class FeyinSimulator implements Simulator {
   /** Makes every issued token invalid, as when the vendor revokes them. */
   revokeTokens(): void {
     this.tokens.clear();
+    this.accountTokens.clear();
   }
 
   addMessage(msgNo: string, message: Partial<FeyinSimulatedMessage> = {}): void {
@@ -98,6 +104,10 @@ export class FeyinSimulator implements Simulator {
     if (query.get('secret') !== this.credentials.apiKey) return fail(40011, 'invalid key');
     if (appId && appId !== this.credentials.appId) return fail(40003, 'appid not exist');
     const token = randomBytes(16).toString('hex');
+    const account = `${this.credentials.memberCode}/${appId ?? ''}`;
+    const previous = this.accountTokens.get(account);
+    if (previous) this.tokens.delete(previous);
+    this.accountTokens.set(account, token);
     this.tokens.set(token, this.now() + this.tokenTtlSec * 1000);
     this.tokensIssued += 1;
     return { json: { access_token: token, expires_in: this.tokenTtlSec } };

@@ -74,6 +74,25 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('vendor_documents').dropColumn('mode').execute();
     },
   },
+  '0003_vendor_tokens': {
+    async up(db: Kysely<unknown>) {
+      // One vendor access token per account, shared by every replica, and who is fetching it.
+      await db.schema
+        .createTable('vendor_tokens')
+        .addColumn('account', 'text', (c) => c.primaryKey())
+        .addColumn('vendor', 'text', (c) => c.notNull())
+        .addColumn('token', 'text')
+        .addColumn('renew_at', 'text')
+        .addColumn('expires_at', 'text')
+        .addColumn('fetch_owner', 'text')
+        .addColumn('fetch_until', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('vendor_tokens').execute();
+    },
+  },
   '0004_entity_state': {
     async up(db: Kysely<unknown>) {
       // What `_entities` answers from, shared by every replica; `recorded_at` / `cancelled_at` drive the age limit.

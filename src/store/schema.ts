@@ -10,6 +10,7 @@ export interface Database {
   service_settings: ServiceSettingTable;
   cancelled_orders: CancelledOrderTable;
   pickup_codes: PickupCodeTable;
+  vendor_tokens: VendorTokenTable;
 }
 
 /**
@@ -86,6 +87,24 @@ export interface PickupCodeTable {
   quantity: number | null;
   /** When this service last wrote the row: the age limit (ENTITY_STATE_MAX_AGE) counts from here. */
   recorded_at: string;
+}
+
+/**
+ * A vendor access token shared by every replica (one row per vendor account). A replica
+ * fetches a new one only while it holds the fetch lease (`fetch_owner` until `fetch_until`);
+ * the others wait for the row to change. The token is a secret: it is never logged.
+ */
+export interface VendorTokenTable {
+  /** The vendor and an opaque digest of the account (base URL and identity, never a secret). */
+  account: string;
+  vendor: string;
+  token: string | null;
+  /** When replicas stop using the token and one of them fetches the next (ms precision, ISO). */
+  renew_at: string | null;
+  expires_at: string | null;
+  fetch_owner: string | null;
+  fetch_until: string | null;
+  updated_at: string;
 }
 
 export type VendorDocumentRow = Selectable<VendorDocumentTable>;

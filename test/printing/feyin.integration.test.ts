@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CancelPrintMessageDocument, PrinterStatusDocument, PrintMessageStatusDocument } from '../__generated__/graphql.js';
-import { FEYIN_SEED, FeyinSimulator } from '../../src/sandbox/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FEYIN_SANDBOX_CREDENTIALS, FEYIN_SEED, FeyinSimulator, startSandbox } from '../../src/sandbox/index.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 describe('printing domain against the Feyin simulator (live mode, real HTTP)', () => {
@@ -91,6 +94,50 @@ describe('printing domain against the Feyin simulator (live mode, real HTTP)', (
     const answer = await t.gql(PrinterStatusDocument, { deviceNo: FEYIN_SEED.onlinePrinter });
     expect(answer.data?.printer?.status).toBe('online');
     expect(t.simulators.feyin.tokensIssued).toBe(issued + 1);
+  });
+
+  it('the simulator rotates tokens like WeChat: a new fetch invalidates the previous token of that account', async () => {
+    const running = await startSandbox();
+    try {
+      const base = running.sandbox.baseUrl(running.simulators.feyin);
+      const { memberCode, apiKey, appId } = FEYIN_SANDBOX_CREDENTIALS;
+      const fetchToken = async (app?: string) => {
+        const query = new URLSearchParams({ code: memberCode, secret: apiKey, ...(app ? { appid: app } : {}) });
+        return ((await (await fetch(`${base}/token?${query}`)).json()) as { access_token: string }).access_token;
+      };
+      const status = async (token: string) =>
+        ((await (await fetch(`${base}/device/${FEYIN_SEED.onlinePrinter}/status?access_token=${token}`)).json()) as { errcode?: number })
+          .errcode;
+      const first = await fetchToken(appId);
+      const member = await fetchToken();
+      expect(await status(first)).toBeUndefined();
+      const second = await fetchToken(appId);
+      expect(await status(first)).toBe(40014);
+      expect(await status(second)).toBeUndefined();
+      // The member-level token is another account's: the app-level fetch left it valid.
+      expect(await status(member)).toBeUndefined();
+    } finally {
+      await running.sandbox.close();
+    }
+  });
+
+  it('two services on one database share one Feyin token instead of knocking each other out', async () => {
+    const running = await startSandbox();
+    const dataDir = mkdtempSync(join(tmpdir(), 'vendor-ops-feyin-shared-'));
+    const first = await startTestService({ sandbox: running, env: { DATA_DIR: dataDir } });
+    const second = await startTestService({ sandbox: running, env: { DATA_DIR: dataDir } });
+    try {
+      const ids = Array.from({ length: 20 }, (_, i) => `SHARED-${i}`);
+      for (const id of ids) running.simulators.feyin.addMessage(id);
+      const answers = await Promise.all(ids.map((msgNo, i) => (i % 2 ? first : second).gql(CancelPrintMessageDocument, { msgNo })));
+      expect(answers.map((a) => a.errors)).toEqual(ids.map(() => undefined));
+      expect(running.simulators.feyin.tokensIssued).toBe(1);
+    } finally {
+      await first.stop();
+      await second.stop();
+      await running.sandbox.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('30 concurrent cancels cause at most one token fetch', async () => {

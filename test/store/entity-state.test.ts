@@ -179,7 +179,7 @@ describe.each(['sqlite', 'postgres'] as const)('entity state in the store (%s)',
     const vendorHttp = vendorHttpFactory({ timeoutMs: 1000, maxBodyBytes: 65_536, logger });
     const shared = { store: counted(store, counter), vendorHttp, entityStateMaxAgeSec: DAY_SEC, logger };
     const pickup = createPickup({ ...shared, config: config.pickup });
-    const logistics = createLogistics({ ...shared, config: config.apiusb });
+    const logistics = createLogistics({ ...shared, config: config.apiusb, tokenFetchLeaseMs: 1000 });
 
     const orders = new CancelledOrders({ store, maxAgeSec: DAY_SEC });
     for (let i = 0; i < 25; i += 1) {
