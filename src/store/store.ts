@@ -6,6 +6,7 @@ import pg from 'pg';
 import { StartupError, systemReason } from '../config.js';
 import type { Logger } from '../logger.js';
 import { MIGRATIONS } from './migrations.js';
+import { localListen, localNotify, PostgresListener, checkChannel, type NotificationHandler, type Unlisten } from './notifications.js';
 import type { Database } from './schema.js';
 import { guardedDialect, StoreUnavailableError } from './unavailable.js';
 
@@ -22,6 +23,13 @@ export interface Store {
   readonly location: string;
   /** True when a trivial query answers: the `/ready` check. */
   ping(): Promise<boolean>;
+  /**
+   * Tells the listeners of `channel` that something changed (PostgreSQL NOTIFY: every replica;
+   * SQLite: this process only, other processes find out by polling). Delivered after the call returns.
+   */
+  notify(channel: string, payload: string): Promise<void>;
+  /** Calls `onNotify` for each notification on `channel`, and with `''` when some may have been missed. */
+  listen(channel: string, onNotify: NotificationHandler): Promise<Unlisten>;
   close(): Promise<void>;
 }
 
@@ -78,7 +86,11 @@ async function openSqlite(options: StoreOptions): Promise<Store> {
     throw new StartupError(`The database ${location} (in DATA_DIR) cannot be opened: ${systemReason(error)}`, { cause: error });
   }
   options.logger.info({ database: location }, 'store: SQLite (WAL) ready');
-  return storeOver(db, 'sqlite', location);
+  return storeOver(db, 'sqlite', location, {
+    notify: async (channel, payload) => localNotify(location, channel, payload),
+    listen: async (channel, onNotify) => localListen(location, channel, onNotify),
+    close: async () => undefined,
+  });
 }
 
 async function openPostgres(url: string, options: StoreOptions): Promise<Store> {
@@ -102,14 +114,30 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
     throw new StartupError(`DATABASE_URL (${location}) cannot be used: ${postgresReason(error, url)}`, { cause: error });
   }
   options.logger.info({ database: location, poolSize: options.poolSize ?? 10 }, 'store: PostgreSQL ready');
-  return storeOver(db, 'postgres', location);
+  // One more connection per process, outside the pool: LISTEN needs a session of its own.
+  const listener = new PostgresListener({ url, logger: options.logger, describe: (error) => postgresReason(error, url) });
+  return storeOver(db, 'postgres', location, {
+    notify: async (channel, payload) => {
+      await sql`select pg_notify(${checkChannel(channel)}, ${payload})`.execute(db);
+    },
+    listen: (channel, onNotify) => listener.listen(channel, onNotify),
+    close: () => listener.close(),
+  });
 }
 
-function storeOver(db: Kysely<Database>, dialect: Store['dialect'], location: string): Store {
+interface Notifications {
+  notify(channel: string, payload: string): Promise<void>;
+  listen(channel: string, onNotify: NotificationHandler): Promise<Unlisten>;
+  close(): Promise<void>;
+}
+
+function storeOver(db: Kysely<Database>, dialect: Store['dialect'], location: string, notifications: Notifications): Store {
   return {
     db,
     dialect,
     location,
+    notify: (channel, payload) => notifications.notify(channel, payload),
+    listen: (channel, onNotify) => notifications.listen(channel, onNotify),
     async ping() {
       try {
         await sql`select 1`.execute(db);
@@ -119,6 +147,7 @@ function storeOver(db: Kysely<Database>, dialect: Store['dialect'], location: st
       }
     },
     async close() {
+      await notifications.close();
       await db.destroy();
     },
   };
