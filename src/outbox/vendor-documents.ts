@@ -4,6 +4,7 @@ import type { Vendor } from '../errors.js';
 import type { ExpressionBuilder } from 'kysely';
 import type { Database, DocumentStatus, VendorDocumentRow, VendorNotificationRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import type { Unlisten } from '../store/notifications.js';
 
 export interface NewDocument {
   kind: string;
@@ -28,6 +29,12 @@ export type AttemptOutcome =
 
 /** What became of a vendor notification: `unknown` when no document has its ext_id. */
 export type NotificationOutcome = 'stored' | 'duplicate' | 'capped' | 'unknown';
+
+/** What is due now: how many documents, and since when the oldest of them. */
+export interface DueSummary {
+  count: number;
+  oldestDueAt: Date | null;
+}
 
 /** Statuses in which the outbox still owes the vendor an attempt. */
 const OPEN: DocumentStatus[] = ['SENDING', 'RETRY_SCHEDULED'];
@@ -162,6 +169,92 @@ export class VendorDocuments {
     );
   }
 
+  /**
+   * Takes the next attempt of up to `limit` due documents, oldest first, in one UPDATE under
+   * one lease. On PostgreSQL the candidate rows are locked with SKIP LOCKED, so workers racing
+   * here take disjoint documents without waiting for each other; on SQLite the statement runs
+   * under the database's single write lock. Either way the UPDATE repeats the due condition,
+   * so a document is only ever taken by one worker per due time.
+   */
+  async claimDue(limit: number, lease: Lease, now = new Date()): Promise<VendorDocumentRow[]> {
+    if (limit <= 0) return [];
+    const at = now.toISOString();
+    const candidates = this.store.db
+      .selectFrom('vendor_documents')
+      .select('id')
+      .where('vendor', '=', this.vendor)
+      .where((eb) => this.claimable(eb, at))
+      .orderBy('next_attempt_at')
+      .limit(limit)
+      .$if(this.store.dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
+    return this.store.db
+      .updateTable('vendor_documents')
+      .set((eb) => ({
+        status: 'SENDING' as const,
+        attempts: eb('attempts', '+', 1),
+        lease_owner: lease.owner,
+        lease_until: lease.until.toISOString(),
+        updated_at: at,
+      }))
+      .where('id', 'in', candidates)
+      .where('vendor', '=', this.vendor)
+      .where((eb) => this.claimable(eb, at))
+      .returningAll()
+      .execute();
+  }
+
+  /**
+   * When the next attempt of this mode's open documents falls due: the earliest scheduled retry,
+   * or the earliest lease that may end with its holder gone. `null` when nothing is open.
+   */
+  async nextDueAt(): Promise<Date | null> {
+    const row = await this.store.db
+      .selectFrom('vendor_documents')
+      .select((eb) =>
+        eb.fn
+          .min<string | null>(
+            eb.case().when('status', '=', 'RETRY_SCHEDULED').then(eb.ref('next_attempt_at')).else(eb.ref('lease_until')).end(),
+          )
+          .as('at'),
+      )
+      .where('vendor', '=', this.vendor)
+      .where('mode', '=', this.mode)
+      .where('status', 'in', OPEN)
+      .executeTakeFirst();
+    return row?.at ? new Date(row.at) : null;
+  }
+
+  /** Documents due now and since when the oldest one is due (for /metrics). */
+  async dueSummary(now = new Date()): Promise<DueSummary> {
+    const at = now.toISOString();
+    const row = await this.store.db
+      .selectFrom('vendor_documents')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('count'),
+        eb.fn
+          .min<string | null>(
+            eb.case().when('status', '=', 'RETRY_SCHEDULED').then(eb.ref('next_attempt_at')).else(eb.ref('lease_until')).end(),
+          )
+          .as('oldest'),
+      ])
+      .where('vendor', '=', this.vendor)
+      .where((eb) => this.claimable(eb, at))
+      .executeTakeFirst();
+    return { count: Number(row?.count ?? 0), oldestDueAt: row?.oldest ? new Date(row.oldest) : null };
+  }
+
+  /**
+   * Calls `onDue` with the due time of each retry scheduled by any worker on this database
+   * (any replica on PostgreSQL, this process on SQLite), and with `null` when some may have
+   * been missed (the listening connection was lost and is back).
+   */
+  listenForDue(onDue: (at: Date | null) => void): Promise<Unlisten> {
+    return this.store.listen(this.channel, (payload) => {
+      const at = payload ? new Date(payload) : null;
+      onDue(at && !Number.isNaN(at.getTime()) ? at : null);
+    });
+  }
+
   /** Records how the leased attempt ended and releases the lease. */
   async complete(id: string, owner: string, outcome: AttemptOutcome, now = new Date()): Promise<VendorDocumentRow> {
     const at = now.toISOString();
@@ -185,6 +278,11 @@ export class VendorDocuments {
       .where('lease_owner', '=', owner)
       .where('status', '=', 'SENDING')
       .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1 && outcome.status === 'RETRY_SCHEDULED') {
+      // Whichever worker is free when it falls due takes it, not only the next poll.
+      // Best effort: if it is lost, polling still finds the document.
+      await this.store.notify(this.channel, outcome.nextAttemptAt.toISOString()).catch(() => undefined);
+    }
     if (Number(result.numUpdatedRows) !== 1) {
       // A callback settled the document while we were sending: keep its status, keep what we learned.
       await this.store.db
@@ -260,6 +358,11 @@ export class VendorDocuments {
       .where('status', 'in', OPEN)
       .executeTakeFirstOrThrow();
     return Number(row.count);
+  }
+
+  /** The notification channel of this vendor's due documents, e.g. `outbox_lifepay`. */
+  private get channel(): string {
+    return `outbox_${this.vendor.toLowerCase()}`;
   }
 
   private claimable(eb: ExpressionBuilder<Database, 'vendor_documents'>, at: string) {
