@@ -179,28 +179,35 @@ export class VendorDocuments {
   async claimDue(limit: number, lease: Lease, now = new Date()): Promise<VendorDocumentRow[]> {
     if (limit <= 0) return [];
     const at = now.toISOString();
-    const candidates = this.store.db
-      .selectFrom('vendor_documents')
-      .select('id')
-      .where('vendor', '=', this.vendor)
-      .where((eb) => this.claimable(eb, at))
-      .orderBy('next_attempt_at')
-      .limit(limit)
-      .$if(this.store.dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
-    return this.store.db
-      .updateTable('vendor_documents')
-      .set((eb) => ({
-        status: 'SENDING' as const,
-        attempts: eb('attempts', '+', 1),
-        lease_owner: lease.owner,
-        lease_until: lease.until.toISOString(),
-        updated_at: at,
-      }))
-      .where('id', 'in', candidates)
-      .where('vendor', '=', this.vendor)
-      .where((eb) => this.claimable(eb, at))
-      .returningAll()
-      .execute();
+    return (
+      this.store.db
+        // Materialized: PostgreSQL may otherwise run a SKIP LOCKED subquery more than once and take more than `limit`.
+        .with(
+          (cte) => cte('picked').materialized(),
+          (db) =>
+            db
+              .selectFrom('vendor_documents')
+              .select('id')
+              .where('vendor', '=', this.vendor)
+              .where((eb) => this.claimable(eb, at))
+              .orderBy('next_attempt_at')
+              .limit(limit)
+              .$if(this.store.dialect === 'postgres', (qb) => qb.forUpdate().skipLocked()),
+        )
+        .updateTable('vendor_documents')
+        .set((eb) => ({
+          status: 'SENDING' as const,
+          attempts: eb('attempts', '+', 1),
+          lease_owner: lease.owner,
+          lease_until: lease.until.toISOString(),
+          updated_at: at,
+        }))
+        .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
+        .where('vendor', '=', this.vendor)
+        .where((eb) => this.claimable(eb, at))
+        .returningAll()
+        .execute()
+    );
   }
 
   /**
