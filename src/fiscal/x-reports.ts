@@ -145,6 +145,8 @@ export class XReports {
       this.options.logger.warn({ extId: claimed.ext_id, attempts: claimed.attempts - 1 }, 'LifePay X-report failed: too old to send');
       return;
     }
+    // Which replica holds which attempt, for an operator following one document across replicas.
+    this.options.logger.debug({ extId: claimed.ext_id, attempt: claimed.attempts }, 'LifePay X-report retry sending');
     await this.attempt(readRecord(claimed), lease);
   }
 
