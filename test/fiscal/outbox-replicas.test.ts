@@ -96,9 +96,7 @@ describe('the outbox across replicas (real processes, one PostgreSQL)', () => {
     const replicas = await Promise.all([0, 1, 2].map(() => replica({ LIFEPAY_WORKER_POLL_MS: '20000' })));
     const extIds = Array.from({ length: 90 }, (_, i) => `x-replicas-${i}`);
     const answers = await Promise.all(
-      extIds.map((extId, i) =>
-        replicas[i % 3]!.gql(PrintXReportDocument, { input: { extId, targetSerial: LIFEPAY_SEED.flakyRegister } }),
-      ),
+      extIds.map((extId, i) => replicas[i % 3]!.gql(PrintXReportDocument, { input: { extId, targetSerial: LIFEPAY_SEED.flakyRegister } })),
     );
     expect(answers.map((a) => a.data?.printXReport.document.status)).toEqual(extIds.map(() => 'RETRY_SCHEDULED'));
 
@@ -133,9 +131,12 @@ describe('the outbox across replicas (real processes, one PostgreSQL)', () => {
     expect(answer.data?.printXReport.document.status).toBe('RETRY_SCHEDULED');
     // Whichever replica claimed the retry is sending it, and it hangs: that replica holds the lease.
     const holder = await eventually(
-      () => replicas.find((child) => child.output.join('').includes('"extId":"x-replica-killed","attempt":2,"msg":"LifePay X-report retry')),
+      () =>
+        replicas.find((child) => child.output.join('').includes('"extId":"x-replica-killed","attempt":2,"msg":"LifePay X-report retry')),
       { intervalMs: 5, what: 'the retry in flight' },
     );
+    // The log line comes just before the request: kill only once LifePay has it (and hangs on it).
+    await eventually(() => sent('x-replica-killed').length === 2, { intervalMs: 5, what: 'the retry at LifePay' });
     const held = await row('x-replica-killed');
     expect(held).toMatchObject({ status: 'SENDING', attempts: 2 });
     await holder.kill9();
