@@ -66,15 +66,12 @@ export class ServiceMetrics {
         for (const [status, count] of Object.entries(await outbox.countByStatus())) this.set({ status }, count);
       },
     });
-    // One read of the store serves both gauges of a scrape.
-    let summary: ReturnType<typeof outbox.dueSummary> | undefined;
-    const due = () => (summary ??= outbox.dueSummary().finally(() => setImmediate(() => (summary = undefined))));
     new Gauge({
       name: 'fiscal_outbox_due_documents',
       help: 'Fiscal documents whose next attempt is due now (scheduled retries and attempts whose holder vanished)',
       registers: [this.registry],
       async collect() {
-        this.set((await due()).count);
+        this.set((await outbox.dueSummary()).count);
       },
     });
     new Gauge({
@@ -82,7 +79,7 @@ export class ServiceMetrics {
       help: 'How long the oldest due fiscal document has been waiting for its attempt (0 when none is due)',
       registers: [this.registry],
       async collect() {
-        const { oldestDueAt } = await due();
+        const { oldestDueAt } = await outbox.dueSummary();
         this.set(oldestDueAt ? Math.max(0, (Date.now() - oldestDueAt.getTime()) / 1000) : 0);
       },
     });
