@@ -90,7 +90,7 @@ describe('the outbox across replicas (real processes, one PostgreSQL)', () => {
       .split('\n')
       .filter((line) => line.includes(`"msg":"${msg}"`)).length;
 
-  it('X-reports to a flaky register, submitted across 3 replicas, all reach ACCEPTED; no attempt is sent twice or by two at once', async () => {
+  it('X-reports to a flaky register across 3 replicas all reach ACCEPTED; no attempt is sent twice or by two at once', async () => {
     await freshStore();
     // Polling every 20 s: the retries are driven by NOTIFY and by each worker's timer for the earliest due document.
     const replicas = await Promise.all([0, 1, 2].map(() => replica({ LIFEPAY_WORKER_POLL_MS: '20000' })));
