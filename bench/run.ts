@@ -11,11 +11,16 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { freePort } from '../scripts/free-port.js';
 import { cancelThroughputOnReplicas } from './replicas.js';
+import { startBenchPostgres } from './bench-postgres.js';
+import { outboxDrain, type DrainResult } from './outbox-drain.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = 50;
 const MEMORY_BATCH = Number(process.env.BENCH_MEMORY_REQUESTS ?? 100_000);
 const REPLICAS = 3;
+const OUTBOX_DOCUMENTS = Number(process.env.BENCH_OUTBOX_DOCUMENTS ?? 5_000);
+/** `BENCH_ONLY=outbox`: only the outbox drain (a quick run while working on the outbox). */
+const ONLY = process.env.BENCH_ONLY;
 const CANCEL = JSON.stringify({ query: 'mutation { cancelPrintMessage(msgNo: "BENCH-MSG-1") { cancelled } }' });
 
 function ask<T>(child: ChildProcess, type: string): Promise<T> {
@@ -56,11 +61,41 @@ const rssMb = (pid: number) => {
   return Math.round((Number(line.replace(/\D+/g, '')) / 1024) * 10) / 10;
 };
 
+/** 6. The outbox drain on one replica, on SQLite and on PostgreSQL. */
+async function drainBoth(vendorEnv: Record<string, string>): Promise<{ sqlite: DrainResult; postgres: DrainResult }> {
+  const sqlite = await outboxDrain({ documents: OUTBOX_DOCUMENTS, vendorEnv });
+  const postgresServer = await startBenchPostgres();
+  try {
+    const databaseUrl = await postgresServer.createDatabase('bench_outbox');
+    return { sqlite, postgres: await outboxDrain({ documents: OUTBOX_DOCUMENTS, vendorEnv, databaseUrl }) };
+  } finally {
+    await postgresServer.stop();
+  }
+}
+
+function printDrain(drain: { sqlite: DrainResult; postgres: DrainResult }): Array<readonly [string, boolean, string]> {
+  console.table({ 'outbox drain, SQLite': drain.sqlite, 'outbox drain, PostgreSQL': drain.postgres });
+  return (['sqlite', 'postgres'] as const).map(
+    (dialect) =>
+      [
+        `${drain[dialect].documents} due documents drained ≤ 30 s (${dialect}, 1 replica)`,
+        drain[dialect].drainMs <= 30_000,
+        `${drain[dialect].drainMs} ms`,
+      ] as const,
+  );
+}
+
 async function main() {
   const sandbox = fork(new URL('./sandbox-process.ts', import.meta.url).pathname, { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
   // The service's vendor variables, as the sandbox process reports them (sandboxEnv).
   const { env: vendorEnv } = (await once(sandbox, 'message'))[0] as { url: string; env: Record<string, string> };
   const feyin = vendorEnv.FEYIN_BASE_URL!;
+  if (ONLY === 'outbox') {
+    const targets = printDrain(await drainBoth(vendorEnv));
+    console.table(Object.fromEntries(targets.map(([name, met, value]) => [name, { value, met: met ? 'yes' : 'NO' }])));
+    sandbox.kill();
+    return;
+  }
 
   // 4. start → ready
   const port = await freePort();
@@ -132,10 +167,12 @@ async function main() {
   });
   const entitiesOk = ((await entities.json()) as { data?: { _entities: unknown[] } }).data?._entities.length === 100;
   const { calls: entityVendorCalls } = await ask<{ calls: number }>(sandbox, 'feyin-calls');
-
-  // 6. cancel throughput with three replicas on one PostgreSQL (the one SQLite process stopped first)
   service.kill('SIGTERM');
   await once(service, 'exit');
+
+  const outboxDrained = await drainBoth(vendorEnv);
+
+  // 6. cancel throughput with three replicas on one PostgreSQL (the one SQLite process stopped above)
   const replicaRun = await cancelThroughputOnReplicas({
     replicas: REPLICAS,
     vendorEnv,
@@ -160,6 +197,7 @@ async function main() {
     startToReadyMs,
     entities: { representations: 100, distinctPrinters: 10, vendorCalls: entityVendorCalls, answered: entitiesOk },
     replicas: { sqliteOneReplica: serviceRun, postgresReplicas: replicaRun },
+    outboxDrain: outboxDrained,
   };
   const targets = [
     ['service / bare ratio ≥ 0.5', results.ratio >= 0.5, String(results.ratio)],
@@ -170,6 +208,7 @@ async function main() {
     ['100 refs / 10 printers ≤ 10 vendor calls', entityVendorCalls <= 10 && entitiesOk, String(entityVendorCalls)],
     [`${REPLICAS} replicas share one Feyin token`, replicaRun.tokenFetches === 1, `${replicaRun.tokenFetches} token fetch(es)`],
     [`${REPLICAS} replicas: zero errors`, replicaRun.errors === 0, String(replicaRun.errors)],
+    ...printDrain(outboxDrained),
   ] as const;
 
   console.log(`\nMachine: ${results.machine.cores} cores, ${results.machine.cpu}, Node ${results.machine.node}`);

@@ -62,6 +62,8 @@ export interface Config {
   vendorMaxBodyBytes: number;
   /** Vendor calls one request's entity batch may have in flight per vendor. */
   vendorConcurrency: number;
+  /** Outbox deliveries this process may have in flight at once. */
+  outboxConcurrency: number;
   publicUrl?: string;
   /** Signs vendor callback URLs; when unset one is generated and kept in the store. */
   callbackSecret?: string;
@@ -220,6 +222,7 @@ export function loadConfig(env: Env = process.env): Config {
     vendorTimeoutMs: int('VENDOR_TIMEOUT_MS', 10_000, 50, 300_000),
     vendorMaxBodyBytes: int('VENDOR_MAX_BODY_BYTES', 1_048_576, 1024, 268_435_456),
     vendorConcurrency: int('VENDOR_CONCURRENCY', 8, 1, 256),
+    outboxConcurrency: int('OUTBOX_CONCURRENCY', 8, 1, 256),
     publicUrl: url('PUBLIC_URL'),
     callbackSecret,
     dataDir: read('DATA_DIR') ?? './data',

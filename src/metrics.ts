@@ -48,8 +48,14 @@ export class ServiceMetrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** The fiscal outbox depth, read from the store only when /metrics is scraped. */
-  trackOutbox(countByStatus: () => Promise<Record<string, number>>): void {
+  /**
+   * The fiscal outbox: its depth, what is due now and how long the oldest due document has
+   * waited; read from the store only when /metrics is scraped.
+   */
+  trackOutbox(outbox: {
+    countByStatus: () => Promise<Record<string, number>>;
+    dueSummary: () => Promise<{ count: number; oldestDueAt: Date | null }>;
+  }): void {
     new Gauge({
       name: 'fiscal_outbox_documents',
       help: 'Fiscal documents in the outbox by status',
@@ -57,7 +63,24 @@ export class ServiceMetrics {
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const [status, count] of Object.entries(await countByStatus())) this.set({ status }, count);
+        for (const [status, count] of Object.entries(await outbox.countByStatus())) this.set({ status }, count);
+      },
+    });
+    new Gauge({
+      name: 'fiscal_outbox_due_documents',
+      help: 'Fiscal documents whose next attempt is due now (scheduled retries and attempts whose holder vanished)',
+      registers: [this.registry],
+      async collect() {
+        this.set((await outbox.dueSummary()).count);
+      },
+    });
+    new Gauge({
+      name: 'fiscal_outbox_oldest_due_age_seconds',
+      help: 'How long the oldest due fiscal document has been waiting for its attempt (0 when none is due)',
+      registers: [this.registry],
+      async collect() {
+        const { oldestDueAt } = await outbox.dueSummary();
+        this.set(oldestDueAt ? Math.max(0, (Date.now() - oldestDueAt.getTime()) / 1000) : 0);
       },
     });
   }

@@ -62,6 +62,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads OUTBOX_CONCURRENCY (8 by default, 1 to 256)', () => {
+    expect(loadConfig({}).outboxConcurrency).toBe(8);
+    expect(loadConfig({ OUTBOX_CONCURRENCY: '32' }).outboxConcurrency).toBe(32);
+    for (const bad of ['0', '257', 'many', '-1']) {
+      expect(() => loadConfig({ OUTBOX_CONCURRENCY: bad })).toThrow(/OUTBOX_CONCURRENCY must be a whole number from 1 to 256/);
+    }
+  });
+
   it('bounds vendor answers at VENDOR_MAX_BODY_BYTES (1 MiB by default)', () => {
     expect(loadConfig({}).vendorMaxBodyBytes).toBe(1_048_576);
     expect(loadConfig({ VENDOR_MAX_BODY_BYTES: '65536' }).vendorMaxBodyBytes).toBe(65_536);

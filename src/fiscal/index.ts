@@ -38,7 +38,7 @@ export const fiscalSchema: DomainSchema = {
 };
 
 export interface FiscalOptions {
-  config: Pick<Config, 'lifepay' | 'vendorMode' | 'publicUrl' | 'callbackSecret'>;
+  config: Pick<Config, 'lifepay' | 'vendorMode' | 'publicUrl' | 'callbackSecret' | 'outboxConcurrency'>;
   store: Store;
   vendorHttp: VendorHttpFactory;
   /** How long an outbox attempt may hold a document (derived from VENDOR_TIMEOUT_MS). */
@@ -68,11 +68,12 @@ export async function createFiscal(options: FiscalOptions): Promise<Domain<Fisca
     lifepay,
     defaultLogin: config.lifepay.login,
     retry: config.lifepay,
+    concurrency: config.outboxConcurrency,
     leaseMs: options.leaseMs,
     callbackUrl: publicUrl ? (extId) => lifepayCallbackUrl(publicUrl, tokens, extId) : undefined,
     logger,
   });
-  options.metrics?.trackOutbox(() => xReports.countByStatus());
+  options.metrics?.trackOutbox({ countByStatus: () => xReports.countByStatus(), dueSummary: () => xReports.dueSummary() });
   const foreign = await xReports.countOfOtherModes();
   if (foreign > 0) {
     logger.warn(

@@ -7,6 +7,7 @@ import {
   VendorDocuments,
   retryDelaySec,
   type AttemptOutcome,
+  type DueSummary,
   type Lease,
   type NotificationOutcome,
 } from '../outbox/index.js';
@@ -31,6 +32,8 @@ export interface XReportsOptions {
   /** LIFEPAY_LOGIN: the login of an X-report whose caller gives none. */
   defaultLogin?: string;
   retry: Pick<LifepayConfig, 'retryScheduleSec' | 'retryMaxAgeSec' | 'workerPollMs'>;
+  /** Worker attempts in flight at once (OUTBOX_CONCURRENCY). */
+  concurrency: number;
   /** How long an attempt may hold a document before another worker may take it over. */
   leaseMs: number;
   /** The callback URL LifePay should notify for a document, when callbacks are on. */
@@ -47,7 +50,7 @@ const readRecord = (row: VendorDocumentRow): XReportRecord => ({ row, request: J
  */
 export class XReports {
   private readonly documents: VendorDocuments;
-  private readonly worker: OutboxWorker;
+  private readonly worker: OutboxWorker<VendorDocumentRow>;
 
   constructor(private readonly options: XReportsOptions) {
     this.documents = new VendorDocuments(options.store, 'LIFEPAY', options.mode);
@@ -55,8 +58,11 @@ export class XReports {
       name: 'lifepay-x-reports',
       pollMs: options.retry.workerPollMs,
       logger: options.logger,
-      due: (limit) => this.documents.due(limit),
-      deliver: (id) => this.retry(id),
+      concurrency: options.concurrency,
+      claimDue: (limit) => this.documents.claimDue(limit, this.newLease()),
+      deliver: (claimed) => this.retry(claimed),
+      nextDueAt: () => this.documents.nextDueAt(),
+      listenForDue: (onDue) => this.documents.listenForDue(onDue),
     });
   }
 
@@ -119,25 +125,28 @@ export class XReports {
     return this.documents.countByStatus();
   }
 
+  /** Documents due now and since when the oldest one is due, for /metrics. */
+  dueSummary(): Promise<DueSummary> {
+    return this.documents.dueSummary();
+  }
+
   /** Pending documents recorded in the other vendor mode (or before modes were stamped): never sent from here. */
   countOfOtherModes(): Promise<number> {
     return this.documents.countOpenOfOtherModes();
   }
 
-  /** One worker attempt at a due document; nothing when another worker claimed it first. */
-  async retry(id: string): Promise<void> {
-    const lease = this.newLease();
-    const claimed = await this.documents.claim(id, lease);
-    if (!claimed) {
-      this.options.logger.debug({ documentId: id }, 'LifePay X-report attempt taken by another worker');
-      return;
-    }
+  /** One worker attempt at a document the worker claimed (it holds the lease). */
+  private async retry(claimed: VendorDocumentRow): Promise<void> {
+    const { id } = claimed;
+    const lease: Lease = { owner: claimed.lease_owner!, until: new Date(claimed.lease_until!) };
     if (Date.now() - Date.parse(claimed.created_at) > this.options.retry.retryMaxAgeSec * 1000) {
       const error = `LifePay did not accept the document within ${this.options.retry.retryMaxAgeSec} s; not sent again`;
       await this.documents.complete(id, lease.owner, { status: 'FAILED', error, errorCode: 'EXPIRED' });
       this.options.logger.warn({ extId: claimed.ext_id, attempts: claimed.attempts - 1 }, 'LifePay X-report failed: too old to send');
       return;
     }
+    // Which replica holds which attempt, for an operator following one document across replicas.
+    this.options.logger.debug({ extId: claimed.ext_id, attempt: claimed.attempts }, 'LifePay X-report retry sending');
     await this.attempt(readRecord(claimed), lease);
   }
 

@@ -2,6 +2,7 @@ export {
   VendorDocuments,
   retryDelaySec,
   type AttemptOutcome,
+  type DueSummary,
   type Lease,
   type NewDocument,
   type NotificationOutcome,

@@ -4,6 +4,7 @@ import type { Vendor } from '../errors.js';
 import type { ExpressionBuilder } from 'kysely';
 import type { Database, DocumentStatus, VendorDocumentRow, VendorNotificationRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import type { Unlisten } from '../store/notifications.js';
 
 export interface NewDocument {
   kind: string;
@@ -28,6 +29,12 @@ export type AttemptOutcome =
 
 /** What became of a vendor notification: `unknown` when no document has its ext_id. */
 export type NotificationOutcome = 'stored' | 'duplicate' | 'capped' | 'unknown';
+
+/** What is due now: how many documents, and since when the oldest of them. */
+export interface DueSummary {
+  count: number;
+  oldestDueAt: Date | null;
+}
 
 /** Statuses in which the outbox still owes the vendor an attempt. */
 const OPEN: DocumentStatus[] = ['SENDING', 'RETRY_SCHEDULED'];
@@ -162,6 +169,116 @@ export class VendorDocuments {
     );
   }
 
+  /**
+   * Takes the next attempt of up to `limit` due documents under one lease: attempts whose
+   * holder vanished first, then scheduled retries, oldest first. Each kind is one UPDATE whose
+   * candidates come from the (status, time) index, so a claim costs the same with 5 or 5,000
+   * documents due. On PostgreSQL the candidates are locked with SKIP LOCKED, so workers racing
+   * here take disjoint documents without waiting for each other; on SQLite the statement runs
+   * under the database's single write lock. Either way the UPDATE repeats the due condition,
+   * so a document is only ever taken by one worker per due time.
+   */
+  async claimDue(limit: number, lease: Lease, now = new Date()): Promise<VendorDocumentRow[]> {
+    const abandoned = await this.claimWhere('SENDING', 'lease_until', limit, lease, now);
+    if (abandoned.length >= limit) return abandoned;
+    return [...abandoned, ...(await this.claimWhere('RETRY_SCHEDULED', 'next_attempt_at', limit - abandoned.length, lease, now))];
+  }
+
+  private async claimWhere(
+    status: DocumentStatus,
+    dueColumn: 'lease_until' | 'next_attempt_at',
+    limit: number,
+    lease: Lease,
+    now: Date,
+  ): Promise<VendorDocumentRow[]> {
+    if (limit <= 0) return [];
+    const at = now.toISOString();
+    return (
+      this.store.db
+        // Materialized: PostgreSQL may otherwise run a SKIP LOCKED subquery more than once and take more than `limit`.
+        .with(
+          (cte) => cte('picked').materialized(),
+          (db) =>
+            db
+              .selectFrom('vendor_documents')
+              .select('id')
+              .where('status', '=', status)
+              .where(dueColumn, '<=', at)
+              .where('vendor', '=', this.vendor)
+              .where('mode', '=', this.mode)
+              .orderBy(dueColumn)
+              .limit(limit)
+              .$if(this.store.dialect === 'postgres', (qb) => qb.forUpdate().skipLocked()),
+        )
+        .updateTable('vendor_documents')
+        .set((eb) => ({
+          status: 'SENDING' as const,
+          attempts: eb('attempts', '+', 1),
+          lease_owner: lease.owner,
+          lease_until: lease.until.toISOString(),
+          updated_at: at,
+        }))
+        // By id only: SQLite would otherwise walk the (vendor, ext_id) index over every document of the vendor.
+        .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
+        .where((eb) => this.claimable(eb, at))
+        .returningAll()
+        .execute()
+    );
+  }
+
+  /**
+   * When the next attempt of this mode's open documents falls due: the earliest scheduled retry,
+   * or the earliest lease that may end with its holder gone. `null` when nothing is open.
+   */
+  async nextDueAt(): Promise<Date | null> {
+    const earliest = async (status: DocumentStatus, dueColumn: 'lease_until' | 'next_attempt_at') => {
+      const row = await this.store.db
+        .selectFrom('vendor_documents')
+        .select(`${dueColumn} as at`)
+        .where('status', '=', status)
+        .where(dueColumn, 'is not', null)
+        .where('vendor', '=', this.vendor)
+        .where('mode', '=', this.mode)
+        .orderBy(dueColumn)
+        .limit(1)
+        .executeTakeFirst();
+      return row?.at ? Date.parse(row.at) : Infinity;
+    };
+    const at = Math.min(await earliest('SENDING', 'lease_until'), await earliest('RETRY_SCHEDULED', 'next_attempt_at'));
+    return Number.isFinite(at) ? new Date(at) : null;
+  }
+
+  /** Documents due now and since when the oldest one is due (for /metrics). */
+  async dueSummary(now = new Date()): Promise<DueSummary> {
+    const at = now.toISOString();
+    const row = await this.store.db
+      .selectFrom('vendor_documents')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('count'),
+        eb.fn
+          .min<string | null>(
+            eb.case().when('status', '=', 'RETRY_SCHEDULED').then(eb.ref('next_attempt_at')).else(eb.ref('lease_until')).end(),
+          )
+          .as('oldest'),
+      ])
+      .where('vendor', '=', this.vendor)
+      .where((eb) => this.claimable(eb, at))
+      .executeTakeFirst();
+    return { count: Number(row?.count ?? 0), oldestDueAt: row?.oldest ? new Date(row.oldest) : null };
+  }
+
+  /**
+   * Calls `onDue` with the due time of each retry scheduled by any worker on this database
+   * (any replica on PostgreSQL, this process on SQLite), and with `null` when some may have
+   * been missed (the listening connection was lost and is back).
+   */
+  listenForDue(onDue: (at: Date | null) => void): Promise<Unlisten> {
+    return this.store.listen(this.channel, (payload) => {
+      const at = payload ? new Date(payload) : null;
+      onDue(at && !Number.isNaN(at.getTime()) ? at : null);
+    });
+  }
+
   /** Records how the leased attempt ended and releases the lease. */
   async complete(id: string, owner: string, outcome: AttemptOutcome, now = new Date()): Promise<VendorDocumentRow> {
     const at = now.toISOString();
@@ -185,6 +302,11 @@ export class VendorDocuments {
       .where('lease_owner', '=', owner)
       .where('status', '=', 'SENDING')
       .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1 && outcome.status === 'RETRY_SCHEDULED') {
+      // Whichever worker is free when it falls due takes it, not only the next poll.
+      // Best effort: if it is lost, polling still finds the document.
+      await this.store.notify(this.channel, outcome.nextAttemptAt.toISOString()).catch(() => undefined);
+    }
     if (Number(result.numUpdatedRows) !== 1) {
       // A callback settled the document while we were sending: keep its status, keep what we learned.
       await this.store.db
@@ -260,6 +382,11 @@ export class VendorDocuments {
       .where('status', 'in', OPEN)
       .executeTakeFirstOrThrow();
     return Number(row.count);
+  }
+
+  /** The notification channel of this vendor's due documents, e.g. `outbox_lifepay`. */
+  private get channel(): string {
+    return `outbox_${this.vendor.toLowerCase()}`;
   }
 
   private claimable(eb: ExpressionBuilder<Database, 'vendor_documents'>, at: string) {

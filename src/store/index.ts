@@ -1,4 +1,5 @@
 export { openStore, SANDBOX_SQLITE_FILE, SQLITE_FILE, type Store, type StoreOptions } from './store.js';
+export type { NotificationHandler, Unlisten } from './notifications.js';
 export { settingOrCreate } from './settings.js';
 export { RowExpiry, type RowExpiryOptions } from './row-expiry.js';
 export type { CancelledOrderRow, Database, DocumentStatus, PickupCodeRow, VendorDocumentRow, VendorNotificationRow } from './schema.js';

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { StartupError, systemReason } from '../config.js';
 import type { Logger } from '../logger.js';
 import { MIGRATIONS } from './migrations.js';
+import { localListen, localNotify, PostgresListener, checkChannel, type NotificationHandler, type Unlisten } from './notifications.js';
 import type { Database } from './schema.js';
 import { guardedDialect, StoreUnavailableError } from './unavailable.js';
 
@@ -24,6 +25,13 @@ export interface Store {
   ping(): Promise<boolean>;
   /** PostgreSQL's pool, for /metrics; absent on SQLite. */
   connections?(): { inUse: number; idle: number; waiting: number };
+  /**
+   * Tells the listeners of `channel` that something changed (PostgreSQL NOTIFY: every replica;
+   * SQLite: this process only, other processes find out by polling). Delivered after the call returns.
+   */
+  notify(channel: string, payload: string): Promise<void>;
+  /** Calls `onNotify` for each notification on `channel`, and with `''` when some may have been missed. */
+  listen(channel: string, onNotify: NotificationHandler): Promise<Unlisten>;
   close(): Promise<void>;
 }
 
@@ -80,7 +88,11 @@ async function openSqlite(options: StoreOptions): Promise<Store> {
     throw new StartupError(`The database ${location} (in DATA_DIR) cannot be opened: ${systemReason(error)}`, { cause: error });
   }
   options.logger.info({ database: location }, 'store: SQLite (WAL) ready');
-  return storeOver(db, 'sqlite', location);
+  return storeOver(db, 'sqlite', location, {
+    notify: async (channel, payload) => localNotify(location, channel, payload),
+    listen: async (channel, onNotify) => localListen(location, channel, onNotify),
+    close: async () => undefined,
+  });
 }
 
 async function openPostgres(url: string, options: StoreOptions): Promise<Store> {
@@ -104,19 +116,35 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
     throw new StartupError(`DATABASE_URL (${location}) cannot be used: ${postgresReason(error, url)}`, { cause: error });
   }
   options.logger.info({ database: location, poolSize: options.poolSize ?? 10 }, 'store: PostgreSQL ready');
+  // One more connection per process, outside the pool: LISTEN needs a session of its own.
+  const listener = new PostgresListener({ url, logger: options.logger, describe: (error) => postgresReason(error, url) });
   return {
-    ...storeOver(db, 'postgres', location),
+    ...storeOver(db, 'postgres', location, {
+      notify: async (channel, payload) => {
+        await sql`select pg_notify(${checkChannel(channel)}, ${payload})`.execute(db);
+      },
+      listen: (channel, onNotify) => listener.listen(channel, onNotify),
+      close: () => listener.close(),
+    }),
     connections: () => ({ inUse: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
 
+interface Notifications {
+  notify(channel: string, payload: string): Promise<void>;
+  listen(channel: string, onNotify: NotificationHandler): Promise<Unlisten>;
+  close(): Promise<void>;
+}
+
 const PING_TIMEOUT_MS = 2_000;
 
-function storeOver(db: Kysely<Database>, dialect: Store['dialect'], location: string): Store {
+function storeOver(db: Kysely<Database>, dialect: Store['dialect'], location: string, notifications: Notifications): Store {
   return {
     db,
     dialect,
     location,
+    notify: (channel, payload) => notifications.notify(channel, payload),
+    listen: (channel, onNotify) => notifications.listen(channel, onNotify),
     async ping() {
       // /ready must answer promptly even while the database hangs: no answer in time is "not ready".
       let timer: NodeJS.Timeout | undefined;
@@ -132,6 +160,7 @@ function storeOver(db: Kysely<Database>, dialect: Store['dialect'], location: st
       }
     },
     async close() {
+      await notifications.close();
       await db.destroy();
     },
   };
