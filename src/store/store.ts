@@ -106,7 +106,12 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
   });
   // An idle connection that dies (database restart) is replaced on the next query; without
   // a listener its error would end the process.
-  pool.on('error', (error) => options.logger.warn({ reason: postgresReason(error, url) }, 'store: a PostgreSQL connection failed'));
+  const connectionFailed = (error: Error) =>
+    options.logger.warn({ reason: postgresReason(error, url) }, 'store: a PostgreSQL connection failed');
+  pool.on('error', connectionFailed);
+  // The pool listens only to idle connections: one checked out when the server goes away (a
+  // transaction between statements) would emit an unheard 'error' and end the process.
+  pool.on('connect', (client) => client.on('error', connectionFailed));
   const db = new Kysely<Database>({ dialect: guardedDialect(new PostgresDialect({ pool })) });
   try {
     // Kysely takes a PostgreSQL advisory lock around the migrations: replicas starting together do not race.

@@ -101,6 +101,9 @@ describe('a PostgreSQL outage under two replicas (real processes)', () => {
         expect(answer.data?.printXReport.document.status).toBe('ACCEPTED');
       }
       expect(replicas.map((r) => r.output.join('')).join('')).not.toContain('test-only-postgres-password');
+    } catch (error) {
+      // A replica that died says why in its own output.
+      throw new Error(`${String(error)}\n${replicas.map((r) => r.output.join('').slice(-3000)).join('\n---\n')}`);
     } finally {
       await Promise.all(replicas.map((r) => r.stop()));
       await running.sandbox.close();
