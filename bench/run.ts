@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { freePort } from '../scripts/free-port.js';
 import { cancelThroughputOnReplicas } from './replicas.js';
-import { startBenchPostgres } from './bench-postgres.js';
+import { startPostgresServer } from '../scripts/postgres-server.js';
 import { outboxDrain, type DrainResult } from './outbox-drain.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
@@ -64,12 +64,12 @@ const rssMb = (pid: number) => {
 /** 6. The outbox drain on one replica, on SQLite and on PostgreSQL. */
 async function drainBoth(vendorEnv: Record<string, string>): Promise<{ sqlite: DrainResult; postgres: DrainResult }> {
   const sqlite = await outboxDrain({ documents: OUTBOX_DOCUMENTS, vendorEnv });
-  const postgresServer = await startBenchPostgres();
+  const postgresServer = await startPostgresServer({ persistent: false });
   try {
     const databaseUrl = await postgresServer.createDatabase('bench_outbox');
     return { sqlite, postgres: await outboxDrain({ documents: OUTBOX_DOCUMENTS, vendorEnv, databaseUrl }) };
   } finally {
-    await postgresServer.stop();
+    await postgresServer.remove();
   }
 }
 

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startPostgresServer } from './helpers/postgres-server.js';
+import { startPostgresServer } from '../scripts/postgres-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

