@@ -148,13 +148,7 @@ export class VendorDocuments {
     const at = now.toISOString();
     const result = await this.store.db
       .updateTable('vendor_documents')
-      .set((eb) => ({
-        status: 'SENDING' as const,
-        attempts: eb('attempts', '+', 1),
-        lease_owner: lease.owner,
-        lease_until: lease.until.toISOString(),
-        updated_at: at,
-      }))
+      .set((eb) => startAttempt(eb, lease, at))
       .where('id', '=', id)
       .where((eb) => this.claimable(eb, at))
       .executeTakeFirst();
@@ -211,13 +205,7 @@ export class VendorDocuments {
               .$if(this.store.dialect === 'postgres', (qb) => qb.forUpdate().skipLocked()),
         )
         .updateTable('vendor_documents')
-        .set((eb) => ({
-          status: 'SENDING' as const,
-          attempts: eb('attempts', '+', 1),
-          lease_owner: lease.owner,
-          lease_until: lease.until.toISOString(),
-          updated_at: at,
-        }))
+        .set((eb) => startAttempt(eb, lease, at))
         // By id only: SQLite would otherwise walk the (vendor, ext_id) index over every document of the vendor.
         .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
         .where((eb) => this.claimable(eb, at))
@@ -407,6 +395,17 @@ export class VendorDocuments {
 }
 
 export { OPEN as OPEN_DOCUMENT_STATUSES };
+
+/** The columns a claim sets: the next attempt starts, held by `lease`. */
+function startAttempt(eb: ExpressionBuilder<Database, 'vendor_documents'>, lease: Lease, at: string) {
+  return {
+    status: 'SENDING' as const,
+    attempts: eb('attempts', '+', 1),
+    lease_owner: lease.owner,
+    lease_until: lease.until.toISOString(),
+    updated_at: at,
+  };
+}
 
 /** Seconds to wait after attempt number `attempts` failed; the schedule's last step repeats. */
 export function retryDelaySec(scheduleSec: readonly number[], attempts: number): number {
