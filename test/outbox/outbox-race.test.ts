@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { OutboxWorker, VendorDocuments } from '../../src/outbox/index.js';
-import { openStore, type Store, type VendorDocumentRow } from '../../src/store/index.js';
-import { freshDatabase, type TestDatabase } from '../helpers/database.js';
+import { type Store, type VendorDocumentRow } from '../../src/store/index.js';
+import { storesPerTest } from '../helpers/database.js';
 import { eventually } from '../helpers/eventually.js';
 import { LogCapture } from '../helpers/log-capture.js';
 
@@ -33,26 +31,12 @@ async function insertDue(store: Store, count: number, dueAt: Date, prefix = 'rac
 const leaseFor = () => ({ owner: randomUUID(), until: new Date(Date.now() + 30_000) });
 
 describe.each(['sqlite', 'postgres'] as const)('the outbox under concurrent workers (%s)', (dialect) => {
-  let dataDir: string;
-  let database: TestDatabase | undefined;
-  const opened: Store[] = [];
   const workers: Array<OutboxWorker<VendorDocumentRow>> = [];
   const logs = new LogCapture('warn');
-  const open = async () => {
-    const store = await openStore({ dataDir, databaseUrl: database?.url, logger: logs.logger });
-    opened.push(store);
-    return store;
-  };
-  beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'vendor-ops-outbox-race-'));
-    if (dialect === 'postgres') database = await freshDatabase();
-  });
+  const { open } = storesPerTest(dialect, { logger: logs.logger });
+  // Registered after the stores' own: after-hooks run in reverse, so workers stop before their stores close.
   afterEach(async () => {
     for (const worker of workers.splice(0)) await worker.stop();
-    for (const store of opened.splice(0)) await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    await database?.drop();
-    database = undefined;
   });
 
   it('four workers on their own connections, 8 deliveries each, attempt 300 documents exactly once per due time', async () => {

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { graphql } from 'graphql';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { vendorHttpFactory } from '../../src/http.js';
 import { CancelledOrders } from '../../src/logistics/cancelled-orders.js';
@@ -11,8 +8,8 @@ import { createLogistics } from '../../src/logistics/index.js';
 import { KnownPickupCodes, type KnownPickupCode } from '../../src/pickup/known-pickup-codes.js';
 import { createPickup } from '../../src/pickup/index.js';
 import { buildSubgraph } from '../../src/schema.js';
-import { openStore, type Store } from '../../src/store/index.js';
-import { freshDatabase, type TestDatabase } from '../helpers/database.js';
+import { type Store } from '../../src/store/index.js';
+import { storesPerTest } from '../helpers/database.js';
 import { LogCapture } from '../helpers/log-capture.js';
 
 /** Counts the statements run through a store, by kind (`SelectQueryNode`, `UpdateQueryNode`, …). */
@@ -47,24 +44,7 @@ const code = (id: string, machineNo: string, status: KnownPickupCode['status'] =
 });
 
 describe.each(['sqlite', 'postgres'] as const)('entity state in the store (%s)', (dialect) => {
-  let dataDir: string;
-  let database: TestDatabase | undefined;
-  const opened: Store[] = [];
-  const open = async () => {
-    const store = await openStore({ dataDir, databaseUrl: database?.url, logger: new LogCapture().logger });
-    opened.push(store);
-    return store;
-  };
-  beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'vendor-ops-entities-'));
-    if (dialect === 'postgres') database = await freshDatabase();
-  });
-  afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    await database?.drop();
-    database = undefined;
-  });
+  const { open, opened } = storesPerTest(dialect);
 
   it('a cancelled order written through one connection reads the same through another, and after reopening', async () => {
     const cancelledAt = new Date('2025-03-01T10:00:00.000Z');

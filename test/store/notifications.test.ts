@@ -1,33 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/store/index.js';
-import { freshDatabase, type TestDatabase } from '../helpers/database.js';
+import { describe, expect, it } from 'vitest';
+import { storesPerTest } from '../helpers/database.js';
 import { eventually } from '../helpers/eventually.js';
 import { LogCapture } from '../helpers/log-capture.js';
 
 describe.each(['sqlite', 'postgres'] as const)('store notifications (%s)', (dialect) => {
-  let dataDir: string;
-  let database: TestDatabase | undefined;
-  const opened: Store[] = [];
   const logs = new LogCapture();
-  const open = async () => {
-    const store = await openStore({ dataDir, databaseUrl: database?.url, logger: logs.logger });
-    opened.push(store);
-    return store;
-  };
-  beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'vendor-ops-notify-'));
-    if (dialect === 'postgres') database = await freshDatabase();
-  });
-  afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    await database?.drop();
-    database = undefined;
-  });
+  const { open, opened } = storesPerTest(dialect, { logger: logs.logger });
 
   it('a notification on one connection reaches the listeners of another, on its channel only, until they stop', async () => {
     const [sender, receiver] = [await open(), await open()];

@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, VendorTokenSlot, vendorTokenKey, type Store, type VendorTokenAccount } from '../../src/store/index.js';
+import { describe, expect, it } from 'vitest';
+import { VendorTokenSlot, vendorTokenKey, type VendorTokenAccount } from '../../src/store/index.js';
 import { TokenCache, withTokenRenewal, type SharedTokenSlot } from '../../src/token-cache.js';
-import { freshDatabase, type TestDatabase } from '../helpers/database.js';
-import { LogCapture } from '../helpers/log-capture.js';
+import { storesPerTest } from '../helpers/database.js';
 
 const ACCOUNT: VendorTokenAccount = { vendor: 'FEYIN', identity: ['http://feyin.test', 'member', 'app'] };
 
@@ -27,14 +23,8 @@ function vendor() {
  * database, stand for several replicas of the service.
  */
 describe.each(['sqlite', 'postgres'] as const)('the shared vendor token (%s)', (dialect) => {
-  let dataDir: string;
-  let database: TestDatabase | undefined;
-  const opened: Store[] = [];
-  const open = async () => {
-    const store = await openStore({ dataDir, databaseUrl: database?.url, logger: new LogCapture().logger });
-    opened.push(store);
-    return store;
-  };
+  const { open, opened } = storesPerTest(dialect);
+
   /** `count` replicas, each a cache on its own store, fetching from `source`. */
   const replicas = async (count: number, source: ReturnType<typeof vendor>, options: { fetchLeaseMs?: number } = {}) => {
     const caches: TokenCache[] = [];
@@ -46,17 +36,6 @@ describe.each(['sqlite', 'postgres'] as const)('the shared vendor token (%s)', (
   };
   const row = async () =>
     opened[0]!.db.selectFrom('vendor_tokens').selectAll().where('account', '=', vendorTokenKey(ACCOUNT)).executeTakeFirst();
-
-  beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'vendor-ops-tokens-'));
-    if (dialect === 'postgres') database = await freshDatabase();
-  });
-  afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    await database?.drop();
-    database = undefined;
-  });
 
   it('concurrent callers on five replicas cost exactly one vendor fetch', async () => {
     const source = vendor();
