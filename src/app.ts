@@ -11,7 +11,7 @@ import { createPickup } from './pickup/index.js';
 import { createPrinting } from './printing/index.js';
 import type { BaseContext } from './request-scope.js';
 import { startSandbox, withSandboxVendors, type RunningSandbox } from './sandbox/index.js';
-import { buildSubgraph, costlyFieldsOf } from './schema.js';
+import { buildSubgraph, fieldCostsOf } from './schema.js';
 import { ServiceServer } from './server/server.js';
 import { openStore, SANDBOX_SQLITE_FILE, SQLITE_FILE, type Store } from './store/index.js';
 
@@ -107,7 +107,7 @@ async function startWith(
     logger,
     metrics,
     auth: new CallerAuth(config.auth),
-    limits: { maxDepth: config.auth.maxQueryDepth, maxCost: config.auth.maxQueryCost, costlyFields: costlyFieldsOf(all) },
+    limits: { maxDepth: config.auth.maxQueryDepth, maxCost: config.auth.maxQueryCost, fieldCosts: fieldCostsOf(all) },
     production: config.production,
     debugErrors: config.debugErrors,
     timeouts: { requestMs: config.httpRequestTimeoutMs, headersMs: config.httpHeadersTimeoutMs },

@@ -269,7 +269,7 @@ export function loadConfig(env: Env = process.env): Config {
       disabled: bool('AUTH_DISABLED'),
       maxTokenAgeSec: int('AUTH_MAX_TOKEN_AGE', 86_400, 60, 30 * 86_400),
       maxQueryDepth: int('MAX_QUERY_DEPTH', 10, 2, 50),
-      maxQueryCost: int('MAX_QUERY_COST', 50, 1, 10_000),
+      maxQueryCost: int('MAX_QUERY_COST', 500, 1, 1_000_000),
     },
     introspection: bool('INTROSPECTION', exploring),
     graphiql: bool('GRAPHIQL', exploring),

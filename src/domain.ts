@@ -4,6 +4,25 @@ import type { NonEmptyArray } from 'type-graphql';
 /** Schema coordinate (`Type.field`) → the caller scope the field needs. */
 export type FieldScopes = Readonly<Record<`${string}.${string}`, string>>;
 
+/** Demand-control weights: a vendor call costs more than a read of this service's own store. */
+export const COST = { vendorCall: 10, storedRead: 1 } as const;
+
+/**
+ * A field's demand-control figures, published as `@cost(weight:)` and `@listSize(assumedSize:,
+ * slicingArguments:)` (IBM's cost spec, as Apollo Router reads it) and enforced by MAX_QUERY_COST.
+ * Without a weight, a field costs what the router gives it: 1 for an object, 0 for a scalar.
+ */
+export interface FieldCost {
+  weight?: number;
+  /** Items a list is assumed to hold; with slicingArguments, used when the argument is a variable. */
+  assumedSize?: number;
+  /** Arguments that bound the list's length (e.g. `limit`): their value is the size. */
+  slicingArguments?: readonly string[];
+}
+
+/** Schema coordinate (`Type.field`) → its demand-control figures. */
+export type FieldCosts = Readonly<Record<`${string}.${string}`, FieldCost>>;
+
 /**
  * `__resolveReference` of an entity type. The representation comes from the router and is
  * untrusted, hence `unknown`; `ctx` is the request context (each domain names its own slice).
@@ -29,8 +48,11 @@ export interface DomainSchema {
    * resolver-backed field missing here is refused to every caller.
    */
   fieldScopes: FieldScopes;
-  /** Fields whose resolution may call a vendor: each occurrence counts toward MAX_QUERY_COST. */
-  costlyFields: readonly `${string}.${string}`[];
+  /**
+   * Every field that calls a vendor (COST.vendorCall) or reads the store (COST.storedRead), and
+   * each list's assumed size: published as @cost/@listSize and counted by MAX_QUERY_COST alike.
+   */
+  fieldCosts: FieldCosts;
 }
 
 /**

@@ -1,10 +1,22 @@
 import 'reflect-metadata';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { defaultFieldResolver, isObjectType, parse, type GraphQLSchema } from 'graphql';
+import {
+  defaultFieldResolver,
+  isObjectType,
+  Kind,
+  parse,
+  visit,
+  type ConstDirectiveNode,
+  type ConstValueNode,
+  type DocumentNode,
+  type FieldDefinitionNode,
+  type GraphQLSchema,
+  type ObjectTypeDefinitionNode,
+} from 'graphql';
 import { buildSchema, createResolversMap, getMetadataStorage } from 'type-graphql';
 import { requireScope, SCOPES } from './auth/caller-auth.js';
-import type { DomainSchema, FieldScopes } from './domain.js';
+import type { DomainSchema, FieldCost, FieldCosts, FieldScopes } from './domain.js';
 import { fiscalSchema } from './fiscal/index.js';
 import { logisticsSchema } from './logistics/index.js';
 import { pickupSchema } from './pickup/index.js';
@@ -17,14 +29,23 @@ export const DOMAINS: DomainSchema[] = [printingSchema, pickupSchema, logisticsS
 /** `buildSubgraphSchema`'s resolver map, named without a deep import into the package. */
 type SubgraphResolvers = NonNullable<Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']>;
 
-const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])';
+/** v2.14: the newest Federation version @apollo/subgraph and @apollo/composition 2.14 accept (@cost and @listSize need 2.9). */
+const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.14", import: ["@key", "@requiresScopes", "@cost", "@listSize"])';
 
-/** Federation's own root fields: the SDL and entity lookups are reads like any query. */
+/**
+ * Federation's own root fields: the SDL and entity lookups are reads like any query. The guard
+ * holds them, but they carry no @requiresScopes: buildSubgraphSchema adds them after our type
+ * definitions, and the router never exposes them to its clients.
+ */
 export const FEDERATION_FIELD_SCOPES: FieldScopes = { 'Query._service': SCOPES.read, 'Query._entities': SCOPES.read };
 
-/** Every field that may call a vendor, for MAX_QUERY_COST: the domains' own and each entity lookup. */
-export function costlyFieldsOf(domains: DomainSchema[] = DOMAINS): ReadonlySet<string> {
-  return new Set(['Query._entities', ...domains.flatMap((d) => d.costlyFields)]);
+/** Every domain's field costs as one map (`Type.field` → weight, list size): MAX_QUERY_COST and @cost/@listSize read it. */
+export function fieldCostsOf(domains: DomainSchema[] = DOMAINS): FieldCosts {
+  return mergeCoordinates(
+    domains.map((d) => d.fieldCosts),
+    'cost',
+  );
 }
 
 /** type-graphql classes → SDL with directives → Federation 2 subgraph schema, every resolver-backed field guarded. */
@@ -32,7 +53,10 @@ export async function buildSubgraph(domains: DomainSchema[] = DOMAINS): Promise<
   const resolvers = domains.flatMap((d) => d.resolvers) as [Function, ...Function[]];
   // skipCheck: @key is a federation directive that only buildSubgraphSchema knows.
   const schema = await buildSchema({ resolvers, skipCheck: true, validate: false });
-  const typeDefs = parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`);
+  const typeDefs = withFieldDirectives(
+    parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`),
+    fieldDirectives(fieldScopesOf(domains), fieldCostsOf(domains)),
+  );
 
   const resolverMap = createResolversMap(schema) as SubgraphResolvers;
   for (const domain of domains) {
@@ -47,12 +71,67 @@ export async function buildSubgraph(domains: DomainSchema[] = DOMAINS): Promise<
 
 /** Every domain's field scopes as one map (`Type.field` → scope); a field declared twice is a wiring error. */
 export function fieldScopesOf(domains: DomainSchema[]): FieldScopes {
-  const merged: Record<string, string> = {};
-  for (const [coordinate, scope] of domains.flatMap((d) => Object.entries(d.fieldScopes))) {
-    if (coordinate in merged) throw new Error(`${coordinate} has its scope declared by two domains`);
-    merged[coordinate] = scope;
+  return mergeCoordinates(
+    domains.map((d) => d.fieldScopes),
+    'scope',
+  );
+}
+
+function mergeCoordinates<T>(maps: Array<Readonly<Record<string, T>>>, what: string): Readonly<Record<`${string}.${string}`, T>> {
+  const merged: Record<string, T> = {};
+  for (const [coordinate, value] of maps.flatMap((map) => Object.entries(map))) {
+    if (coordinate in merged) throw new Error(`${coordinate} has its ${what} declared by two domains`);
+    merged[coordinate] = value;
   }
   return merged;
+}
+
+const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
+const int = (value: number): ConstValueNode => ({ kind: Kind.INT, value: String(value) });
+const string = (value: string): ConstValueNode => ({ kind: Kind.STRING, value });
+const list = (values: readonly ConstValueNode[]): ConstValueNode => ({ kind: Kind.LIST, values });
+const directive = (directiveName: string, args: Record<string, ConstValueNode | undefined>): ConstDirectiveNode => ({
+  kind: Kind.DIRECTIVE,
+  name: name(directiveName),
+  arguments: Object.entries(args).flatMap(([argName, value]) => (value ? [{ kind: Kind.ARGUMENT, name: name(argName), value }] : [])),
+});
+
+/**
+ * The router's directives for each coordinate, from the maps the guard and MAX_QUERY_COST use:
+ * `@requiresScopes` with the scope the guard checks, `@cost`/`@listSize` with the weights counted.
+ */
+export function fieldDirectives(scopes: FieldScopes, costs: FieldCosts): Map<string, ConstDirectiveNode[]> {
+  const directives = new Map<string, ConstDirectiveNode[]>();
+  const add = (coordinate: string, node: ConstDirectiveNode) => directives.set(coordinate, [...(directives.get(coordinate) ?? []), node]);
+  for (const [coordinate, scope] of Object.entries(scopes))
+    add(coordinate, directive('requiresScopes', { scopes: list([list([string(scope)])]) }));
+  for (const [coordinate, cost] of Object.entries(costs) as Array<[string, FieldCost]>) {
+    if (cost.weight !== undefined) add(coordinate, directive('cost', { weight: int(cost.weight) }));
+    if (cost.assumedSize !== undefined || cost.slicingArguments) {
+      const slicingArguments = cost.slicingArguments && list(cost.slicingArguments.map(string));
+      const assumedSize = cost.assumedSize === undefined ? undefined : int(cost.assumedSize);
+      add(coordinate, directive('listSize', { assumedSize, slicingArguments }));
+    }
+  }
+  return directives;
+}
+
+/** Appends each coordinate's directives to its field definition; a coordinate the type definitions lack is a wiring error. */
+function withFieldDirectives(typeDefs: DocumentNode, directives: Map<string, ConstDirectiveNode[]>): DocumentNode {
+  const pending = new Set(directives.keys());
+  const withDirectives = visit(typeDefs, {
+    ObjectTypeDefinition: (type: ObjectTypeDefinitionNode) => ({
+      ...type,
+      fields: type.fields?.map((field: FieldDefinitionNode) => {
+        const coordinate = `${type.name.value}.${field.name.value}`;
+        pending.delete(coordinate);
+        const added = directives.get(coordinate);
+        return added ? { ...field, directives: [...(field.directives ?? []), ...added] } : field;
+      }),
+    }),
+  });
+  if (pending.size > 0) throw new Error(`Directives are declared for ${[...pending].join(', ')}, which the schema does not have`);
+  return withDirectives;
 }
 
 /** Coordinates of the fields with their own resolver: every root field and every type-graphql field resolver. */

@@ -19,6 +19,7 @@ export type Scalars = {
   /** The `JSON` scalar type represents JSON values as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
   JSON: { input: unknown; output: unknown; }
   _Any: { input: any; output: any; }
+  federation__ContextFieldValue: { input: any; output: any; }
   federation__FieldSet: { input: any; output: any; }
   federation__Policy: { input: any; output: any; }
   federation__Scope: { input: any; output: any; }

@@ -6,7 +6,8 @@ import { FiscalRegister } from './fiscal-register.js';
 import { PrintXReportInput } from './print-x-report-input.js';
 import { PrintXReportPayload } from './print-x-report-payload.js';
 
-const DOCUMENTS_MAX = 200;
+/** The most `FiscalRegister.documents` returns: its `limit` bound, and its list size for demand control. */
+export const DOCUMENTS_MAX = 200;
 
 @Resolver(() => FiscalDocument)
 export class FiscalDocumentResolver {

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { SCOPES } from '../auth/caller-auth.js';
 import { CallbackTokens } from '../callback-tokens.js';
 import type { Config } from '../config.js';
-import type { Domain, DomainSchema } from '../domain.js';
+import { COST, type Domain, type DomainSchema } from '../domain.js';
 import type { VendorHttpFactory } from '../http.js';
 import type { Logger } from '../logger.js';
 import type { ServiceMetrics } from '../metrics.js';
@@ -12,7 +12,7 @@ import type { FiscalContext } from './fiscal-context.js';
 import { resolveFiscalDocumentReference } from './fiscal-document.js';
 import { createFiscalLoaders } from './fiscal-loaders.js';
 import { resolveFiscalRegisterReference } from './fiscal-register.js';
-import { FiscalDocumentResolver, FiscalRegisterResolver } from './fiscal-resolver.js';
+import { DOCUMENTS_MAX, FiscalDocumentResolver, FiscalRegisterResolver } from './fiscal-resolver.js';
 import { lifepayCallbackRoute, lifepayCallbackUrl } from './lifepay-callbacks.js';
 import { LifepayClient, lifepayAnswered } from './lifepay-client.js';
 import { EXT_ID_MAX } from './x-report-order.js';
@@ -33,8 +33,14 @@ export const fiscalSchema: DomainSchema = {
     'FiscalRegister.documents': SCOPES.read,
     'FiscalDocument.notification': SCOPES.read,
   },
-  // Store reads only: no vendor call is made while answering a query.
-  costlyFields: [],
+  // Only printXReport calls LifePay; the reads are store reads.
+  fieldCosts: {
+    'Mutation.printXReport': { weight: COST.vendorCall },
+    'Query.fiscalDocument': { weight: COST.storedRead },
+    'FiscalDocument.notification': { weight: COST.storedRead },
+    // `limit` (default 50) sizes the list; a variable limit is priced at the most the field returns.
+    'FiscalRegister.documents': { weight: COST.storedRead, slicingArguments: ['limit'], assumedSize: DOCUMENTS_MAX },
+  },
 };
 
 export interface FiscalOptions {

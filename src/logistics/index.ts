@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { SCOPES } from '../auth/caller-auth.js';
 import type { ApiusbConfig } from '../config.js';
-import type { Domain, DomainSchema } from '../domain.js';
+import { COST, type Domain, type DomainSchema } from '../domain.js';
 import type { VendorHttpFactory } from '../http.js';
 import type { Logger } from '../logger.js';
 import type { ServiceMetrics } from '../metrics.js';
@@ -21,7 +21,7 @@ export const logisticsSchema: DomainSchema = {
   references: { LogisticsOrder: resolveLogisticsOrderReference },
   fieldScopes: { 'Mutation.cancelOrder': SCOPES.logistics },
   // The order's state is what this service remembers: no vendor call while reading.
-  costlyFields: [],
+  fieldCosts: { 'Mutation.cancelOrder': { weight: COST.vendorCall } },
 };
 
 export interface LogisticsOptions {

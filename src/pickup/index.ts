@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { SCOPES } from '../auth/caller-auth.js';
 import type { PickupConfig } from '../config.js';
-import type { Domain, DomainSchema } from '../domain.js';
+import { COST, type Domain, type DomainSchema } from '../domain.js';
 import type { VendorHttpFactory } from '../http.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/index.js';
@@ -25,7 +25,11 @@ export const pickupSchema: DomainSchema = {
     // Redeemable codes, listed by the vendor: also reachable from cancelPickupCodes' payload.
     'Machine.pickupCodes': SCOPES.read,
   },
-  costlyFields: ['Machine.pickupCodes'],
+  fieldCosts: {
+    'Mutation.cancelPickupCodes': { weight: COST.vendorCall },
+    // One vendor listing; a machine holds a few codes per product (the sandbox seeds 3).
+    'Machine.pickupCodes': { weight: COST.vendorCall, assumedSize: 3 },
+  },
 };
 
 /** The pickup vendor has no fixed host: without PICKUP_BASE_URL every call is VENDOR_NOT_CONFIGURED first. */

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { SCOPES } from '../auth/caller-auth.js';
 import type { FeyinConfig } from '../config.js';
-import type { Domain, DomainSchema } from '../domain.js';
+import { COST, type Domain, type DomainSchema } from '../domain.js';
 import type { VendorHttpFactory } from '../http.js';
 import type { ServiceMetrics } from '../metrics.js';
 import { VendorTokenSlot, type Store } from '../store/index.js';
@@ -30,7 +30,15 @@ export const printingSchema: DomainSchema = {
     'PrintMessage.printedAt': SCOPES.read,
     'PrintMessage.createdAt': SCOPES.read,
   },
-  costlyFields: ['Query.printer', 'Query.printMessage', 'PrintMessage.status', 'PrintMessage.printedAt', 'PrintMessage.createdAt'],
+  // Every one of these asks Feyin (status fields share one call per message, but each is priced).
+  fieldCosts: {
+    'Query.printer': { weight: COST.vendorCall },
+    'Query.printMessage': { weight: COST.vendorCall },
+    'Mutation.cancelPrintMessage': { weight: COST.vendorCall },
+    'PrintMessage.status': { weight: COST.vendorCall },
+    'PrintMessage.printedAt': { weight: COST.vendorCall },
+    'PrintMessage.createdAt': { weight: COST.vendorCall },
+  },
 };
 
 export interface PrintingOptions {

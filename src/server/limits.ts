@@ -1,29 +1,46 @@
 import {
   GraphQLError,
   getNamedType,
+  getNullableType,
   isAbstractType,
+  isCompositeType,
+  isInputObjectType,
   isInterfaceType,
   isIntrospectionType,
+  isListType,
   isObjectType,
+  Kind,
   type ASTVisitor,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLInputType,
   type GraphQLNamedType,
   type GraphQLSchema,
   type SelectionSetNode,
+  type ValueNode,
   type ValidationRule,
 } from 'graphql';
+import type { FieldCost, FieldCosts } from '../domain.js';
 
 export interface QueryLimits {
   maxDepth: number;
-  maxCost: number;
   /**
-   * Fields whose resolution may call a vendor (`Type.field`, from the domains): each occurrence
-   * (every alias) costs one, and so does every mutation. A query over budget is refused before
-   * execution, so before any vendor call.
+   * The most a request may cost, counted as Apollo Router's demand control counts a document
+   * (static estimate): a query refused here is refused before execution, so before any vendor call.
    */
-  costlyFields: ReadonlySet<string>;
+  maxCost: number;
+  /** The domains' field costs: the same figures the schema publishes as @cost and @listSize. */
+  fieldCosts: FieldCosts;
+  /** Items assumed for a list without @listSize (here only `_entities`): the router's `list_size`. */
+  listSize?: number;
 }
+
+/** Items assumed in a list without @listSize: only `_entities`, whose batch size no document states. */
+export const DEFAULT_LIST_SIZE = 5;
+/** Apollo Router's base cost of a mutation operation (queries cost nothing of their own). */
+const MUTATION_COST = 10;
 
 /** Caps on the walk itself, whatever MAX_QUERY_DEPTH/COST say, so no document makes validation slow or overflow the stack. */
 const WALK_LIMITS = { selections: 10_000, nesting: 200 } as const;
@@ -32,8 +49,34 @@ const COST_CEILING = 1_000_000;
 
 const limitError = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', retryable: false } });
 const addCost = (a: number, b: number) => Math.min(a + b, COST_CEILING);
+const multiplyCost = (a: number, b: number) => Math.min(a * b, COST_CEILING);
 
-/** Levels below a selection set, and the vendor-backed fields in it, fragments expanded. */
+/** `@skip(if: true)` or `@include(if: false)` written in the document: the router counts such a field as 0. */
+const skipped = (field: FieldNode) =>
+  field.directives?.some(
+    (d) =>
+      (d.name.value === 'skip' || d.name.value === 'include') &&
+      d.arguments?.some((a) => a.name.value === 'if' && a.value.kind === Kind.BOOLEAN && a.value.value === (d.name.value === 'skip')),
+  ) ?? false;
+
+/**
+ * What an argument adds, as the router scores it: an input object 1 plus its fields, a list the sum
+ * of its items, anything else 0. A variable of an input-object type is assumed given (1).
+ */
+function argumentCost(value: ValueNode, type: GraphQLInputType): number {
+  const named = getNamedType(type);
+  if (value.kind === Kind.LIST) return value.values.reduce((sum, item) => addCost(sum, argumentCost(item, type)), 0);
+  if (!isInputObjectType(named)) return 0;
+  if (value.kind === Kind.VARIABLE) return 1;
+  if (value.kind !== Kind.OBJECT) return 0;
+  const fields = named.getFields();
+  return value.fields.reduce((sum, field) => {
+    const definition = fields[field.name.value];
+    return definition ? addCost(sum, argumentCost(field.value, definition.type)) : sum;
+  }, 1);
+}
+
+/** Levels below a selection set, and its cost, fragments expanded. */
 interface Measure {
   depth: number;
   cost: number;
@@ -44,9 +87,16 @@ const NOTHING: Measure = { depth: 0, cost: 0 };
  * Measures the operations of one document. Each fragment is walked once and its measure
  * reused at every spread, so time grows with the document's size, not with what it expands
  * to. A fragment's measure depends only on its own type condition, which makes it reusable.
+ *
+ * The cost is Apollo Router's static estimate (demand control, IBM's cost spec): a field costs
+ * its @cost weight, else 1 for an object, interface or union and 0 for a scalar or enum; plus its
+ * selections; a list multiplies that by its size (the slicing argument's value, else @listSize's
+ * assumedSize, else `listSize`); arguments add their input objects; a mutation adds 10.
+ *
  * Introspection costs nothing: a field returning an introspection type adds no level, and
- * `__typename` no cost. Real fields cannot hide below `__schema`: only introspection types
- * live there (other rules refuse any other fragment), and a real field would still count.
+ * `__typename` and introspection fields no cost. Real fields cannot hide below `__schema`: only
+ * introspection types live there (other rules refuse any other fragment), and a real field would
+ * still count.
  */
 class DocumentMeasure {
   /** Set when the document is bigger than WALK_LIMITS allow; the measures are then meaningless. */
@@ -59,7 +109,8 @@ class DocumentMeasure {
   constructor(
     private readonly schema: GraphQLSchema,
     document: DocumentNode,
-    private readonly costlyFields: ReadonlySet<string>,
+    private readonly fieldCosts: FieldCosts,
+    private readonly listSize: number,
   ) {
     for (const definition of document.definitions) {
       if (definition.kind === 'FragmentDefinition') this.fragments.set(definition.name.value, definition);
@@ -80,9 +131,13 @@ class DocumentMeasure {
         const name = selection.name.value;
         const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[name] : undefined;
         const type = field ? getNamedType(field.type) : undefined;
-        if (parent && this.costs(parent, name)) cost = addCost(cost, 1);
+        const inner = selection.selectionSet ? this.selectionSet(selection.selectionSet, type, nesting + 1) : NOTHING;
+        // Introspection (and a field the schema lacks, which validation refuses) adds only what hides below it.
+        const introspection = !field || !parent || name.startsWith('__') || isIntrospectionType(parent);
         const levels = type && isIntrospectionType(type) ? 0 : 1;
-        if (selection.selectionSet) merge(this.selectionSet(selection.selectionSet, type, nesting + 1), levels);
+        if (selection.selectionSet) depth = Math.max(depth, inner.depth + levels);
+        if (skipped(selection)) continue;
+        cost = addCost(cost, introspection ? inner.cost : this.fieldCost(field, `${parent.name}.${name}`, selection, inner.cost));
       } else if (selection.kind === 'InlineFragment') {
         const type = selection.typeCondition ? (this.schema.getType(selection.typeCondition.name.value) ?? parent) : parent;
         merge(this.selectionSet(selection.selectionSet, type && !isAbstractType(type) ? type : parent, nesting + 1), 0);
@@ -106,9 +161,33 @@ class DocumentMeasure {
     return measure;
   }
 
-  private costs(parent: GraphQLNamedType, field: string): boolean {
-    if (field.startsWith('__')) return false;
-    return parent === this.schema.getMutationType() || this.costlyFields.has(`${parent.name}.${field}`);
+  /** One occurrence of a field: (its weight + its selections) × its list size + its arguments. */
+  private fieldCost(field: GraphQLField<unknown, unknown>, coordinate: string, selection: FieldNode, selections: number): number {
+    const figures = this.fieldCosts[coordinate as keyof FieldCosts];
+    const weight = figures?.weight ?? (isCompositeType(getNamedType(field.type)) ? 1 : 0);
+    const count = isListType(getNullableType(field.type)) ? this.listLength(field, selection, figures) : 1;
+    let cost = multiplyCost(count, addCost(weight, selections));
+    for (const argument of selection.arguments ?? []) {
+      const definition = field.args.find((arg) => arg.name === argument.name.value);
+      if (definition) cost = addCost(cost, argumentCost(argument.value, definition.type));
+    }
+    return cost;
+  }
+
+  /**
+   * The router's list size: the largest slicing argument (its default, replaced by the value the
+   * document gives), else assumedSize, else `listSize`. Variables are not known when a document is
+   * validated, so a slicing argument given as a variable counts as assumedSize, the most it may be.
+   */
+  private listLength(field: GraphQLField<unknown, unknown>, selection: FieldNode, figures: FieldCost | undefined): number {
+    const sizes = (figures?.slicingArguments ?? []).flatMap((slicing) => {
+      const given = selection.arguments?.find((argument) => argument.name.value === slicing)?.value;
+      if (given?.kind === Kind.INT) return [Number(given.value)];
+      if (given?.kind === Kind.VARIABLE && figures?.assumedSize !== undefined) return [figures.assumedSize];
+      const fallback = field.args.find((arg) => arg.name === slicing)?.defaultValue;
+      return typeof fallback === 'number' ? [fallback] : [];
+    });
+    return sizes.length > 0 ? Math.max(...sizes) : (figures?.assumedSize ?? this.listSize);
   }
 
   private exhausted(): Measure {
@@ -128,7 +207,7 @@ function refusals(measure: Measure, limits: QueryLimits): string[] {
   if (depth > limits.maxDepth) messages.push(`The query is ${depth} levels deep; at most ${limits.maxDepth} are allowed`);
   if (measure.cost > limits.maxCost) {
     const asked = measure.cost >= COST_CEILING ? `at least ${COST_CEILING}` : String(measure.cost);
-    messages.push(`The query asks for ${asked} vendor-backed fields; at most ${limits.maxCost} are allowed per request`);
+    messages.push(`The query's estimated cost is ${asked}; at most ${limits.maxCost} is allowed per request (see @cost and @listSize)`);
   }
   return messages;
 }
@@ -136,12 +215,13 @@ function refusals(measure: Measure, limits: QueryLimits): string[] {
 export function limitRules(limits: QueryLimits): ValidationRule[] {
   const rule: ValidationRule = (context): ASTVisitor => {
     const schema = context.getSchema();
-    const document = new DocumentMeasure(schema, context.getDocument(), limits.costlyFields);
+    const document = new DocumentMeasure(schema, context.getDocument(), limits.fieldCosts, limits.listSize ?? DEFAULT_LIST_SIZE);
     const roots = { query: schema.getQueryType(), mutation: schema.getMutationType(), subscription: schema.getSubscriptionType() };
     let refusedAsTooLarge = false;
     return {
       OperationDefinition(operation) {
-        const measure = document.selectionSet(operation.selectionSet, roots[operation.operation] ?? undefined);
+        const fields = document.selectionSet(operation.selectionSet, roots[operation.operation] ?? undefined);
+        const measure = operation.operation === 'mutation' ? { ...fields, cost: addCost(fields.cost, MUTATION_COST) } : fields;
         // Once over budget the measures mean nothing, and one refusal per document is enough.
         const messages = document.overBudget ? (refusedAsTooLarge ? [] : [TOO_LARGE]) : refusals(measure, limits);
         refusedAsTooLarge ||= document.overBudget;
