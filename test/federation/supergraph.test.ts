@@ -3,7 +3,8 @@ import { ApolloServer } from '@apollo/server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { APIUSB_SEED, FEYIN_SEED, LIFEPAY_SEED, PICKUP_SEED } from '../../src/sandbox/index.js';
 import { startTestService, type TestService } from '../helpers/service.js';
-import { composeWithStores } from '../../scripts/compose.js';
+import { readFileSync } from 'node:fs';
+import { composeWithStores, missingRouterDirectives, withoutRequiresScopes } from '../../scripts/compose.js';
 import { startStoresSubgraph } from './stores-subgraph.js';
 
 const UNKNOWN_DEVICE = '4699999999999999';
@@ -30,7 +31,9 @@ describe('the subgraph inside a real supergraph (gateway ↔ HTTP ↔ service �
       { id: 'S4', name: 'Sadovaya', deviceNo: FEYIN_SEED.offlinePrinter },
       { id: 'S5', name: 'Closed', deviceNo: UNKNOWN_DEVICE },
     ]);
-    const composition = composeWithStores({ vendors: `${t.url}/graphql`, stores: stores.url });
+    // Apollo Gateway cannot enforce @requiresScopes, so it gets the supergraph without it (see compose.ts).
+    const sdl = withoutRequiresScopes(readFileSync('schema/subgraph.graphql', 'utf8'));
+    const composition = composeWithStores({ vendors: `${t.url}/graphql`, stores: stores.url }, sdl);
     expect(composition.errors).toEqual([]);
     gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: composition.supergraphSdl! }) });
     await gateway.start();
@@ -122,6 +125,36 @@ describe('the subgraph inside a real supergraph (gateway ↔ HTTP ↔ service �
     expect(statuses.filter((status) => status === 'online' || status === 'offline')).toHaveLength(1);
     expect(result.errors).toHaveLength(1);
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'VENDOR_UNAVAILABLE', vendor: 'FEYIN', retryable: true });
+  });
+});
+
+describe("the router's directives in the composed supergraph", () => {
+  const urls = { vendors: 'http://vendors.invalid/graphql', stores: 'http://stores.invalid/graphql' };
+
+  it('keeps every @requiresScopes, @cost and @listSize the subgraph publishes', () => {
+    const composition = composeWithStores(urls);
+    expect(composition.errors).toEqual([]);
+    expect(missingRouterDirectives(composition.supergraphSdl!)).toEqual([]);
+    expect(composition.supergraphSdl).toContain('@link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)');
+    expect(composition.supergraphSdl).toMatch(
+      /pickupCodes\(productId: ID!\): \[PickupCode!\]!.* @cost\(weight: 10\) @listSize\(assumedSize: 3\)/,
+    );
+  });
+
+  it('reports a directive the supergraph lost (the check in .ci/run can fail)', () => {
+    const published = readFileSync('schema/subgraph.graphql', 'utf8');
+    const composition = composeWithStores(urls, withoutRequiresScopes(published));
+    expect(missingRouterDirectives(composition.supergraphSdl!, published)).toContain(
+      'Query.printer @requiresScopes(scopes: [["vendors:read"]])',
+    );
+    expect(missingRouterDirectives(composition.supergraphSdl!, withoutRequiresScopes(published))).toEqual([
+      '@requiresScopes (used by no field of the subgraph)',
+    ]);
+  });
+
+  it('is refused whole by Apollo Gateway, which cannot enforce @requiresScopes (hence the gateway above runs without it)', async () => {
+    const gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: composeWithStores(urls).supergraphSdl! }) });
+    await expect(gateway.start()).rejects.toThrow(/requiresScopes\/v0\.1 is for: SECURITY but is unsupported/);
   });
 });
 
