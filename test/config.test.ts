@@ -62,6 +62,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads MAX_QUERY_COST in demand-control units (500 by default, 1 to 1000000)', () => {
+    expect(loadConfig({}).auth.maxQueryCost).toBe(500);
+    expect(loadConfig({ MAX_QUERY_COST: '2000' }).auth.maxQueryCost).toBe(2000);
+    for (const bad of ['0', '1000001', 'lots', '-5']) {
+      expect(() => loadConfig({ MAX_QUERY_COST: bad })).toThrow(/MAX_QUERY_COST must be a whole number from 1 to 1000000/);
+    }
+  });
+
   it('reads OUTBOX_CONCURRENCY (8 by default, 1 to 256)', () => {
     expect(loadConfig({}).outboxConcurrency).toBe(8);
     expect(loadConfig({ OUTBOX_CONCURRENCY: '32' }).outboxConcurrency).toBe(32);
