@@ -62,6 +62,7 @@ describe('OpenTelemetry tracing (OTLP over HTTP to an in-process receiver)', () 
   let spans: ReceivedSpan[];
   let feyinToken: string | undefined;
   const incoming = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
+  const refused = { traceId: '1af7651916cd43dd8448eb211c80319d', spanId: 'c7ad6b7169203332' };
   const printIncoming = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' };
 
   beforeAll(async () => {
@@ -103,6 +104,13 @@ describe('OpenTelemetry tracing (OTLP over HTTP to an in-process receiver)', () 
     sandbox.simulators.feyin.addMessage('OTEL-MSG-2');
     await post(caller, CANCEL, { msgNo: 'OTEL-MSG-2' }, { 'x-request-id': 'otel-root' });
     await post(caller, CANCEL_CODES, { machineNo: PICKUP_SEED.onlineMachine });
+    const unknown = await post(
+      caller,
+      CANCEL,
+      { msgNo: 'OTEL-NO-SUCH-MSG' },
+      { traceparent: traceparent(refused.traceId, refused.spanId) },
+    );
+    expect(unknown.errors).toHaveLength(1);
 
     // LifePay is down for the first attempt: the worker's retry delivers the document later.
     sandbox.simulators.lifepay.answerUnavailable(1);
@@ -185,6 +193,14 @@ describe('OpenTelemetry tracing (OTLP over HTTP to an in-process receiver)', () 
     // The failed first call: ERROR with our code, never the vendor's text.
     const failed = spans.find((s) => s.name === 'LIFEPAY create-x-report' && s.traceId === printIncoming.traceId);
     expect(failed).toMatchObject({ status: { code: 2, message: 'VENDOR_UNAVAILABLE' }, attributes: { 'http.response.status_code': 503 } });
+  });
+
+  it("marks a failed operation ERROR with our error code, never the vendor's text", () => {
+    expect(operationSpan(refused.traceId)).toMatchObject({
+      status: { code: 2, message: 'NOT_FOUND' },
+      attributes: { outcome: 'NOT_FOUND' },
+    });
+    expect(receiver.rawText).not.toContain('msg_no not exist');
   });
 
   it('exports no configured secret, vendor token, caller JWT, query string or request body anywhere in its bytes', () => {
