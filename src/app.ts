@@ -10,6 +10,7 @@ import { ServiceMetrics } from './metrics.js';
 import { createPickup } from './pickup/index.js';
 import { createPrinting } from './printing/index.js';
 import type { BaseContext } from './request-scope.js';
+import type { Tracing } from './telemetry.js';
 import { startSandbox, withSandboxVendors, type RunningSandbox } from './sandbox/index.js';
 import { buildSubgraph, fieldCostsOf } from './schema.js';
 import { ServiceServer } from './server/server.js';
@@ -30,13 +31,13 @@ export interface RunningService {
 export async function startService(
   baseConfig: Config,
   logger: Logger,
-  options: { sandbox?: RunningSandbox } = {},
+  options: { sandbox?: RunningSandbox; tracing?: Tracing } = {},
 ): Promise<RunningService> {
   let sandbox = options.sandbox;
   const ownsSandbox = baseConfig.vendorMode === 'sandbox' && !sandbox;
   if (ownsSandbox) sandbox = await startSandbox();
   try {
-    return await startWith(baseConfig, logger, sandbox, ownsSandbox);
+    return await startWith(baseConfig, logger, sandbox, ownsSandbox, options.tracing);
   } catch (error) {
     // Nothing half-started stays behind: the simulators close with the failed start.
     if (ownsSandbox) await sandbox?.sandbox.close();
@@ -49,6 +50,7 @@ async function startWith(
   logger: Logger,
   sandbox: RunningSandbox | undefined,
   ownsSandbox: boolean,
+  tracing: Tracing | undefined,
 ): Promise<RunningService> {
   const config = baseConfig.vendorMode === 'sandbox' && sandbox ? withSandboxVendors(baseConfig, sandbox) : baseConfig;
   warnAboutRisks(config, logger);
@@ -59,10 +61,17 @@ async function startWith(
     databaseUrl: config.databaseUrl,
     poolSize: config.databasePoolSize,
     logger,
+    tracing,
   });
   const metrics = new ServiceMetrics();
   if (store.connections) metrics.trackDatabasePool(store.connections);
-  const vendorHttp = vendorHttpFactory({ timeoutMs: config.vendorTimeoutMs, maxBodyBytes: config.vendorMaxBodyBytes, logger, metrics });
+  const vendorHttp = vendorHttpFactory({
+    timeoutMs: config.vendorTimeoutMs,
+    maxBodyBytes: config.vendorMaxBodyBytes,
+    logger,
+    metrics,
+    tracing,
+  });
   let domains;
   try {
     // Longer than any attempt can take, so a lease (outbox attempt, token fetch) only expires when its holder is gone.
@@ -86,7 +95,7 @@ async function startWith(
       metrics,
       tokenFetchLeaseMs: leaseMs,
     });
-    const fiscal = await createFiscal({ config, store, vendorHttp, leaseMs, logger, metrics });
+    const fiscal = await createFiscal({ config, store, vendorHttp, leaseMs, logger, metrics, tracing });
     domains = { printing, pickup, logistics, fiscal };
   } catch (error) {
     await store.close();
@@ -95,10 +104,10 @@ async function startWith(
   const all: Domain[] = Object.values(domains);
   const context = (base: BaseContext): RequestContext => ({
     ...base,
-    ...domains.printing.context(),
-    ...domains.pickup.context(),
-    ...domains.logistics.context(),
-    ...domains.fiscal.context(),
+    ...domains.printing.context(base),
+    ...domains.pickup.context(base),
+    ...domains.logistics.context(base),
+    ...domains.fiscal.context(base),
   });
 
   const server = new ServiceServer({
@@ -115,6 +124,7 @@ async function startWith(
     graphiql: config.graphiql,
     routes: all.flatMap((domain) => domain.routes ?? []),
     readinessChecks: [() => store.ping()],
+    tracing,
   });
   try {
     await server.listen(config.port, config.host);

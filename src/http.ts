@@ -1,8 +1,10 @@
+import type { Context } from '@opentelemetry/api';
 import ky, { type KyInstance, type Options } from 'ky';
 import type { Logger } from './logger.js';
 import { vendorUnavailable, type Vendor } from './errors.js';
 import { vendorOperation, type ServiceMetrics } from './metrics.js';
-import { currentRequestId } from './request-scope.js';
+import { scopeLogFields, type CallScope } from './request-scope.js';
+import { endSpan, startSpan, type Tracing } from './telemetry.js';
 import { BodyTooLargeError, readBoundedText } from './vendor-body.js';
 
 type UnreachableReason = 'timeout' | 'network' | 'interrupted';
@@ -67,6 +69,8 @@ export interface VendorRequest {
   json?: unknown;
   form?: Record<string, string>;
   headers?: Record<string, string>;
+  /** The request (or outbox attempt) this call is made for: its ids in the log line, its span as the parent. */
+  scope?: CallScope;
 }
 
 export interface VendorHttpOptions {
@@ -78,6 +82,8 @@ export interface VendorHttpOptions {
   maxBodyBytes: number;
   logger: Logger;
   metrics?: ServiceMetrics;
+  /** A span per call under the caller's span, when tracing is on and records the caller. */
+  tracing?: Tracing;
   /** Statuses whose body is still the vendor's API answer (e.g. pickup's 401 with code 10008). */
   acceptStatuses?: (status: number) => boolean;
 }
@@ -146,13 +152,22 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     if (request.json !== undefined) kyOptions.json = request.json;
     if (request.form !== undefined) kyOptions.body = new URLSearchParams(request.form);
     const operation = request.operation ?? vendorOperation(request.method, request.path);
+    const traceContext = request.scope?.traceContext;
+    const span =
+      options.tracing && traceContext ? vendorSpan(options.tracing, options.vendor, operation, request, traceContext) : undefined;
     const logLine = (status: number | string, outcome: 'OK' | 'VENDOR_UNAVAILABLE', detail: Record<string, unknown> = {}) => {
       const seconds = (performance.now() - started) / 1000;
       options.metrics?.vendorCalls.inc({ vendor: options.vendor, operation, outcome });
       options.metrics?.vendorLatency.observe({ vendor: options.vendor, operation }, seconds);
+      if (span) {
+        span.setAttributes(
+          typeof status === 'number' ? { 'http.response.status_code': status, outcome } : { 'error.type': status, outcome },
+        );
+        endSpan(options.tracing!, span, outcome === 'OK' ? undefined : outcome);
+      }
       options.logger.debug(
         {
-          requestId: currentRequestId(),
+          ...scopeLogFields(request.scope),
           vendor: options.vendor,
           method: request.method,
           path: request.path,
@@ -208,9 +223,20 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
   };
 }
 
+/**
+ * The call's span: vendor, operation (as in metrics), method and path. Never the query string
+ * (Feyin's token), headers, body or signed payload; the span's duration is the call's.
+ */
+function vendorSpan(tracing: Tracing, vendor: Vendor, operation: string, request: VendorRequest, parent: Context) {
+  const attributes = { vendor, 'vendor.operation': operation, 'http.request.method': request.method, 'url.path': request.path || '/' };
+  return startSpan(tracing, `${vendor} ${operation}`, { parent, kind: 'client', attributes })?.span;
+}
+
 /** Builds each vendor's `VendorHttp` with the settings every vendor shares; the domains name the rest. */
 export type VendorHttpFactory = (vendor: Vendor, baseUrl: string, options?: Pick<VendorHttpOptions, 'acceptStatuses'>) => VendorHttp;
 
-export function vendorHttpFactory(shared: Pick<VendorHttpOptions, 'timeoutMs' | 'maxBodyBytes' | 'logger' | 'metrics'>): VendorHttpFactory {
+export function vendorHttpFactory(
+  shared: Pick<VendorHttpOptions, 'timeoutMs' | 'maxBodyBytes' | 'logger' | 'metrics' | 'tracing'>,
+): VendorHttpFactory {
   return (vendor, baseUrl, options = {}) => createVendorHttp({ ...shared, ...options, vendor, baseUrl });
 }

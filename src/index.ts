@@ -1,6 +1,7 @@
 import { ConfigError, StartupError, loadConfig, loadDotEnv } from './config.js';
 import { createLogger } from './logger.js';
 import { startService } from './app.js';
+import { startTracing } from './telemetry.js';
 
 loadDotEnv();
 let config;
@@ -15,9 +16,11 @@ try {
 }
 
 const logger = createLogger({ level: config.logLevel, pretty: !config.production && process.stdout.isTTY });
+// Before anything that makes spans; a no-op (nothing of OpenTelemetry loaded) without an OTLP endpoint.
+const tracing = await startTracing(logger);
 let service;
 try {
-  service = await startService(config, logger);
+  service = await startService(config, logger, { tracing });
 } catch (error) {
   // A configuration problem found while starting (e.g. DATABASE_URL) reads like one found while
   // parsing; a fault of the machine (DATA_DIR, database file, port) is one line, no stack.
@@ -35,7 +38,11 @@ const shutdown = (signal: string) => {
   logger.info({ signal }, 'shutting down');
   // A hung dependency must not keep the container from stopping.
   setTimeout(() => process.exit(1), 10_000).unref();
-  service.stop().then(
+  // Spans of the last requests and attempts are flushed once they have ended.
+  const stopped = service
+    .stop()
+    .finally(() => tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'tracing: flush failed')));
+  stopped.then(
     () => process.exit(0),
     (error: unknown) => {
       logger.error({ err: error }, 'shutdown failed');

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { BaseContext } from '../request-scope.js';
 import type { FiscalContext } from './fiscal-context.js';
 import { InputCheck } from '../validation.js';
 import { FiscalDocument, loadFiscalDocument, toFiscalDocument } from './fiscal-document.js';
@@ -27,9 +28,9 @@ export class FiscalDocumentResolver {
   })
   async printXReport(
     @Arg('input', () => PrintXReportInput) input: PrintXReportInput,
-    @Ctx() ctx: FiscalContext,
+    @Ctx() ctx: FiscalContext & BaseContext,
   ): Promise<PrintXReportPayload> {
-    const record = await ctx.xReports.print(input);
+    const record = await ctx.xReports.print(input, ctx);
     ctx.fiscalLoaders.fiscalDocument.clear(record.row.ext_id);
     return { document: toFiscalDocument(record) };
   }

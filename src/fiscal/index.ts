@@ -8,6 +8,7 @@ import type { VendorHttpFactory } from '../http.js';
 import type { Logger } from '../logger.js';
 import type { ServiceMetrics } from '../metrics.js';
 import type { Store } from '../store/index.js';
+import type { Tracing } from '../telemetry.js';
 import type { FiscalContext } from './fiscal-context.js';
 import { resolveFiscalDocumentReference } from './fiscal-document.js';
 import { createFiscalLoaders } from './fiscal-loaders.js';
@@ -51,6 +52,7 @@ export interface FiscalOptions {
   leaseMs: number;
   logger: Logger;
   metrics?: ServiceMetrics;
+  tracing?: Tracing;
 }
 
 /** LifePay X-reports: the client, the durable outbox and its worker, and the callback endpoint. */
@@ -78,6 +80,7 @@ export async function createFiscal(options: FiscalOptions): Promise<Domain<Fisca
     leaseMs: options.leaseMs,
     callbackUrl: publicUrl ? (extId) => lifepayCallbackUrl(publicUrl, tokens, extId) : undefined,
     logger,
+    tracing: options.tracing,
   });
   options.metrics?.trackOutbox({ countByStatus: () => xReports.countByStatus(), dueSummary: () => xReports.dueSummary() });
   const foreign = await xReports.countOfOtherModes();

@@ -1,6 +1,7 @@
 import { missingSettings, type LifepayConfig } from '../config.js';
 import { requireSettings, vendorUnavailable } from '../errors.js';
 import { expectJsonObject, type VendorHttp } from '../http.js';
+import type { CallScope } from '../request-scope.js';
 import { readResultCode } from '../vendor-answer.js';
 import { LIFEPAY_OK, lifepayError } from './lifepay-errors.js';
 import type { XReportOrder } from './x-report-order.js';
@@ -53,13 +54,14 @@ export class LifepayClient {
    * Asks the register to print an X-report. Throws `lifepayError` for a refusal (HTTP 200,
    * code ≠ 0) and VENDOR_UNAVAILABLE for anything that is not an HTTP 200 JSON answer.
    */
-  async createXReport(request: XReportRequest): Promise<XReportAccepted> {
+  async createXReport(request: XReportRequest, scope?: CallScope): Promise<XReportAccepted> {
     const { apiKey } = this.requireCredentials();
     const response = await this.http({
       method: 'POST',
       path: '/cloud-print/create-x-report',
       operation: 'create-x-report',
       json: { apikey: apiKey, ...request },
+      scope,
     });
     const body = expectJsonObject('LIFEPAY', response, 'a LifePay envelope');
     const { data } = body;

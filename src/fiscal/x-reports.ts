@@ -11,7 +11,9 @@ import {
   type Lease,
   type NotificationOutcome,
 } from '../outbox/index.js';
+import { scopeLogFields, type CallScope } from '../request-scope.js';
 import type { Store, VendorDocumentRow } from '../store/index.js';
+import { endSpan, startSpan, traceparentOf, type TraceSpan, type Tracing } from '../telemetry.js';
 import type { LifepayClient, XReportRequest } from './lifepay-client.js';
 import type { PrintXReportInput } from './print-x-report-input.js';
 import { xReportOrder } from './x-report-order.js';
@@ -39,7 +41,12 @@ export interface XReportsOptions {
   /** The callback URL LifePay should notify for a document, when callbacks are on. */
   callbackUrl?: (extId: string) => string | undefined;
   logger: Logger;
+  /** A span per attempt: under the mutation's span, or for a worker retry a trace of its own linked to it. */
+  tracing?: Tracing;
 }
+
+/** Where an attempt comes from: the recording request (first attempt), or the worker with the recording's traceparent. */
+type AttemptOrigin = { scope: CallScope | undefined } | { recordedBy: string | null };
 
 const readRecord = (row: VendorDocumentRow): XReportRecord => ({ row, request: JSON.parse(row.request) as XReportRequest });
 
@@ -81,18 +88,20 @@ export class XReports {
    * when LifePay refused it (the document is then FAILED). A known ext_id returns the stored
    * document.
    */
-  async print(input: PrintXReportInput): Promise<XReportRecord> {
+  async print(input: PrintXReportInput, scope?: CallScope): Promise<XReportRecord> {
     const order = xReportOrder(input, this.options.defaultLogin);
     const { lifepay } = this.options;
     lifepay.requireCredentials();
     const request = lifepay.xReportRequest(order, this.options.callbackUrl?.(order.extId));
     const lease = this.newLease();
+    const { tracing } = this.options;
+    const traceparent = tracing ? traceparentOf(tracing, scope?.traceContext) : undefined;
     const recorded = await this.documents.record(
-      { kind: X_REPORT, extId: order.extId, target: order.targetSerial ?? null, request, test: order.test },
+      { kind: X_REPORT, extId: order.extId, target: order.targetSerial ?? null, request, test: order.test, traceparent },
       lease,
     );
     if (!recorded) return this.stored(order.extId, request);
-    const { document, refusal } = await this.attempt({ row: recorded, request }, lease);
+    const { document, refusal } = await this.attempt({ row: recorded, request }, lease, { scope });
     if (refusal) throw refusal;
     return document;
   }
@@ -147,7 +156,7 @@ export class XReports {
     }
     // Which replica holds which attempt, for an operator following one document across replicas.
     this.options.logger.debug({ extId: claimed.ext_id, attempt: claimed.attempts }, 'LifePay X-report retry sending');
-    await this.attempt(readRecord(claimed), lease);
+    await this.attempt(readRecord(claimed), lease, { recordedBy: claimed.traceparent });
   }
 
   private async stored(extId: string, request: XReportRequest): Promise<XReportRecord> {
@@ -160,17 +169,42 @@ export class XReports {
     return record;
   }
 
-  /** Sends the recorded body (plus the API key) and records the outcome. */
+  /** One attempt, in its own span when tracing records it. */
   private async attempt(
+    record: XReportRecord,
+    lease: Lease,
+    origin: AttemptOrigin,
+  ): Promise<{ document: XReportRecord; refusal?: VendorError }> {
+    const { tracing } = this.options;
+    const scope = 'scope' in origin ? origin.scope : undefined;
+    const traced = tracing ? attemptSpan(tracing, record.row, origin) : undefined;
+    if (!tracing || !traced) return this.send(record, lease, scope);
+    let errorCode: string | undefined = 'INTERNAL';
+    try {
+      // `context.with` only for a recorded attempt: its store queries become the span's children.
+      const tracedScope = { ...scope, traceId: traced.traceId, traceContext: traced.context };
+      const result = await tracing.api.context.with(traced.context, () => this.send(record, lease, tracedScope));
+      const { status, last_error_code: code } = result.document.row;
+      traced.span.setAttribute('outbox.status', status);
+      errorCode = status === 'ACCEPTED' ? undefined : (code ?? status);
+      return result;
+    } finally {
+      endSpan(tracing, traced.span, errorCode);
+    }
+  }
+
+  /** Sends the recorded body (plus the API key) and records the outcome. */
+  private async send(
     { row: document, request }: XReportRecord,
     lease: Lease,
+    scope: CallScope | undefined,
   ): Promise<{ document: XReportRecord; refusal?: VendorError }> {
     const { logger, retry } = this.options;
-    const log = { extId: document.ext_id, attempt: document.attempts };
+    const log = { extId: document.ext_id, attempt: document.attempts, ...scopeLogFields(scope) };
     let outcome: AttemptOutcome;
     let refusal: VendorError | undefined;
     try {
-      const { uuid } = await this.options.lifepay.createXReport(request);
+      const { uuid } = await this.options.lifepay.createXReport(request, scope);
       outcome = { status: 'ACCEPTED', vendorRef: uuid };
       if (document.attempts > 1) logger.info(log, 'LifePay X-report accepted after retries');
     } catch (error) {
@@ -202,6 +236,24 @@ export class XReports {
   private newLease(): Lease {
     return { owner: randomUUID(), until: new Date(Date.now() + this.options.leaseMs) };
   }
+}
+
+/**
+ * The attempt's span: the first attempt is a child of the mutation's span; a worker retry starts
+ * a trace of its own (it may run hours later, on another replica) linked to the recording span.
+ */
+function attemptSpan(tracing: Tracing, document: VendorDocumentRow, origin: AttemptOrigin): TraceSpan | undefined {
+  const attributes = {
+    vendor: 'LIFEPAY',
+    'outbox.kind': document.kind,
+    'outbox.document_id': document.id,
+    'outbox.attempt': document.attempts,
+  };
+  if ('scope' in origin) {
+    const parent = origin.scope?.traceContext;
+    return parent ? startSpan(tracing, 'outbox.attempt', { parent, attributes }) : undefined;
+  }
+  return startSpan(tracing, 'outbox.attempt', { links: [origin.recordedBy], attributes });
 }
 
 /** A definite answer from LifePay (HTTP 200, code ≠ 0): repeating it would change nothing. */

@@ -1,6 +1,7 @@
 import { missingSettings, type ApiusbConfig } from '../config.js';
 import { requireSettings, VendorError, vendorUnavailable } from '../errors.js';
 import { expectJsonObject, type VendorHttp } from '../http.js';
+import type { CallScope } from '../request-scope.js';
 import { TokenCache, withTokenRenewal, type SharedTokenSlot } from '../token-cache.js';
 import { APIUSB_BAD_TOKEN, APIUSB_OK, apiusbError, type ApiusbBusinessAnswer, type ApiusbEnvelope } from './apiusb-errors.js';
 
@@ -28,27 +29,24 @@ export class ApiusbClient {
     }
   }
 
-  async cancelOrder(order: { orderId: string; taskId: string; reason: string }): Promise<void> {
+  async cancelOrder(order: { orderId: string; taskId: string; reason: string }, scope?: CallScope): Promise<void> {
     requireSettings('APIUSB', missingSettings.APIUSB(this.config));
-    const envelope = await this.callWithToken('App.Logistics.CCancelOrder', {
-      orderId: order.orderId,
-      taskId: order.taskId,
-      cancelMsg: order.reason,
-    });
+    const fields = { orderId: order.orderId, taskId: order.taskId, cancelMsg: order.reason };
+    const envelope = await this.callWithToken('App.Logistics.CCancelOrder', fields, scope);
     const business = envelope.data as ApiusbBusinessAnswer | null | undefined;
     // `ret` 200 only means the request was well-formed: the business answer must say 200 too.
     if (typeof business !== 'object' || business === null || Number(business.code) !== APIUSB_OK) throw this.refusal(envelope);
   }
 
-  private async callWithToken(service: string, fields: Record<string, string>): Promise<ApiusbEnvelope> {
+  private async callWithToken(service: string, fields: Record<string, string>, scope: CallScope | undefined): Promise<ApiusbEnvelope> {
     if (this.config.accessToken) {
-      const envelope = await this.call(service, { ...fields, access_token: this.config.accessToken });
+      const envelope = await this.call(service, { ...fields, access_token: this.config.accessToken }, scope);
       return this.accept(envelope);
     }
-    if (!this.tokens) return this.accept(await this.call(service, fields));
+    if (!this.tokens) return this.accept(await this.call(service, fields, scope));
     const envelope = await withTokenRenewal(
       this.tokens,
-      (token) => this.call(service, { ...fields, access_token: token }),
+      (token) => this.call(service, { ...fields, access_token: token }, scope),
       (answer) => answer.ret === APIUSB_BAD_TOKEN,
     );
     return this.accept(envelope);
@@ -83,8 +81,8 @@ export class ApiusbClient {
     return { token, expiresInSec: Number(data.expires_in) || DEFAULT_TOKEN_LIFETIME_SEC };
   }
 
-  private async call(service: string, form: Record<string, string>): Promise<ApiusbEnvelope> {
-    const response = await this.http({ method: 'POST', path: '', searchParams: { s: service }, form, operation: service });
+  private async call(service: string, form: Record<string, string>, scope?: CallScope): Promise<ApiusbEnvelope> {
+    const response = await this.http({ method: 'POST', path: '', searchParams: { s: service }, form, operation: service, scope });
     const envelope = expectJsonObject('APIUSB', response, 'a PhalApi envelope');
     if (typeof envelope.ret !== 'number') throw vendorUnavailable('APIUSB', { message: 'the answer is not a PhalApi envelope' });
     return envelope as unknown as ApiusbEnvelope;

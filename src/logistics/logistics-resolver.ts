@@ -17,7 +17,7 @@ export class LogisticsOrderResolver {
     @Ctx() ctx: LogisticsContext & BaseContext,
   ): Promise<CancelOrderPayload> {
     const order = cancellation({ orderId, taskId, reason });
-    await ctx.apiusb.cancelOrder(order);
+    await ctx.apiusb.cancelOrder(order, ctx);
     const cancelled = { ...order, cancelledAt: ctx.cancelledOrders.now() };
     await recordAfterVendor(ctx, 'cancelled order', () => ctx.cancelledOrders.remember(cancelled));
     return { order: toLogisticsOrder(order.orderId, cancelled) };

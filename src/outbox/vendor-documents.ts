@@ -13,6 +13,8 @@ export interface NewDocument {
   /** The vendor request body, already free of credentials. */
   request: unknown;
   test: boolean;
+  /** The recording request's span (`traceparent`), so every attempt's trace can link to it. */
+  traceparent?: string;
 }
 
 /** Who holds an attempt, and until when. */
@@ -76,6 +78,7 @@ export class VendorDocuments {
         lease_until: lease.until.toISOString(),
         created_at: at,
         updated_at: at,
+        traceparent: document.traceparent ?? null,
       })
       .onConflict((oc) => oc.columns(['vendor', 'ext_id']).doNothing())
       .executeTakeFirst();

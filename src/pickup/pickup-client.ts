@@ -1,6 +1,7 @@
 import { missingSettings, type PickupConfig } from '../config.js';
 import { requireSettings, vendorUnavailable } from '../errors.js';
 import { expectJsonObject, type VendorHttp } from '../http.js';
+import type { CallScope } from '../request-scope.js';
 import { readResultCode } from '../vendor-answer.js';
 import { parseVendorTime } from '../vendor-time.js';
 import { PICKUP_OK, pickupError } from './pickup-errors.js';
@@ -30,23 +31,22 @@ export class PickupClient {
     private readonly http: VendorHttp,
   ) {}
 
-  async cancelOne(machineNo: string, pickupCodeId: string): Promise<void> {
-    await this.call('PUT', CODES_PATH, { machine_no: machineNo, method: 'pickup_code.delete.id', id: pickupCodeId });
+  async cancelOne(machineNo: string, pickupCodeId: string, scope?: CallScope): Promise<void> {
+    await this.call('PUT', CODES_PATH, { machine_no: machineNo, method: 'pickup_code.delete.id', id: pickupCodeId }, scope);
   }
 
-  async cancelAll(machineNo: string): Promise<void> {
-    await this.call('PUT', CODES_PATH, { machine_no: machineNo, method: 'pickup_code.delete.all' });
+  async cancelAll(machineNo: string, scope?: CallScope): Promise<void> {
+    await this.call('PUT', CODES_PATH, { machine_no: machineNo, method: 'pickup_code.delete.all' }, scope);
   }
 
-  async listCodes(machineNo: string, productId: string): Promise<VendorPickupCode[]> {
-    const data = await this.call('POST', `/api/openapi/v1/products/${encodeURIComponent(productId)}/pickup_code`, {
-      machine_no: machineNo,
-    });
+  async listCodes(machineNo: string, productId: string, scope?: CallScope): Promise<VendorPickupCode[]> {
+    const path = `/api/openapi/v1/products/${encodeURIComponent(productId)}/pickup_code`;
+    const data = await this.call('POST', path, { machine_no: machineNo }, scope);
     const list = [data, (data as { list?: unknown } | null)?.list].find(Array.isArray) as unknown[] | undefined;
     return (list ?? []).filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null).map(toPickupCode);
   }
 
-  private async call(method: 'PUT' | 'POST', path: string, fields: PickupFields): Promise<unknown> {
+  private async call(method: 'PUT' | 'POST', path: string, fields: PickupFields, scope: CallScope | undefined): Promise<unknown> {
     requireSettings('PICKUP', missingSettings.PICKUP(this.config));
     const { appId, appSecret, signKey } = this.config as Required<PickupConfig>;
     const timestamp = String(Math.floor(Date.now() / 1000));
@@ -56,6 +56,7 @@ export class PickupClient {
       path,
       headers: { Appid: appId, AppSecret: appSecret },
       json: sealPickupPayload({ ...fields, timestamp }, signKey),
+      scope,
     });
     if (status === 401) {
       // Missing or refused headers: the body may not even be the usual envelope.

@@ -21,7 +21,7 @@ export class MachineResolver {
     @Ctx() ctx: PickupContext & BaseContext,
   ): Promise<PickupCode[]> {
     const product = InputCheck.single((check) => checkProductId(check, productId));
-    const codes = (await ctx.pickup.listCodes(machine.machineNo, product)).map((code) => ({ ...code, machineNo: machine.machineNo }));
+    const codes = (await ctx.pickup.listCodes(machine.machineNo, product, ctx)).map((code) => ({ ...code, machineNo: machine.machineNo }));
     await recordAfterVendor(ctx, 'listed pickup codes', () => ctx.knownPickupCodes.rememberAll(codes));
     return codes.map(toPickupCode);
   }
@@ -38,8 +38,8 @@ export class MachineResolver {
     const machine = checkMachineNo(check, machineNo);
     const codeId = pickupCodeId === null || pickupCodeId === undefined ? null : checkPickupCodeId(check, pickupCodeId);
     check.done();
-    if (codeId === null) await ctx.pickup.cancelAll(machine);
-    else await ctx.pickup.cancelOne(machine, codeId);
+    if (codeId === null) await ctx.pickup.cancelAll(machine, ctx);
+    else await ctx.pickup.cancelOne(machine, codeId, ctx);
     await recordAfterVendor(ctx, 'cancelled pickup codes', () => ctx.knownPickupCodes.markCancelled(machine, codeId ?? undefined));
     return {
       machine: { machineNo: machine },

@@ -1,6 +1,7 @@
 import { missingSettings, type FeyinConfig } from '../config.js';
 import { requireSettings, vendorUnavailable } from '../errors.js';
 import { expectJsonObject, type VendorHttp, type VendorRequest } from '../http.js';
+import type { CallScope } from '../request-scope.js';
 import { TokenCache, withTokenRenewal, type SharedTokenSlot } from '../token-cache.js';
 import { parseVendorTime } from '../vendor-time.js';
 import { readResultCode } from '../vendor-answer.js';
@@ -66,14 +67,14 @@ export class FeyinClient {
   }
 
   /** Cancels a message the printer has not started; Feyin refuses once it is sent to the device. */
-  async cancelMessage(msgNo: string): Promise<void> {
-    await this.call({ method: 'POST', path: `/msg/${encodeURIComponent(msgNo)}/cancel`, operation: 'msg.cancel' });
+  async cancelMessage(msgNo: string, scope?: CallScope): Promise<void> {
+    await this.call({ method: 'POST', path: `/msg/${encodeURIComponent(msgNo)}/cancel`, operation: 'msg.cancel', scope });
   }
 
   /** `null` when Feyin has no such message. */
-  async messageStatus(msgNo: string): Promise<FeyinMessageStatus | null> {
+  async messageStatus(msgNo: string, scope?: CallScope): Promise<FeyinMessageStatus | null> {
     const body = await this.call(
-      { method: 'GET', path: `/msg/${encodeURIComponent(msgNo)}/status`, operation: 'msg.status' },
+      { method: 'GET', path: `/msg/${encodeURIComponent(msgNo)}/status`, operation: 'msg.status', scope },
       { absentCodes: [FEYIN_MESSAGE_NOT_FOUND], dataFields: MESSAGE_STATUS_FIELDS },
     );
     if (body === null) return null;
@@ -86,9 +87,9 @@ export class FeyinClient {
   }
 
   /** `null` when Feyin does not know the printer (or it is not bound to our account). */
-  async printerStatus(deviceNo: string): Promise<FeyinPrinterStatus | null> {
+  async printerStatus(deviceNo: string, scope?: CallScope): Promise<FeyinPrinterStatus | null> {
     const body = await this.call(
-      { method: 'GET', path: `/device/${encodeURIComponent(deviceNo)}/status`, operation: 'device.status' },
+      { method: 'GET', path: `/device/${encodeURIComponent(deviceNo)}/status`, operation: 'device.status', scope },
       { absentCodes: FEYIN_DEVICE_CODES, dataFields: PRINTER_STATUS_FIELDS },
     );
     return body === null ? null : toPrinterStatus(body, deviceNo);
@@ -99,8 +100,8 @@ export class FeyinClient {
    * answer does not carry statuses (its shape is undocumented), so callers fall back to
    * `printerStatus` per device.
    */
-  async listPrinters(): Promise<FeyinPrinterStatus[] | null> {
-    const body = await this.call({ method: 'GET', path: '/devices', operation: 'devices' }, { dataFields: UNDOCUMENTED });
+  async listPrinters(scope?: CallScope): Promise<FeyinPrinterStatus[] | null> {
+    const body = await this.call({ method: 'GET', path: '/devices', operation: 'devices', scope }, { dataFields: UNDOCUMENTED });
     const list = [body.devices, body.data, body.list, body].find(Array.isArray) as unknown[] | undefined;
     if (!list) return null;
     const printers = list.filter(

@@ -63,5 +63,5 @@ export function createPrinting(options: PrintingOptions): Domain<PrintingContext
     onTokenRenew: () => options.metrics?.tokenRenewals.inc({ vendor: 'FEYIN' }),
     sharedToken: { slot, fetchLeaseMs: options.tokenFetchLeaseMs },
   });
-  return { ...printingSchema, name: 'printing', context: () => ({ feyin, printingLoaders: createPrintingLoaders(feyin) }) };
+  return { ...printingSchema, name: 'printing', context: (scope) => ({ feyin, printingLoaders: createPrintingLoaders(feyin, scope) }) };
 }

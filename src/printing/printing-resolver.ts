@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { BaseContext } from '../request-scope.js';
 import type { PrintingContext } from './printing-context.js';
 import { DateTimeScalar } from '../scalars.js';
 import { CancelPrintMessagePayload } from './cancel-print-message-payload.js';
@@ -24,9 +25,12 @@ export class PrintMessageResolver {
   @Mutation(() => CancelPrintMessagePayload, {
     description: 'Cancels a message the printer has not started. FAILED_PRECONDITION once it is printing; NOT_FOUND for an unknown msgNo.',
   })
-  async cancelPrintMessage(@Arg('msgNo', () => ID) msgNo: string, @Ctx() ctx: PrintingContext): Promise<CancelPrintMessagePayload> {
+  async cancelPrintMessage(
+    @Arg('msgNo', () => ID) msgNo: string,
+    @Ctx() ctx: PrintingContext & BaseContext,
+  ): Promise<CancelPrintMessagePayload> {
     const id = feyinId('msgNo', msgNo);
-    await ctx.feyin.cancelMessage(id);
+    await ctx.feyin.cancelMessage(id, ctx);
     ctx.printingLoaders.printMessageStatus.clear(id);
     return { message: { msgNo: id }, cancelled: true };
   }

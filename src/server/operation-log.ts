@@ -1,6 +1,16 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { BaseContext } from '../request-scope.js';
 import type { ServiceMetrics } from '../metrics.js';
+
+type Sent = GraphQLRequestContextWillSendResponse<BaseContext>;
+
+/** `OK`, or the code of the operation's first error. */
+export function operationOutcome(errors: Sent['errors'], response: Sent['response']): string {
+  const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+  const firstError = errors?.[0] ?? body?.errors?.[0];
+  const code = firstError?.extensions?.code;
+  return firstError ? (typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR') : 'OK';
+}
 
 /** One log line and one metric sample per GraphQL operation: name, duration, outcome. */
 export function operationLogPlugin(metrics?: ServiceMetrics): ApolloServerPlugin<BaseContext> {
@@ -9,10 +19,7 @@ export function operationLogPlugin(metrics?: ServiceMetrics): ApolloServerPlugin
       const started = performance.now();
       return {
         async willSendResponse({ operationName, errors, response }) {
-          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          const firstError = errors?.[0] ?? body?.errors?.[0];
-          const code = firstError?.extensions?.code;
-          const outcome = firstError ? (typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR') : 'OK';
+          const outcome = operationOutcome(errors, response);
           const seconds = (performance.now() - started) / 1000;
           const operation = metrics?.operationLabel(operationName) ?? operationName ?? 'anonymous';
           metrics?.graphqlOperations.inc({ operation, outcome });

@@ -15,7 +15,10 @@ import type { Logger } from '../logger.js';
 import type { ServiceMetrics } from '../metrics.js';
 import { operationLogPlugin } from './operation-log.js';
 import type { HttpRoute } from '../domain.js';
-import { runInRequestScope, type BaseContext } from '../request-scope.js';
+import type { BaseContext } from '../request-scope.js';
+import type { Tracing } from '../telemetry.js';
+import { parseTraceparent } from '../traceparent.js';
+import { operationTracePlugin, startOperationSpan } from './operation-trace.js';
 
 const GRAPHQL_BODY_LIMIT = 100 * 1024;
 const ASSETS_PATH = '/graphql/assets';
@@ -42,6 +45,8 @@ export interface ServiceServerOptions {
   routes?: HttpRoute[];
   /** Dependencies `/ready` waits for; each returns true when usable. */
   readinessChecks?: Array<() => boolean | Promise<boolean>>;
+  /** OpenTelemetry; absent = off, and no span code runs per request. */
+  tracing?: Tracing;
 }
 
 /** Apollo Server on node's own http server, with GraphiQL, health and readiness beside it. */
@@ -82,6 +87,7 @@ export class ServiceServer {
         // Within the 10 s the process allows itself to exit (src/index.ts).
         ApolloServerPluginDrainHttpServer({ httpServer: this.http, stopGracePeriodMillis: 8000 }),
         operationLogPlugin(options.metrics),
+        ...(options.tracing ? [operationTracePlugin(options.tracing)] : []),
       ],
       logger: apolloLogger(options.logger),
     });
@@ -142,7 +148,7 @@ export class ServiceServer {
         res.end(this.page);
         return;
       }
-      return runInRequestScope({ requestId }, () => this.graphql(req, res, url, requestId));
+      return this.graphql(req, res, url, requestId);
     }
     for (const route of this.options.routes ?? []) {
       const match = route.method === method ? route.pattern.exec(url.pathname) : null;
@@ -184,12 +190,24 @@ export class ServiceServer {
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    const log = this.options.logger.child({ requestId });
-    const response = await this.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => this.options.context({ requestId, caller, log }),
-    });
-    await writeGraphQLResponse(res, response);
+    const { tracing } = this.options;
+    const operation = tracing ? startOperationSpan(tracing, req.headers) : undefined;
+    // Without tracing, the router's traceparent still ties our log lines to its trace.
+    const traceId = operation ? operation.traceId : parseTraceparent(headerValue(req, 'traceparent'))?.traceId;
+    const log = this.options.logger.child(traceId ? { requestId, trace_id: traceId } : { requestId });
+    const base: BaseContext = { requestId, traceId, traceContext: operation?.context, caller, log };
+    const execute = () =>
+      this.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: async () => this.options.context(base),
+      });
+    try {
+      // The active context only for a recorded request: store queries find their parent span there.
+      const response = operation?.context ? await tracing!.api.context.with(operation.context, execute) : await execute();
+      await writeGraphQLResponse(res, response);
+    } finally {
+      operation?.span.end();
+    }
   }
 }
 

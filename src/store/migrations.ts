@@ -124,4 +124,13 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('cancelled_orders').execute();
     },
   },
+  '0005_vendor_documents_traceparent': {
+    async up(db: Kysely<unknown>) {
+      // The W3C traceparent of the request that recorded the document: each later attempt's trace links to it.
+      await db.schema.alterTable('vendor_documents').addColumn('traceparent', 'text').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('vendor_documents').dropColumn('traceparent').execute();
+    },
+  },
 };

@@ -47,6 +47,8 @@ export interface VendorDocumentTable {
   created_at: string;
   updated_at: string;
   notified_at: string | null;
+  /** The W3C `traceparent` of the request that recorded the document, when it was traced: attempts link to it. */
+  traceparent: string | null;
 }
 
 export type DocumentStatus = 'SENDING' | 'RETRY_SCHEDULED' | 'ACCEPTED' | 'PROCESSED' | 'FAILED';

@@ -8,7 +8,9 @@ import type { Logger } from '../logger.js';
 import { MIGRATIONS } from './migrations.js';
 import { localListen, localNotify, PostgresListener, checkChannel, type NotificationHandler, type Unlisten } from './notifications.js';
 import type { Database } from './schema.js';
+import { tracedDialect } from './traced.js';
 import { guardedDialect, StoreUnavailableError } from './unavailable.js';
+import type { Tracing } from '../telemetry.js';
 
 export const SQLITE_FILE = 'service.sqlite';
 /** Sandbox mode keeps its own file: its documents and extIds never meet live ones. */
@@ -43,6 +45,8 @@ export interface StoreOptions {
   /** PostgreSQL connections this process may open (DATABASE_POOL_SIZE). */
   poolSize?: number;
   logger: Logger;
+  /** A span per statement under the active recording span; absent = no tracing code in the driver. */
+  tracing?: Tracing;
 }
 
 /**
@@ -72,7 +76,9 @@ async function openSqlite(options: StoreOptions): Promise<Store> {
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
     const connection = sqlite;
-    db = new Kysely<Database>({ dialect: guardedDialect(new SqliteDialect({ database: connection })) });
+    db = new Kysely<Database>({
+      dialect: tracedDialect(guardedDialect(new SqliteDialect({ database: connection })), options.tracing, 'sqlite'),
+    });
     // SQLite DDL is transactional and Kysely's SQLite adapter takes no lock of its own: one
     // write transaction around the migrations is the lock when two processes start at once.
     connection.exec('BEGIN IMMEDIATE');
@@ -112,7 +118,7 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
   // The pool listens only to idle connections: one checked out when the server goes away (a
   // transaction between statements) would emit an unheard 'error' and end the process.
   pool.on('connect', (client) => client.on('error', connectionFailed));
-  const db = new Kysely<Database>({ dialect: guardedDialect(new PostgresDialect({ pool })) });
+  const db = new Kysely<Database>({ dialect: tracedDialect(guardedDialect(new PostgresDialect({ pool })), options.tracing, 'postgresql') });
   try {
     // Kysely takes a PostgreSQL advisory lock around the migrations: replicas starting together do not race.
     await migrate(db, options.logger);
