@@ -101,12 +101,13 @@ async function startWith(
     ...domains.fiscal.context(),
   });
 
+  const auth = new CallerAuth(config.auth);
   const server = new ServiceServer({
     schema: await buildSubgraph(all),
     context,
     logger,
     metrics,
-    auth: new CallerAuth(config.auth),
+    auth,
     limits: { maxDepth: config.auth.maxQueryDepth, maxCost: config.auth.maxQueryCost, costlyFields: costlyFieldsOf(all) },
     production: config.production,
     debugErrors: config.debugErrors,
@@ -114,6 +115,8 @@ async function startWith(
     introspection: config.introspection,
     graphiql: config.graphiql,
     routes: all.flatMap((domain) => domain.routes ?? []),
+    // With caller auth on, an answer is for callers holding its scopes only.
+    cacheControl: { hints: all.map((domain) => domain.cacheHints), maxAge: config.cacheMaxAge, private: auth.enforcing },
     readinessChecks: [() => store.ping()],
   });
   try {
