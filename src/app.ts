@@ -115,6 +115,7 @@ async function startWith(
     introspection: config.introspection,
     graphiql: config.graphiql,
     routes: all.flatMap((domain) => domain.routes ?? []),
+    cors: { origins: config.corsOrigins },
     // With caller auth on, an answer is for callers holding its scopes only.
     cacheControl: { hints: all.map((domain) => domain.cacheHints), maxAge: config.cacheMaxAge, private: auth.enforcing },
     readinessChecks: [() => store.ping()],

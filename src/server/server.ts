@@ -11,6 +11,7 @@ import type { CallerAuth } from '../auth/caller-auth.js';
 import { StartupError, systemReason } from '../config.js';
 import { formatError, httpErrorBody, ServiceError } from '../errors.js';
 import { cacheControlPlugin, type CacheControlOptions } from './cache-control.js';
+import { corsPolicy, type CorsOptions } from './cors.js';
 import { limitRules, type QueryLimits } from './limits.js';
 import type { Logger } from '../logger.js';
 import type { ServiceMetrics } from '../metrics.js';
@@ -43,6 +44,8 @@ export interface ServiceServerOptions {
   routes?: HttpRoute[];
   /** Cache hints for the router's caches; without them every answer is `no-store`. */
   cacheControl?: Omit<CacheControlOptions, 'schema'>;
+  /** Browser origins allowed to call `/graphql` (CORS_ORIGINS); none when absent. */
+  cors?: CorsOptions;
   /** Dependencies `/ready` waits for; each returns true when usable. */
   readinessChecks?: Array<() => boolean | Promise<boolean>>;
 }
@@ -54,6 +57,7 @@ export class ServiceServer {
   private started = false;
   private stopping = false;
   private readonly page: string;
+  private readonly cors: ReturnType<typeof corsPolicy>;
 
   constructor(private readonly options: ServiceServerOptions) {
     const timeouts = options.timeouts ?? { requestMs: 30_000, headersMs: 10_000 };
@@ -91,6 +95,7 @@ export class ServiceServer {
       ],
       logger: apolloLogger(options.logger),
     });
+    this.cors = corsPolicy(options.cors ?? { origins: [] });
     this.page = graphiqlPage({ endpoint: '/graphql', assetsPath: ASSETS_PATH, examples: loadExampleOperations() });
   }
 
@@ -140,6 +145,7 @@ export class ServiceServer {
       return;
     }
     if (url.pathname === '/graphql') {
+      if (this.cors.handle(req, res)) return;
       if (method === 'GET' && prefersHtml(req) && !this.options.graphiql && !url.searchParams.has('query')) {
         return sendJson(res, 404, { errors: [{ message: GRAPHIQL_OFF, extensions: { code: 'NOT_FOUND', retryable: false } }] });
       }
