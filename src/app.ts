@@ -110,12 +110,13 @@ async function startWith(
     ...domains.fiscal.context(base),
   });
 
+  const auth = new CallerAuth(config.auth);
   const server = new ServiceServer({
     schema: await buildSubgraph(all),
     context,
     logger,
     metrics,
-    auth: new CallerAuth(config.auth),
+    auth,
     limits: { maxDepth: config.auth.maxQueryDepth, maxCost: config.auth.maxQueryCost, fieldCosts: fieldCostsOf(all) },
     production: config.production,
     debugErrors: config.debugErrors,
@@ -123,6 +124,9 @@ async function startWith(
     introspection: config.introspection,
     graphiql: config.graphiql,
     routes: all.flatMap((domain) => domain.routes ?? []),
+    cors: { origins: config.corsOrigins },
+    // With caller auth on, an answer is for callers holding its scopes only.
+    cacheControl: { hints: all.map((domain) => domain.cacheHints), maxAge: config.cacheMaxAge, private: auth.enforcing },
     readinessChecks: [() => store.ping()],
     tracing,
   });

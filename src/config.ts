@@ -87,6 +87,10 @@ export interface Config {
   introspection: boolean;
   /** The GraphiQL page at `GET /graphql` and its assets; same defaulting as introspection. */
   graphiql: boolean;
+  /** Seconds the router may cache a read: live status (CACHE_MAX_AGE_STATUS), and what can no longer change (CACHE_MAX_AGE_FINAL). */
+  cacheMaxAge: { status: number; final: number };
+  /** Browser origins allowed to call `/graphql` (CORS_ORIGINS): exact, `scheme://host:*` (any port), or `*`. */
+  corsOrigins: string[];
 }
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
@@ -212,6 +216,12 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('CALLBACK_SECRET must be at least 32 characters');
   }
 
+  const corsOrigins = originPatterns(
+    read('CORS_ORIGINS') ?? (vendorMode === 'sandbox' ? 'http://localhost:*' : 'none'),
+    production,
+    problems,
+  );
+
   const config: Config = {
     nodeEnv,
     production,
@@ -273,6 +283,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     introspection: bool('INTROSPECTION', exploring),
     graphiql: bool('GRAPHIQL', exploring),
+    cacheMaxAge: { status: int('CACHE_MAX_AGE_STATUS', 5, 0, 3_600), final: int('CACHE_MAX_AGE_FINAL', 300, 0, 86_400) },
+    corsOrigins,
   };
 
   const { auth } = config;
@@ -284,6 +296,41 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * CORS_ORIGINS → normalised patterns (lower case, default port dropped, as browsers send `Origin`):
+ * `https://app.example.com`, `http://localhost:*` (any port), `*` (any origin), or `none`.
+ */
+function originPatterns(raw: string, production: boolean, problems: string[]): string[] {
+  if (raw === 'none') return [];
+  const patterns: string[] = [];
+  for (const entry of raw.split(',').map((s) => s.trim())) {
+    if (entry === '*') {
+      // An internal service would be readable from any site its users' browsers visit.
+      if (production) problems.push('CORS_ORIGINS must list the frontends\' origins in production, not "*"');
+      patterns.push('*');
+      continue;
+    }
+    const pattern = originPattern(entry);
+    if (pattern) patterns.push(pattern);
+    else problems.push(`CORS_ORIGINS entries must be origins such as https://app.example.com or http://localhost:* (got "${entry}")`);
+  }
+  return [...new Set(patterns)];
+}
+
+function originPattern(entry: string): string | undefined {
+  const anyPort = entry.endsWith(':*');
+  const base = anyPort ? entry.slice(0, -2) : entry;
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    return undefined;
+  }
+  const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+  if (!['http:', 'https:'].includes(url.protocol) || !bare || url.hostname.includes('*') || (anyPort && url.port)) return undefined;
+  return anyPort ? `${url.origin}:*` : url.origin;
 }
 
 const unset = (settings: Record<string, unknown>): string[] =>

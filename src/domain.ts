@@ -30,6 +30,20 @@ export type FieldCosts = Readonly<Record<`${string}.${string}`, FieldCost>>;
  */
 export type ReferenceResolver = (reference: unknown, ctx: never) => unknown;
 
+/**
+ * How long the router may cache an answer holding a type or a field: `status` for live state
+ * (CACHE_MAX_AGE_STATUS), `final` for what can no longer change (CACHE_MAX_AGE_FINAL), `none`
+ * for never. With `finalWhen`, a value whose `field` holds one of `values` counts as `final`
+ * (read from the answer, when the query selects that field).
+ */
+export interface CacheHint {
+  maxAge: 'none' | 'status' | 'final';
+  finalWhen?: { field: string; values: readonly string[] };
+}
+
+/** Type name or `Type.field` → its cache hint; a field's own hint wins over its type's. */
+export type CacheHints = Readonly<Record<string, CacheHint>>;
+
 /** An extra endpoint (e.g. a vendor callback) served beside GraphQL. */
 export interface HttpRoute {
   method: 'GET' | 'POST';
@@ -42,6 +56,11 @@ export interface DomainSchema {
   resolvers: NonEmptyArray<Function>;
   /** Entity type name → `__resolveReference`, which runs outside type-graphql. */
   references: Record<string, ReferenceResolver>;
+  /**
+   * Cache hints of the types this domain answers queries with (and of fields that change more
+   * often than their type). A type or root field without one is never cached.
+   */
+  cacheHints: CacheHints;
   /**
    * The scope of every field with its own resolver: each root field (Query, Mutation) and each
    * @FieldResolver, i.e. everything that reaches a vendor or the store. Checked wherever the field

@@ -130,4 +130,35 @@ describe('loadConfig', () => {
     expect(loadConfig({ DEBUG_ERRORS: 'true' }).debugErrors).toBe(true);
     expect(loadConfig({ DEBUG_ERRORS: 'true', NODE_ENV: 'production', AUTH_DISABLED: 'true' }).debugErrors).toBe(false);
   });
+  it('reads the cache max-ages in seconds (0 = never cached), 5 and 300 by default', () => {
+    expect(loadConfig({}).cacheMaxAge).toEqual({ status: 5, final: 300 });
+    expect(loadConfig({ CACHE_MAX_AGE_STATUS: '0', CACHE_MAX_AGE_FINAL: '3600' }).cacheMaxAge).toEqual({ status: 0, final: 3600 });
+    expect(() => loadConfig({ CACHE_MAX_AGE_STATUS: '5s', CACHE_MAX_AGE_FINAL: '-1' })).toThrow(
+      /CACHE_MAX_AGE_STATUS must be a whole number[\s\S]*CACHE_MAX_AGE_FINAL must be a whole number/,
+    );
+  });
+
+  it('reads CORS_ORIGINS: localhost on any port in sandbox mode, none in live mode, normalised as browsers send Origin', () => {
+    expect(loadConfig({}).corsOrigins).toEqual(['http://localhost:*']);
+    expect(loadConfig({ VENDOR_MODE: 'live', AUTH_DISABLED: 'true' }).corsOrigins).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_DISABLED: 'true' }).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: 'none' }).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: 'HTTPS://App.Example.com:443/, http://127.0.0.1:*, https://app.example.com' }).corsOrigins).toEqual([
+      'https://app.example.com',
+      'http://127.0.0.1:*',
+    ]);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+    // Any site its users visit could read an internal deployment's answers.
+    expect(() => loadConfig({ NODE_ENV: 'production', AUTH_DISABLED: 'true', CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS[^\n]*"\*"/);
+    for (const bad of [
+      'app.example.com',
+      'https://*.example.com',
+      'https://app.example.com/path',
+      'ftp://files.example',
+      'http://a:8080:*',
+      'http://u:p@a.com',
+    ]) {
+      expect(() => loadConfig({ CORS_ORIGINS: bad }), bad).toThrow(/CORS_ORIGINS entries must be origins/);
+    }
+  });
 });

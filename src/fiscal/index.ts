@@ -27,6 +27,16 @@ export const fiscalSchema: DomainSchema = {
     FiscalDocument: resolveFiscalDocumentReference,
     FiscalRegister: resolveFiscalRegisterReference,
   },
+  cacheHints: {
+    // Only its serial; its list of documents grows with every X-report.
+    FiscalRegister: { maxAge: 'final' },
+    'FiscalRegister.documents': { maxAge: 'status' },
+    FiscalDocument: { maxAge: 'status', finalWhen: { field: 'status', values: ['PROCESSED', 'FAILED'] } },
+    // LifePay may call back again after the final state: these follow its latest callback.
+    'FiscalDocument.notification': { maxAge: 'status' },
+    'FiscalDocument.notifiedAt': { maxAge: 'status' },
+    'FiscalDocument.updatedAt': { maxAge: 'status' },
+  },
   fieldScopes: {
     'Query.fiscalDocument': SCOPES.read,
     'Mutation.printXReport': SCOPES.fiscal,

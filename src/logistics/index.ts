@@ -19,6 +19,8 @@ export type { LogisticsContext } from './logistics-context.js';
 export const logisticsSchema: DomainSchema = {
   resolvers: [LogisticsOrderResolver],
   references: { LogisticsOrder: resolveLogisticsOrderReference },
+  // What this service cancelled: CANCELLED stays, UNKNOWN becomes CANCELLED when a replica cancels it.
+  cacheHints: { LogisticsOrder: { maxAge: 'status', finalWhen: { field: 'status', values: ['CANCELLED'] } } },
   fieldScopes: { 'Mutation.cancelOrder': SCOPES.logistics },
   // The order's state is what this service remembers: no vendor call while reading.
   fieldCosts: { 'Mutation.cancelOrder': { weight: COST.vendorCall } },

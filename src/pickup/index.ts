@@ -19,6 +19,14 @@ export type { PickupContext } from './pickup-context.js';
 export const pickupSchema: DomainSchema = {
   resolvers: [MachineResolver],
   references: { Machine: resolveMachineReference, PickupCode: resolvePickupCodeReference },
+  cacheHints: {
+    // Only its validated number.
+    Machine: { maxAge: 'final' },
+    // Never cached: a code is what a customer types to take the goods (no shared cache may keep
+    // copies), and it is used the moment it is typed.
+    'Machine.pickupCodes': { maxAge: 'none' },
+    PickupCode: { maxAge: 'none' },
+  },
   fieldScopes: {
     'Query.machine': SCOPES.read,
     'Mutation.cancelPickupCodes': SCOPES.pickup,

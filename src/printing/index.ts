@@ -21,6 +21,8 @@ export const printingSchema: DomainSchema = {
     Printer: resolvePrinterReference,
     PrintMessage: resolvePrintMessageReference,
   },
+  // Live Feyin state: a cancel, a printout or a printer going offline may show this much later.
+  cacheHints: { Printer: { maxAge: 'status' }, PrintMessage: { maxAge: 'status' } },
   fieldScopes: {
     'Query.printer': SCOPES.read,
     'Query.printMessage': SCOPES.read,
