@@ -102,13 +102,15 @@ async function startWith(
     throw error;
   }
   const all: Domain[] = Object.values(domains);
-  const context = (base: BaseContext): RequestContext => ({
-    ...base,
-    ...domains.printing.context(base),
-    ...domains.pickup.context(base),
-    ...domains.logistics.context(base),
-    ...domains.fiscal.context(base),
-  });
+  // Assigned onto the server's part, not spread: its logger is a getter made only when used.
+  const context = (base: BaseContext): RequestContext =>
+    Object.assign(
+      base,
+      domains.printing.context(base),
+      domains.pickup.context(base),
+      domains.logistics.context(base),
+      domains.fiscal.context(base),
+    );
 
   const auth = new CallerAuth(config.auth);
   const server = new ServiceServer({

@@ -22,3 +22,29 @@ const asError = (error: unknown) => (error instanceof Error ? error : new Error(
 export function loadEach<K, V>(load: (key: K) => Promise<V>, limit: number) {
   return (keys: readonly K[]): Promise<Array<V | Error>> => mapLimited(keys, limit, (key) => load(key).catch(asError));
 }
+
+const SCOPE = Symbol('scope');
+
+/**
+ * A request's loaders, each made the first time the request asks for it: most requests use
+ * none of them, and a DataLoader with its closures costs more than the lookup that skips it.
+ * The getters live on one prototype built here, once; a request's object holds only its scope
+ * and the loaders it made.
+ */
+export function lazyLoaders<Loaders extends object, Scope>(make: { [K in keyof Loaders]: (scope: Scope) => Loaders[K] }) {
+  const prototype = {};
+  for (const key of Object.keys(make) as Array<keyof Loaders & string>) {
+    Object.defineProperty(prototype, key, {
+      get(this: { [SCOPE]: Scope }) {
+        const loader = make[key](this[SCOPE]);
+        Object.defineProperty(this, key, { value: loader, enumerable: true });
+        return loader;
+      },
+    });
+  }
+  return (scope: Scope): Loaders => {
+    const loaders = Object.create(prototype) as Loaders & { [SCOPE]: Scope };
+    loaders[SCOPE] = scope;
+    return loaders;
+  };
+}

@@ -26,6 +26,30 @@ export interface BaseContext extends RequestScope {
   log: Logger;
 }
 
+/** The server's part of one request's context. The child logger is made only when something logs for it. */
+export class RequestBase implements BaseContext {
+  readonly requestId: string;
+  readonly traceId?: string;
+  readonly traceContext?: Context;
+  readonly caller: Caller | null;
+  /** A plain field, not `#log`: Apollo copies the context object (own fields onto the same prototype). */
+  private childLog?: Logger;
+
+  constructor(
+    scope: RequestScope & { caller: Caller | null },
+    private readonly logger: Logger,
+  ) {
+    this.requestId = scope.requestId;
+    this.traceId = scope.traceId;
+    this.traceContext = scope.traceContext;
+    this.caller = scope.caller;
+  }
+
+  get log(): Logger {
+    return (this.childLog ??= this.logger.child(scopeLogFields(this)));
+  }
+}
+
 /** The scope's ids as log fields (`requestId`, `trace_id`), leaving out those it does not have. */
 export function scopeLogFields(scope: CallScope | undefined): Record<string, string> {
   const fields: Record<string, string> = {};

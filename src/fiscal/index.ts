@@ -93,6 +93,7 @@ export async function createFiscal(options: FiscalOptions): Promise<Domain<Fisca
     tracing: options.tracing,
   });
   options.metrics?.trackOutbox({ countByStatus: () => xReports.countByStatus(), dueSummary: () => xReports.dueSummary() });
+  const fiscalLoaders = createFiscalLoaders(xReports);
   const foreign = await xReports.countOfOtherModes();
   if (foreign > 0) {
     logger.warn(
@@ -103,7 +104,7 @@ export async function createFiscal(options: FiscalOptions): Promise<Domain<Fisca
   return {
     ...fiscalSchema,
     name: 'fiscal',
-    context: () => ({ xReports, fiscalLoaders: createFiscalLoaders(xReports) }),
+    context: () => ({ xReports, fiscalLoaders: fiscalLoaders(undefined) }),
     routes: [lifepayCallbackRoute({ tokens, xReports, logger })],
     start: () => xReports.startWorker(),
     stop: () => xReports.stopWorker(),

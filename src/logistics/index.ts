@@ -54,9 +54,10 @@ export function createLogistics(options: LogisticsOptions): Domain<LogisticsCont
     maxAgeSec: options.entityStateMaxAgeSec,
     onExpiryError: (error) => options.logger.warn({ err: error }, 'logistics: removing expired cancelled orders failed'),
   });
+  const logisticsLoaders = createLogisticsLoaders(cancelledOrders);
   return {
     ...logisticsSchema,
     name: 'logistics',
-    context: () => ({ apiusb, cancelledOrders, logisticsLoaders: createLogisticsLoaders(cancelledOrders) }),
+    context: () => ({ apiusb, cancelledOrders, logisticsLoaders: logisticsLoaders(undefined) }),
   };
 }

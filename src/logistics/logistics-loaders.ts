@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { lazyLoaders } from '../batch.js';
 import type { CancelledOrder, CancelledOrders } from './cancelled-orders.js';
 
 /** Keys per store query: well under either engine's limit on bound parameters. */
@@ -9,14 +10,16 @@ export interface LogisticsLoaders {
   cancelledOrder: DataLoader<string, CancelledOrder | null>;
 }
 
-export function createLogisticsLoaders(cancelledOrders: CancelledOrders): LogisticsLoaders {
-  return {
-    cancelledOrder: new DataLoader(
-      async (orderIds) => {
-        const byOrderId = new Map((await cancelledOrders.findMany(orderIds)).map((order) => [order.orderId, order]));
-        return orderIds.map((orderId) => byOrderId.get(orderId) ?? null);
-      },
-      { maxBatchSize: MAX_BATCH },
-    ),
-  };
+/** Each request's loaders, made when first used. */
+export function createLogisticsLoaders(cancelledOrders: CancelledOrders) {
+  return lazyLoaders<LogisticsLoaders, unknown>({
+    cancelledOrder: () =>
+      new DataLoader(
+        async (orderIds) => {
+          const byOrderId = new Map((await cancelledOrders.findMany(orderIds)).map((order) => [order.orderId, order]));
+          return orderIds.map((orderId) => byOrderId.get(orderId) ?? null);
+        },
+        { maxBatchSize: MAX_BATCH },
+      ),
+  });
 }

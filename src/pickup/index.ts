@@ -60,9 +60,10 @@ export function createPickup(options: PickupOptions): Domain<PickupContext> {
     maxAgeSec: options.entityStateMaxAgeSec,
     onExpiryError: (error) => options.logger.warn({ err: error }, 'pickup: removing expired pickup codes failed'),
   });
+  const pickupLoaders = createPickupLoaders(knownPickupCodes);
   return {
     ...pickupSchema,
     name: 'pickup',
-    context: () => ({ pickup, knownPickupCodes, pickupLoaders: createPickupLoaders(knownPickupCodes) }),
+    context: () => ({ pickup, knownPickupCodes, pickupLoaders: pickupLoaders(undefined) }),
   };
 }

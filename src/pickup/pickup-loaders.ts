@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { lazyLoaders } from '../batch.js';
 import type { KnownPickupCode, KnownPickupCodes } from './known-pickup-codes.js';
 
 /** Keys per store query: well under either engine's limit on bound parameters. */
@@ -9,14 +10,16 @@ export interface PickupLoaders {
   pickupCode: DataLoader<string, KnownPickupCode | null>;
 }
 
-export function createPickupLoaders(knownPickupCodes: KnownPickupCodes): PickupLoaders {
-  return {
-    pickupCode: new DataLoader(
-      async (ids) => {
-        const byId = new Map((await knownPickupCodes.findMany(ids)).map((code) => [code.id, code]));
-        return ids.map((id) => byId.get(id) ?? null);
-      },
-      { maxBatchSize: MAX_BATCH },
-    ),
-  };
+/** Each request's loaders, made when first used. */
+export function createPickupLoaders(knownPickupCodes: KnownPickupCodes) {
+  return lazyLoaders<PickupLoaders, unknown>({
+    pickupCode: () =>
+      new DataLoader(
+        async (ids) => {
+          const byId = new Map((await knownPickupCodes.findMany(ids)).map((code) => [code.id, code]));
+          return ids.map((id) => byId.get(id) ?? null);
+        },
+        { maxBatchSize: MAX_BATCH },
+      ),
+  });
 }

@@ -65,5 +65,6 @@ export function createPrinting(options: PrintingOptions): Domain<PrintingContext
     onTokenRenew: () => options.metrics?.tokenRenewals.inc({ vendor: 'FEYIN' }),
     sharedToken: { slot, fetchLeaseMs: options.tokenFetchLeaseMs },
   });
-  return { ...printingSchema, name: 'printing', context: (scope) => ({ feyin, printingLoaders: createPrintingLoaders(feyin, scope) }) };
+  const printingLoaders = createPrintingLoaders(feyin);
+  return { ...printingSchema, name: 'printing', context: (scope) => ({ feyin, printingLoaders: printingLoaders(scope) }) };
 }

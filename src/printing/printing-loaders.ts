@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { loadEach } from '../batch.js';
+import { lazyLoaders, loadEach } from '../batch.js';
 import type { CallScope } from '../request-scope.js';
 import type { FeyinClient, FeyinMessageStatus, FeyinPrinterStatus } from './feyin-client.js';
 
@@ -11,18 +11,20 @@ export interface PrintingLoaders {
 /** From this many distinct printers on, one `GET /devices` is cheaper than a call each. */
 const PRINTER_LIST_THRESHOLD = 3;
 
-/** One request's loaders: their vendor calls are made for `scope` (its log ids, its span). */
-export function createPrintingLoaders(feyin: FeyinClient, scope?: CallScope): PrintingLoaders {
-  const statusEach = loadEach((deviceNo: string) => feyin.printerStatus(deviceNo, scope), feyin.batchConcurrency);
-  return {
-    printerStatus: new DataLoader(async (deviceNos) => {
-      if (deviceNos.length < PRINTER_LIST_THRESHOLD) return statusEach(deviceNos);
-      const listed = await feyin.listPrinters(scope).catch(() => null);
-      if (!listed) return statusEach(deviceNos);
-      // The list holds every device of the account: one missing from it is unknown to us.
-      const byNo = new Map(listed.map((printer) => [printer.deviceNo, printer]));
-      return deviceNos.map((deviceNo) => byNo.get(deviceNo) ?? null);
-    }),
-    printMessageStatus: new DataLoader(loadEach((msgNo: string) => feyin.messageStatus(msgNo, scope), feyin.batchConcurrency)),
-  };
+/** Each request's loaders, made when first used: their vendor calls are made for `scope` (its log ids, its span). */
+export function createPrintingLoaders(feyin: FeyinClient) {
+  return lazyLoaders<PrintingLoaders, CallScope | undefined>({
+    printerStatus: (scope) => {
+      const statusEach = loadEach((deviceNo: string) => feyin.printerStatus(deviceNo, scope), feyin.batchConcurrency);
+      return new DataLoader(async (deviceNos) => {
+        if (deviceNos.length < PRINTER_LIST_THRESHOLD) return statusEach(deviceNos);
+        const listed = await feyin.listPrinters(scope).catch(() => null);
+        if (!listed) return statusEach(deviceNos);
+        // The list holds every device of the account: one missing from it is unknown to us.
+        const byNo = new Map(listed.map((printer) => [printer.deviceNo, printer]));
+        return deviceNos.map((deviceNo) => byNo.get(deviceNo) ?? null);
+      });
+    },
+    printMessageStatus: (scope) => new DataLoader(loadEach((msgNo: string) => feyin.messageStatus(msgNo, scope), feyin.batchConcurrency)),
+  });
 }

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import type { BaseContext } from '../request-scope.js';
+import { scopeLogFields, type BaseContext } from '../request-scope.js';
+import type { Logger } from '../logger.js';
 import type { ServiceMetrics } from '../metrics.js';
 
 type Sent = GraphQLRequestContextWillSendResponse<BaseContext>;
@@ -13,7 +14,7 @@ export function operationOutcome(errors: Sent['errors'], response: Sent['respons
 }
 
 /** One log line and one metric sample per GraphQL operation: name, duration, outcome. */
-export function operationLogPlugin(metrics?: ServiceMetrics): ApolloServerPlugin<BaseContext> {
+export function operationLogPlugin(logger: Logger, metrics?: ServiceMetrics): ApolloServerPlugin<BaseContext> {
   return {
     async requestDidStart({ contextValue }) {
       const started = performance.now();
@@ -24,8 +25,9 @@ export function operationLogPlugin(metrics?: ServiceMetrics): ApolloServerPlugin
           const operation = metrics?.operationLabel(operationName) ?? operationName ?? 'anonymous';
           metrics?.graphqlOperations.inc({ operation, outcome });
           metrics?.graphqlLatency.observe({ operation }, seconds);
-          contextValue.log.info(
-            { operationName: operationName ?? null, durationMs: Math.round(seconds * 1000), outcome },
+          // The request's ids as fields: no child logger is made for this one line.
+          logger.info(
+            { ...scopeLogFields(contextValue), operationName: operationName ?? null, durationMs: Math.round(seconds * 1000), outcome },
             'graphql operation',
           );
         },
