@@ -10,6 +10,7 @@ import { ServiceMetrics } from './metrics.js';
 import { createPickup } from './pickup/index.js';
 import { createPrinting } from './printing/index.js';
 import type { BaseContext } from './request-scope.js';
+import { VendorTransports } from './vendor-transport.js';
 import { startSandbox, withSandboxVendors, type RunningSandbox } from './sandbox/index.js';
 import { buildSubgraph, costlyFieldsOf } from './schema.js';
 import { ServiceServer } from './server/server.js';
@@ -62,7 +63,14 @@ async function startWith(
   });
   const metrics = new ServiceMetrics();
   if (store.connections) metrics.trackDatabasePool(store.connections);
-  const vendorHttp = vendorHttpFactory({ timeoutMs: config.vendorTimeoutMs, maxBodyBytes: config.vendorMaxBodyBytes, logger, metrics });
+  const transports = new VendorTransports(config.vendorTransport);
+  const vendorHttp = vendorHttpFactory({
+    timeoutMs: config.vendorTimeoutMs,
+    maxBodyBytes: config.vendorMaxBodyBytes,
+    logger,
+    metrics,
+    transports,
+  });
   let domains;
   try {
     // Longer than any attempt can take, so a lease (outbox attempt, token fetch) only expires when its holder is gone.
@@ -135,7 +143,7 @@ async function startWith(
     async stop() {
       // In-flight requests and the domains' background work finish before the store closes.
       await Promise.all([server.stop(), ...all.map((domain) => domain.stop?.())]);
-      await store.close();
+      await Promise.all([store.close(), transports.close()]);
       if (ownsSandbox) await sandbox?.sandbox.close();
     },
   };

@@ -4,6 +4,7 @@ import { vendorUnavailable, type Vendor } from './errors.js';
 import { vendorOperation, type ServiceMetrics } from './metrics.js';
 import { currentRequestId } from './request-scope.js';
 import { BodyTooLargeError, readBoundedText } from './vendor-body.js';
+import type { VendorFetch, VendorTransports } from './vendor-transport.js';
 
 type UnreachableReason = 'timeout' | 'network' | 'interrupted';
 
@@ -80,6 +81,8 @@ export interface VendorHttpOptions {
   metrics?: ServiceMetrics;
   /** Statuses whose body is still the vendor's API answer (e.g. pickup's 401 with code 10008). */
   acceptStatuses?: (status: number) => boolean;
+  /** ky's transport (`VendorTransports.fetchFor`); Node's global fetch when absent. */
+  fetch?: VendorFetch;
 }
 
 /** Throws a VENDOR_UNAVAILABLE `VendorError` (its `cause` one of the classes above) for transport failures. */
@@ -112,8 +115,8 @@ function redirectTarget(location: string | null, base: string): string | undefin
 /**
  * The one HTTP factory for every vendor: one ky instance each, no ky retries (each vendor
  * has its own rules), no redirects (they would re-send our credentials elsewhere), one
- * deadline per attempt over headers and body, a bounded body, keep-alive from Node's fetch
- * pool, and a debug line per call that carries the path but never the query string (Feyin's
+ * deadline per attempt over headers and body, a bounded body, keep-alive from the vendor's
+ * own pool (src/vendor-transport.ts), and a debug line per call that carries the path but never the query string (Feyin's
  * token lives there).
  */
 export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
@@ -126,6 +129,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     throwHttpErrors: false,
     redirect: 'manual',
     headers: { accept: 'application/json' },
+    ...(options.fetch ? { fetch: options.fetch as typeof fetch } : {}),
   });
 
   const unavailable = (cause: VendorUnreachableError | VendorResponseError) => {
@@ -142,7 +146,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new DOMException('vendor attempt deadline', 'TimeoutError')), options.timeoutMs);
     const { method, headers, searchParams } = request;
-    const kyOptions: Options = { method, headers, searchParams, signal: deadline.signal };
+    const kyOptions: Options = { method, headers, signal: deadline.signal };
     if (request.json !== undefined) kyOptions.json = request.json;
     if (request.form !== undefined) kyOptions.body = new URLSearchParams(request.form);
     const operation = request.operation ?? vendorOperation(request.method, request.path);
@@ -164,11 +168,13 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       );
     };
     const url = `${options.baseUrl}${request.path}`;
+    // The query string in the URL we pass, not ky's `searchParams`: that builds the Request twice.
+    const query = searchParams ? `?${new URLSearchParams(searchParams)}` : '';
 
     try {
       let response: Response;
       try {
-        response = await client(url, kyOptions);
+        response = await client(url + query, kyOptions);
       } catch {
         const timedOut = deadline.signal.aborted;
         logLine(timedOut ? 'timeout' : 'network-error', 'VENDOR_UNAVAILABLE');
@@ -211,6 +217,10 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
 /** Builds each vendor's `VendorHttp` with the settings every vendor shares; the domains name the rest. */
 export type VendorHttpFactory = (vendor: Vendor, baseUrl: string, options?: Pick<VendorHttpOptions, 'acceptStatuses'>) => VendorHttp;
 
-export function vendorHttpFactory(shared: Pick<VendorHttpOptions, 'timeoutMs' | 'maxBodyBytes' | 'logger' | 'metrics'>): VendorHttpFactory {
-  return (vendor, baseUrl, options = {}) => createVendorHttp({ ...shared, ...options, vendor, baseUrl });
+export function vendorHttpFactory(
+  shared: Pick<VendorHttpOptions, 'timeoutMs' | 'maxBodyBytes' | 'logger' | 'metrics'> & { transports?: VendorTransports },
+): VendorHttpFactory {
+  const { transports, ...settings } = shared;
+  return (vendor, baseUrl, options = {}) =>
+    createVendorHttp({ ...settings, ...options, vendor, baseUrl, fetch: transports?.fetchFor(vendor) });
 }
