@@ -4,7 +4,7 @@ import { vendorUnavailable, type Vendor } from './errors.js';
 import { vendorOperation, type ServiceMetrics } from './metrics.js';
 import { currentRequestId } from './request-scope.js';
 import { BodyTooLargeError, readBoundedText } from './vendor-body.js';
-import type { VendorFetch, VendorTransports } from './vendor-transport.js';
+import type { VendorFetch, VendorFetchOptions, VendorTransports } from './vendor-transport.js';
 
 type UnreachableReason = 'timeout' | 'network' | 'interrupted';
 
@@ -146,7 +146,10 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new DOMException('vendor attempt deadline', 'TimeoutError')), options.timeoutMs);
     const { method, headers, searchParams } = request;
-    const kyOptions: Options = { method, headers, signal: deadline.signal };
+    const kyOptions: Options & VendorFetchOptions = { method, headers };
+    // The vendor transport takes the deadline as its own option (cheaper, see VendorFetchOptions); Node's fetch as `signal`.
+    if (options.fetch) kyOptions.deadline = deadline.signal;
+    else kyOptions.signal = deadline.signal;
     if (request.json !== undefined) kyOptions.json = request.json;
     if (request.form !== undefined) kyOptions.body = new URLSearchParams(request.form);
     const operation = request.operation ?? vendorOperation(request.method, request.path);
