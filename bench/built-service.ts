@@ -1,7 +1,8 @@
 // The built service (`dist/`) in its own process, as the benchmark runs it everywhere: live
-// mode against the simulators, caller auth off, ready when `/ready` answers 200.
+// mode against the vendor fakes, caller auth off, ready when `/ready` answers 200; started with
+// the node flags of `npm start` (the heap bound), so the bench measures what production runs.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../scripts/free-port.js';
@@ -9,14 +10,37 @@ import { freePort } from '../scripts/free-port.js';
 export interface BuiltService {
   url: string;
   child: ChildProcess;
+  /** From spawning the process to the first `/ready` that answers 200. */
+  startToReadyMs: number;
+}
+
+export const PROFILE_DIR = 'bench/profile';
+
+/** `node --max-old-space-size=128 dist/src/index.js` → `['--max-old-space-size=128']`. */
+export function startFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
+  return scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
+export interface BuiltServiceOptions {
+  /** Replaces the heap bound of `npm start` (`--max-old-space-size`). */
+  heapMb?: number;
+  /** Writes a CPU profile (`--cpu-prof`) to bench/profile/ when the process exits. */
+  profile?: boolean;
 }
 
 /** `env` overrides the defaults (e.g. DATA_DIR, DATABASE_URL, the vendor variables). */
-export async function startBuiltService(env: Record<string, string>): Promise<BuiltService> {
+export async function startBuiltService(env: Record<string, string>, options: BuiltServiceOptions = {}): Promise<BuiltService> {
   const port = await freePort();
-  // BENCH_PROFILE=1 writes a CPU profile of the service to bench/profile/ (open it in Chrome DevTools).
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', 'bench/profile'] : [];
-  const child = spawn(process.execPath, [...profile, 'dist/src/index.js'], {
+  let flags = startFlags();
+  if (options.heapMb)
+    flags = [...flags.filter((flag) => !flag.startsWith('--max-old-space-size')), `--max-old-space-size=${options.heapMb}`];
+  if (options.profile) {
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    flags.push('--cpu-prof', '--cpu-prof-dir', PROFILE_DIR);
+  }
+  const started = performance.now();
+  const child = spawn(process.execPath, [...flags, 'dist/src/index.js'], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
@@ -37,7 +61,7 @@ export async function startBuiltService(env: Record<string, string>): Promise<Bu
       (r) => r.ok,
       () => false,
     );
-    if (ok) return { url, child };
+    if (ok) return { url, child, startToReadyMs: Math.round(performance.now() - started) };
     await new Promise((r) => setTimeout(r, 5));
   }
 }

@@ -11,6 +11,7 @@ import { createPickup } from './pickup/index.js';
 import { createPrinting } from './printing/index.js';
 import type { BaseContext } from './request-scope.js';
 import type { Tracing } from './telemetry.js';
+import { VendorTransports } from './vendor-transport.js';
 import { startSandbox, withSandboxVendors, type RunningSandbox } from './sandbox/index.js';
 import { buildSubgraph, fieldCostsOf } from './schema.js';
 import { ServiceServer } from './server/server.js';
@@ -65,12 +66,14 @@ async function startWith(
   });
   const metrics = new ServiceMetrics();
   if (store.connections) metrics.trackDatabasePool(store.connections);
+  const transports = new VendorTransports(config.vendorTransport);
   const vendorHttp = vendorHttpFactory({
     timeoutMs: config.vendorTimeoutMs,
     maxBodyBytes: config.vendorMaxBodyBytes,
     logger,
     metrics,
     tracing,
+    transports,
   });
   let domains;
   try {
@@ -151,7 +154,7 @@ async function startWith(
     async stop() {
       // In-flight requests and the domains' background work finish before the store closes.
       await Promise.all([server.stop(), ...all.map((domain) => domain.stop?.())]);
-      await store.close();
+      await Promise.all([store.close(), transports.close()]);
       if (ownsSandbox) await sandbox?.sandbox.close();
     },
   };

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 
 import type { Vendor } from './errors.js';
+import type { VendorTransportOptions } from './vendor-transport.js';
 
 export type VendorMode = 'sandbox' | 'live';
 
@@ -60,6 +61,8 @@ export interface Config {
   vendorTimeoutMs: number;
   /** A larger vendor answer is VENDOR_UNAVAILABLE. */
   vendorMaxBodyBytes: number;
+  /** Each vendor's keep-alive pool (VENDOR_CONNECTIONS, VENDOR_PIPELINING, VENDOR_KEEP_ALIVE_MS). */
+  vendorTransport: VendorTransportOptions;
   /** Vendor calls one request's entity batch may have in flight per vendor. */
   vendorConcurrency: number;
   /** Outbox deliveries this process may have in flight at once. */
@@ -231,6 +234,11 @@ export function loadConfig(env: Env = process.env): Config {
     vendorMode,
     vendorTimeoutMs: int('VENDOR_TIMEOUT_MS', 10_000, 50, 300_000),
     vendorMaxBodyBytes: int('VENDOR_MAX_BODY_BYTES', 1_048_576, 1024, 268_435_456),
+    vendorTransport: {
+      connections: int('VENDOR_CONNECTIONS', 64, 1, 1024),
+      pipelining: int('VENDOR_PIPELINING', 1, 1, 64),
+      keepAliveMs: int('VENDOR_KEEP_ALIVE_MS', 4_000, 100, 600_000),
+    },
     vendorConcurrency: int('VENDOR_CONCURRENCY', 8, 1, 256),
     outboxConcurrency: int('OUTBOX_CONCURRENCY', 8, 1, 256),
     publicUrl: url('PUBLIC_URL'),

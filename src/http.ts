@@ -6,6 +6,7 @@ import { vendorOperation, type ServiceMetrics } from './metrics.js';
 import { scopeLogFields, type CallScope } from './request-scope.js';
 import { endSpan, startSpan, type Tracing } from './telemetry.js';
 import { BodyTooLargeError, readBoundedText } from './vendor-body.js';
+import type { VendorFetch, VendorFetchOptions, VendorTransports } from './vendor-transport.js';
 
 type UnreachableReason = 'timeout' | 'network' | 'interrupted';
 
@@ -86,6 +87,8 @@ export interface VendorHttpOptions {
   tracing?: Tracing;
   /** Statuses whose body is still the vendor's API answer (e.g. pickup's 401 with code 10008). */
   acceptStatuses?: (status: number) => boolean;
+  /** ky's transport (`VendorTransports.fetchFor`); Node's global fetch when absent. */
+  fetch?: VendorFetch;
 }
 
 /** Throws a VENDOR_UNAVAILABLE `VendorError` (its `cause` one of the classes above) for transport failures. */
@@ -118,8 +121,8 @@ function redirectTarget(location: string | null, base: string): string | undefin
 /**
  * The one HTTP factory for every vendor: one ky instance each, no ky retries (each vendor
  * has its own rules), no redirects (they would re-send our credentials elsewhere), one
- * deadline per attempt over headers and body, a bounded body, keep-alive from Node's fetch
- * pool, and a debug line per call that carries the path but never the query string (Feyin's
+ * deadline per attempt over headers and body, a bounded body, keep-alive from the vendor's
+ * own pool (src/vendor-transport.ts), and a debug line per call that carries the path but never the query string (Feyin's
  * token lives there).
  */
 export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
@@ -132,6 +135,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     throwHttpErrors: false,
     redirect: 'manual',
     headers: { accept: 'application/json' },
+    ...(options.fetch ? { fetch: options.fetch as typeof fetch } : {}),
   });
 
   const unavailable = (cause: VendorUnreachableError | VendorResponseError) => {
@@ -148,7 +152,10 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new DOMException('vendor attempt deadline', 'TimeoutError')), options.timeoutMs);
     const { method, headers, searchParams } = request;
-    const kyOptions: Options = { method, headers, searchParams, signal: deadline.signal };
+    const kyOptions: Options & VendorFetchOptions = { method, headers };
+    // The vendor transport takes the deadline as its own option (cheaper, see VendorFetchOptions); Node's fetch as `signal`.
+    if (options.fetch) kyOptions.deadline = deadline.signal;
+    else kyOptions.signal = deadline.signal;
     if (request.json !== undefined) kyOptions.json = request.json;
     if (request.form !== undefined) kyOptions.body = new URLSearchParams(request.form);
     const operation = request.operation ?? vendorOperation(request.method, request.path);
@@ -179,11 +186,13 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       );
     };
     const url = `${options.baseUrl}${request.path}`;
+    // The query string in the URL we pass, not ky's `searchParams`: that builds the Request twice.
+    const query = searchParams ? `?${new URLSearchParams(searchParams)}` : '';
 
     try {
       let response: Response;
       try {
-        response = await client(url, kyOptions);
+        response = await client(url + query, kyOptions);
       } catch {
         const timedOut = deadline.signal.aborted;
         logLine(timedOut ? 'timeout' : 'network-error', 'VENDOR_UNAVAILABLE');
@@ -236,7 +245,9 @@ function vendorSpan(tracing: Tracing, vendor: Vendor, operation: string, request
 export type VendorHttpFactory = (vendor: Vendor, baseUrl: string, options?: Pick<VendorHttpOptions, 'acceptStatuses'>) => VendorHttp;
 
 export function vendorHttpFactory(
-  shared: Pick<VendorHttpOptions, 'timeoutMs' | 'maxBodyBytes' | 'logger' | 'metrics' | 'tracing'>,
+  shared: Pick<VendorHttpOptions, 'timeoutMs' | 'maxBodyBytes' | 'logger' | 'metrics' | 'tracing'> & { transports?: VendorTransports },
 ): VendorHttpFactory {
-  return (vendor, baseUrl, options = {}) => createVendorHttp({ ...shared, ...options, vendor, baseUrl });
+  const { transports, ...settings } = shared;
+  return (vendor, baseUrl, options = {}) =>
+    createVendorHttp({ ...settings, ...options, vendor, baseUrl, fetch: transports?.fetchFor(vendor) });
 }

@@ -78,6 +78,25 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the vendor pool: VENDOR_CONNECTIONS (64), VENDOR_PIPELINING (1), VENDOR_KEEP_ALIVE_MS (4000)', () => {
+    expect(loadConfig({}).vendorTransport).toEqual({ connections: 64, pipelining: 1, keepAliveMs: 4_000 });
+    expect(loadConfig({ VENDOR_CONNECTIONS: '8', VENDOR_PIPELINING: '4', VENDOR_KEEP_ALIVE_MS: '30000' }).vendorTransport).toEqual({
+      connections: 8,
+      pipelining: 4,
+      keepAliveMs: 30_000,
+    });
+    for (const [name, bad] of [
+      ['VENDOR_CONNECTIONS', '0'],
+      ['VENDOR_CONNECTIONS', '1025'],
+      ['VENDOR_PIPELINING', '0'],
+      ['VENDOR_PIPELINING', 'on'],
+      ['VENDOR_KEEP_ALIVE_MS', '99'],
+      ['VENDOR_KEEP_ALIVE_MS', '5s'],
+    ] as const) {
+      expect(() => loadConfig({ [name]: bad })).toThrow(new RegExp(`${name} must be a whole number`));
+    }
+  });
+
   it('bounds vendor answers at VENDOR_MAX_BODY_BYTES (1 MiB by default)', () => {
     expect(loadConfig({}).vendorMaxBodyBytes).toBe(1_048_576);
     expect(loadConfig({ VENDOR_MAX_BODY_BYTES: '65536' }).vendorMaxBodyBytes).toBe(65_536);

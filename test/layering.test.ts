@@ -18,6 +18,7 @@ const FOUNDATION = [
   'src/token-cache.ts',
   'src/vendor-answer.ts',
   'src/vendor-body.ts',
+  'src/vendor-transport.ts',
 ];
 
 const RULES: Array<{ folders: string[]; mayNotImport: string[] }> = [

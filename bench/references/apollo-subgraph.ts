@@ -1,0 +1,33 @@
+// Reference (c): the minimal hand-written Apollo Server 5 subgraph for the same call: one
+// `cancelPrintMessage` mutation that cancels at Feyin with plain fetch. No auth, limits,
+// loaders, logging or metrics: what Apollo alone costs per request.
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
+
+const feyin = process.env.FEYIN_BASE_URL!;
+const token = ((await (await fetch(`${feyin}/token?code=bench&secret=bench`)).json()) as { access_token: string }).access_token;
+
+const typeDefs = parse(`
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
+  type PrintMessage @key(fields: "msgNo") { msgNo: ID! }
+  type CancelPrintMessagePayload { message: PrintMessage! cancelled: Boolean! }
+  type Query { printMessage(msgNo: ID!): PrintMessage }
+  type Mutation { cancelPrintMessage(msgNo: ID!): CancelPrintMessagePayload! }
+`);
+const resolvers = {
+  Query: { printMessage: (_: unknown, { msgNo }: { msgNo: string }) => ({ msgNo }) },
+  Mutation: {
+    async cancelPrintMessage(_: unknown, { msgNo }: { msgNo: string }) {
+      const url = `${feyin}/msg/${encodeURIComponent(msgNo)}/cancel?access_token=${token}`;
+      const answer = (await (await fetch(url, { method: 'POST' })).json()) as { errcode: number };
+      if (answer.errcode !== 0) throw new Error(`Feyin refused: ${answer.errcode}`);
+      return { message: { msgNo }, cancelled: true };
+    },
+  },
+};
+
+const server = new ApolloServer({ schema: buildSubgraphSchema([{ typeDefs, resolvers }]) });
+const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
+process.send!({ type: 'ready', url });
