@@ -38,4 +38,4 @@ EXPOSE 4001
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4001)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node, not npm: SIGTERM reaches the process and shutdown drains in-flight requests.
-CMD ["node", "--max-old-space-size=128", "dist/src/index.js"]
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=16", "dist/src/index.js"]

@@ -141,6 +141,7 @@ async function startWith(
     await store.close();
     throw error;
   }
+  transports.preload();
   for (const domain of all) domain.start?.();
   logStartup(config, logger, { port: Number(new URL(server.url).port), sandbox, store, domains: all });
 

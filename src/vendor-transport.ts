@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { Vendor } from './errors.js';
 
 export interface VendorTransportOptions {
@@ -24,6 +24,11 @@ export interface VendorFetchOptions {
 /** What ky's `fetch` option receives: the Request it built (URL with query string, headers, body) and the options above. */
 export type VendorFetch = (request: Request, options?: VendorFetchOptions) => Promise<Response>;
 
+type Undici = typeof import('undici');
+let undiciLoading: Promise<Undici> | undefined;
+/** undici is loaded on first use (or by `preload` once the server listens): start-up does not wait for it. */
+const undici = (): Promise<Undici> => (undiciLoading ??= import('undici'));
+
 // The Fetch standard forbids a body on these; `new Response(stream, { status: 204 })` throws.
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
@@ -41,7 +46,15 @@ export class VendorTransports {
 
   /** ky's `fetch` for `vendor`: its own pool, so one slow vendor cannot take another's sockets. */
   fetchFor(vendor: Vendor): VendorFetch {
-    return (request, options) => send(this.#agent(vendor), request, options?.deadline ?? request.signal);
+    return async (request, options) => {
+      const loaded = await undici();
+      return send(loaded, this.#agent(vendor, loaded), request, options?.deadline ?? request.signal);
+    };
+  }
+
+  /** Loads the transport in the background, so the first vendor call does not wait for it. */
+  preload(): void {
+    undici().catch(() => undefined);
   }
 
   /** Closes every vendor's sockets; calls still in flight finish first (each is bounded by its deadline). */
@@ -51,7 +64,7 @@ export class VendorTransports {
     await Promise.all(agents.map((agent) => agent.close()));
   }
 
-  #agent(vendor: Vendor): Agent {
+  #agent(vendor: Vendor, { Agent }: Undici): Agent {
     let agent = this.#agents.get(vendor);
     if (!agent) {
       const { connections, pipelining, keepAliveMs } = this.options;
@@ -62,7 +75,7 @@ export class VendorTransports {
   }
 }
 
-async function send(dispatcher: Agent, request: Request, signal: AbortSignal): Promise<Response> {
+async function send({ request: undiciRequest }: Undici, dispatcher: Agent, request: Request, signal: AbortSignal): Promise<Response> {
   // ky hands over a string or URLSearchParams body as a stream: small, so read whole.
   const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
   const answer = await undiciRequest(request.url, {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from '../logger.js';
 
 /** Called with the payload of each notification; `''` after a reconnect, when some may have been missed. */
@@ -90,7 +90,8 @@ export class PostgresListener {
 
   private async open(): Promise<pg.Client | undefined> {
     if (this.closed) return undefined;
-    const client = new pg.Client({ connectionString: this.options.url, connectionTimeoutMillis: 5_000, keepAlive: true });
+    const { default: postgres } = await import('pg');
+    const client = new postgres.Client({ connectionString: this.options.url, connectionTimeoutMillis: 5_000, keepAlive: true });
     client.on('notification', (message) => {
       for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? '');
     });

@@ -2,7 +2,6 @@ import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
-import pg from 'pg';
 import { StartupError, systemReason } from '../config.js';
 import type { Logger } from '../logger.js';
 import { MIGRATIONS } from './migrations.js';
@@ -103,6 +102,8 @@ async function openSqlite(options: StoreOptions): Promise<Store> {
 
 async function openPostgres(url: string, options: StoreOptions): Promise<Store> {
   const location = withoutPassword(url);
+  // Loaded only for PostgreSQL: a SQLite service does not pay its start-up time.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
