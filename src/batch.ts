@@ -1,3 +1,5 @@
+import DataLoader from 'dataloader';
+
 /** Runs `task` over `items`, at most `limit` at a time, keeping order. */
 async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
@@ -47,4 +49,21 @@ export function lazyLoaders<Loaders extends object, Scope>(make: { [K in keyof L
     loaders[SCOPE] = scope;
     return loaders;
   };
+}
+
+/** Keys per store query: well under either engine's limit on bound parameters. */
+const STORE_BATCH = 500;
+
+/**
+ * A DataLoader over a store lookup: one query per batch of keys (at most STORE_BATCH), and
+ * `null` for a key the store does not hold.
+ */
+export function storeLoader<V>(findMany: (keys: readonly string[]) => Promise<V[]>, keyOf: (value: V) => string) {
+  return new DataLoader<string, V | null>(
+    async (keys) => {
+      const found = new Map((await findMany(keys)).map((value) => [keyOf(value), value]));
+      return keys.map((key) => found.get(key) ?? null);
+    },
+    { maxBatchSize: STORE_BATCH },
+  );
 }

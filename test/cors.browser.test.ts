@@ -1,14 +1,10 @@
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEYIN_SEED } from '../src/sandbox/index.js';
+import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
 import { startTestService, type TestService } from './helpers/service.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-// CI installs Debian's chromium (.ci/run); elsewhere the test says why it did not run.
-const available = existsSync(CHROMIUM) || process.env.CI === 'true';
 
 interface Seen {
   method: string;
@@ -21,7 +17,7 @@ interface Seen {
 /** What a page's `fetch` came back with, or the browser's refusal. */
 type FetchOutcome = { status: number; body: string; requestId: string | null } | { error: string };
 
-describe.runIf(available)('CORS in headless Chromium: a frontend on another localhost port calls the subgraph', () => {
+describe.runIf(chromiumAvailable)('CORS in headless Chromium: a frontend on another localhost port calls the subgraph', () => {
   let t: TestService;
   let browser: Browser;
   let frontend: Server;
@@ -43,17 +39,7 @@ describe.runIf(available)('CORS in headless Chromium: a frontend on another loca
     });
     await new Promise<void>((resolve) => frontend.listen(0, resolve));
     frontendPort = (frontend.address() as AddressInfo).port;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,30 +1,16 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEYIN_SEED } from '../src/sandbox/index.js';
+import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
 import { startTestService, type TestService } from './helpers/service.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// CI installs Debian's chromium (.ci/run); elsewhere the test says why it did not run.
-const available = existsSync(CHROMIUM) || process.env.CI === 'true';
-
-describe.runIf(available)('GraphiQL in headless Chromium, offline', () => {
+describe.runIf(chromiumAvailable)('GraphiQL in headless Chromium, offline', () => {
   let t: TestService;
   let browser: Browser;
 
   beforeAll(async () => {
     t = await startTestService();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

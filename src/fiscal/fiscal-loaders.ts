@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { lazyLoaders } from '../batch.js';
+import { lazyLoaders, storeLoader } from '../batch.js';
 import type { XReports, XReportRecord } from './x-reports.js';
 
 export interface FiscalLoaders {
@@ -11,10 +11,9 @@ export interface FiscalLoaders {
 export function createFiscalLoaders(xReports: XReports) {
   return lazyLoaders<FiscalLoaders, unknown>({
     fiscalDocument: () =>
-      new DataLoader(async (extIds) => {
-        const records = await xReports.findMany(extIds);
-        const byExtId = new Map(records.map((record) => [record.row.ext_id, record]));
-        return extIds.map((extId) => byExtId.get(extId) ?? null);
-      }),
+      storeLoader(
+        (extIds) => xReports.findMany(extIds),
+        (record) => record.row.ext_id,
+      ),
   });
 }

@@ -1,9 +1,6 @@
 import DataLoader from 'dataloader';
-import { lazyLoaders } from '../batch.js';
+import { lazyLoaders, storeLoader } from '../batch.js';
 import type { KnownPickupCode, KnownPickupCodes } from './known-pickup-codes.js';
-
-/** Keys per store query: well under either engine's limit on bound parameters. */
-const MAX_BATCH = 500;
 
 export interface PickupLoaders {
   /** By pickup-code id: one store query per request's batch of references. */
@@ -14,12 +11,9 @@ export interface PickupLoaders {
 export function createPickupLoaders(knownPickupCodes: KnownPickupCodes) {
   return lazyLoaders<PickupLoaders, unknown>({
     pickupCode: () =>
-      new DataLoader(
-        async (ids) => {
-          const byId = new Map((await knownPickupCodes.findMany(ids)).map((code) => [code.id, code]));
-          return ids.map((id) => byId.get(id) ?? null);
-        },
-        { maxBatchSize: MAX_BATCH },
+      storeLoader(
+        (ids) => knownPickupCodes.findMany(ids),
+        (code) => code.id,
       ),
   });
 }
