@@ -63,6 +63,7 @@ describe('OpenTelemetry tracing (OTLP over HTTP to an in-process receiver)', () 
   let feyinToken: string | undefined;
   const incoming = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
   const refused = { traceId: '1af7651916cd43dd8448eb211c80319d', spanId: 'c7ad6b7169203332' };
+  const longNamed = { traceId: '2af7651916cd43dd8448eb211c80319e', spanId: 'd7ad6b7169203333' };
   const printIncoming = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' };
 
   beforeAll(async () => {
@@ -111,6 +112,14 @@ describe('OpenTelemetry tracing (OTLP over HTTP to an in-process receiver)', () 
       { traceparent: traceparent(refused.traceId, refused.spanId) },
     );
     expect(unknown.errors).toHaveLength(1);
+    const longName = `Long${'x'.repeat(20_000)}`;
+    const named = await post(
+      caller,
+      `query ${longName} { __typename }`,
+      {},
+      { traceparent: traceparent(longNamed.traceId, longNamed.spanId) },
+    );
+    expect(named.errors).toBeUndefined();
 
     // LifePay is down for the first attempt: the worker's retry delivers the document later.
     sandbox.simulators.lifepay.answerUnavailable(1);
@@ -148,6 +157,11 @@ describe('OpenTelemetry tracing (OTLP over HTTP to an in-process receiver)', () 
     });
     expect(JSON.stringify(operation)).not.toContain('cancelPrintMessage(');
     expect(JSON.stringify(operation)).not.toContain('OTEL-MSG-1');
+  });
+
+  it('keeps at most 100 characters of an operation name the caller chose', () => {
+    const name = operationSpan(longNamed.traceId)?.attributes['graphql.operation.name'];
+    expect(name).toBe(`Long${'x'.repeat(96)}`);
   });
 
   it('makes each vendor call a child span of the operation: vendor, operation, path without query string, status, outcome', () => {
