@@ -159,9 +159,11 @@ describe('OpenTelemetry tracing (OTLP over HTTP to an in-process receiver)', () 
     expect(JSON.stringify(operation)).not.toContain('OTEL-MSG-1');
   });
 
-  it('keeps at most 100 characters of an operation name the caller chose', () => {
-    const name = operationSpan(longNamed.traceId)?.attributes['graphql.operation.name'];
-    expect(name).toBe(`Long${'x'.repeat(96)}`);
+  it('keeps at most 100 characters of an operation name the caller chose, on its span and its log line', () => {
+    const shown = `Long${'x'.repeat(96)}`;
+    expect(operationSpan(longNamed.traceId)?.attributes['graphql.operation.name']).toBe(shown);
+    const line = logRecords(service).find((r) => r.msg === 'graphql operation' && r.trace_id === longNamed.traceId);
+    expect(line?.operationName).toBe(shown);
   });
 
   it('makes each vendor call a child span of the operation: vendor, operation, path without query string, status, outcome', () => {

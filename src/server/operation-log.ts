@@ -5,6 +5,14 @@ import type { ServiceMetrics } from '../metrics.js';
 
 type Sent = GraphQLRequestContextWillSendResponse<BaseContext>;
 
+/**
+ * The caller chooses an operation's name (up to the 100 kB body): log lines and spans keep the
+ * first 100 characters, what a log or trace view can show.
+ */
+export function shownOperationName(name: string | undefined | null): string | null {
+  return name ? name.slice(0, 100) : null;
+}
+
 /** `OK`, or the code of the operation's first error. */
 export function operationOutcome(errors: Sent['errors'], response: Sent['response']): string {
   const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
@@ -27,7 +35,12 @@ export function operationLogPlugin(logger: Logger, metrics?: ServiceMetrics): Ap
           metrics?.graphqlLatency.observe({ operation }, seconds);
           // The request's ids as fields: no child logger is made for this one line.
           logger.info(
-            { ...scopeLogFields(contextValue), operationName: operationName ?? null, durationMs: Math.round(seconds * 1000), outcome },
+            {
+              ...scopeLogFields(contextValue),
+              operationName: shownOperationName(operationName),
+              durationMs: Math.round(seconds * 1000),
+              outcome,
+            },
             'graphql operation',
           );
         },

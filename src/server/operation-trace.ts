@@ -3,9 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context, Span } from '@opentelemetry/api';
 import type { BaseContext } from '../request-scope.js';
 import type { Tracing } from '../telemetry.js';
-import { operationOutcome } from './operation-log.js';
-
-const OPERATION_NAME_MAX = 100;
+import { operationOutcome, shownOperationName } from './operation-log.js';
 
 /** One GraphQL request's span; `context` only when the sampler records it (then it parents vendor calls and queries). */
 export interface OperationSpan {
@@ -38,8 +36,8 @@ export function operationTracePlugin(tracing: Tracing): ApolloServerPlugin<BaseC
       return {
         async didResolveOperation({ operation, operationName }) {
           if (operation) span.setAttribute('graphql.operation.type', operation.operation);
-          // The caller chooses the name (up to the 100 kB body): a span keeps what a trace view can show.
-          if (operationName) span.setAttribute('graphql.operation.name', operationName.slice(0, OPERATION_NAME_MAX));
+          const name = shownOperationName(operationName);
+          if (name) span.setAttribute('graphql.operation.name', name);
         },
         async willSendResponse({ errors, response }) {
           const outcome = operationOutcome(errors, response);
