@@ -122,8 +122,8 @@ function redirectTarget(location: string | null, base: string): string | undefin
  * The one HTTP factory for every vendor: one ky instance each, no ky retries (each vendor
  * has its own rules), no redirects (they would re-send our credentials elsewhere), one
  * deadline per attempt over headers and body, a bounded body, keep-alive from the vendor's
- * own pool (src/vendor-transport.ts), and a debug line per call that carries the path but never the query string (Feyin's
- * token lives there).
+ * own pool (src/vendor-transport.ts), and a debug line per call that carries the path but
+ * never the query string (Feyin's token lives there).
  */
 export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
   const accept = options.acceptStatuses ?? okOrClientError;
@@ -172,6 +172,8 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
         );
         endSpan(options.tracing!, span, outcome === 'OK' ? undefined : outcome);
       }
+      // The line's fields are built only when debug lines are written: not on every call.
+      if (!options.logger.isLevelEnabled('debug')) return;
       options.logger.debug(
         {
           ...scopeLogFields(request.scope),

@@ -84,7 +84,8 @@ const DOCUMENTS: Array<[string, string, number]> = [
   ['pickup codes (a vendor list)', '{ machine(machineNo: "10000001") { pickupCodes(productId: "501") { id machine { machineNo } } } }', 34],
   [
     'an entity batch with a sliced list',
-    'query($r: [_Any!]!) { _entities(representations: $r) { ... on FiscalRegister { documents(limit: 7) { extId notification register { serial } } } ... on Printer { status } } }',
+    'query($r: [_Any!]!) { _entities(representations: $r) { ' +
+      '... on FiscalRegister { documents(limit: 7) { extId notification register { serial } } } ... on Printer { status } } }',
     110,
   ],
   [
