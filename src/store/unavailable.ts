@@ -1,4 +1,5 @@
-import type { CompiledQuery, DatabaseConnection, Dialect, Driver, QueryResult, TransactionSettings } from 'kysely';
+import type { Dialect } from 'kysely';
+import { withDriverHooks } from './driver-hooks.js';
 import { ServiceError } from '../errors.js';
 
 /** The database could not be reached: the caller may try again; no driver text reaches anyone. */
@@ -44,59 +45,7 @@ const guard = async <T>(run: () => Promise<T>): Promise<T> => {
   }
 };
 
-class GuardedConnection implements DatabaseConnection {
-  constructor(readonly inner: DatabaseConnection) {}
-
-  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    return guard(() => this.inner.executeQuery<R>(query));
-  }
-
-  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-    return this.inner.streamQuery<R>(query, chunkSize);
-  }
-}
-
-const unwrap = (connection: DatabaseConnection) => (connection instanceof GuardedConnection ? connection.inner : connection);
-
-/** The dialect's driver, with every "cannot reach the database" failure turned into SERVICE_UNAVAILABLE. */
-class GuardedDriver implements Driver {
-  constructor(private readonly inner: Driver) {}
-
-  init(): Promise<void> {
-    return this.inner.init();
-  }
-
-  async acquireConnection(): Promise<DatabaseConnection> {
-    return new GuardedConnection(await guard(() => this.inner.acquireConnection()));
-  }
-
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return guard(() => this.inner.beginTransaction(unwrap(connection), settings));
-  }
-
-  commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return guard(() => this.inner.commitTransaction(unwrap(connection)));
-  }
-
-  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return guard(() => this.inner.rollbackTransaction(unwrap(connection)));
-  }
-
-  releaseConnection(connection: DatabaseConnection): Promise<void> {
-    return this.inner.releaseConnection(unwrap(connection));
-  }
-
-  destroy(): Promise<void> {
-    return this.inner.destroy();
-  }
-}
-
 /** `dialect` whose failures to reach the database are StoreUnavailableError, whatever the engine. */
 export function guardedDialect(dialect: Dialect): Dialect {
-  return {
-    createAdapter: () => dialect.createAdapter(),
-    createDriver: () => new GuardedDriver(dialect.createDriver()),
-    createIntrospector: (db) => dialect.createIntrospector(db),
-    createQueryCompiler: () => dialect.createQueryCompiler(),
-  };
+  return withDriverHooks(dialect, { query: guard, step: guard });
 }
