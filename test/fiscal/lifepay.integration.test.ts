@@ -7,6 +7,7 @@ import { LIFEPAY_SANDBOX_CREDENTIALS, LIFEPAY_SEED, LifepaySimulator, startSandb
 import { SQLITE_FILE } from '../../src/store/store.js';
 import { freePort } from '../../scripts/free-port.js';
 import { eventually } from '../helpers/eventually.js';
+import { lifepayBodiesFor } from '../helpers/lifepay-sent.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 type Sent = Record<string, unknown>;
@@ -193,10 +194,7 @@ describe('fiscal domain against the LifePay simulator (live mode, real HTTP)', (
       { what: 'ACCEPTED' },
     );
     expect(accepted).toMatchObject({ attempts: 3, nextAttemptAt: null, lastError: null, uuid: expect.stringMatching(/^[0-9a-f-]{36}$/) });
-    const bodies = t.sandbox
-      .requestsTo('/lifepay')
-      .map((r) => r.body)
-      .filter((body) => body.includes('"x-503-twice"'));
+    const bodies = lifepayBodiesFor(t.sandbox, 'x-503-twice');
     expect(bodies).toHaveLength(3);
     expect(new Set(bodies).size).toBe(1);
     expect(t.simulators.lifepay.documentsWithExtId('x-503-twice')).toHaveLength(1);
@@ -217,10 +215,7 @@ describe('fiscal domain against the LifePay simulator (live mode, real HTTP)', (
       },
       { what: 'ACCEPTED after the outage' },
     );
-    const bodies = t.sandbox
-      .requestsTo('/lifepay')
-      .map((r) => r.body)
-      .filter((body) => body.includes('"x-outage-window"'));
+    const bodies = lifepayBodiesFor(t.sandbox, 'x-outage-window');
     expect(bodies.length).toBeGreaterThanOrEqual(2);
     expect(accepted.attempts).toBe(bodies.length);
     expect(new Set(bodies).size).toBe(1);

@@ -7,6 +7,7 @@ import { VendorDocuments } from '../../src/outbox/index.js';
 import { LIFEPAY_SEED, LifepaySimulator, sandboxEnv, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import type { SimulatedRequest, SimulatedResponse } from '../../src/sandbox/sandbox-http.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { lifepayBodiesFor } from '../helpers/lifepay-sent.js';
 import { spawnService, type ChildService } from '../helpers/child-service.js';
 import { freshDatabase, type TestDatabase } from '../helpers/database.js';
 import { eventually } from '../helpers/eventually.js';
@@ -78,11 +79,7 @@ describe('the outbox across replicas (real processes, one PostgreSQL)', () => {
     children.push(child);
     return child;
   };
-  const sent = (extId: string) =>
-    running.sandbox
-      .requestsTo('/lifepay')
-      .map((r) => r.body)
-      .filter((body) => body.includes(`"${extId}"`));
+  const sent = (extId: string) => lifepayBodiesFor(running.sandbox, extId);
   const row = (extId: string) => new VendorDocuments(store, 'LIFEPAY', 'live').find(extId);
   const count = (child: ChildService, msg: string) =>
     child.output

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FiscalDocumentDocument, PrintXReportDocument } from '../__generated__/graphql.js';
 import { LIFEPAY_SANDBOX_CREDENTIALS, LifepaySimulator, sandboxEnv, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { openStore } from '../../src/store/index.js';
+import { lifepayBodiesFor } from '../helpers/lifepay-sent.js';
 import { spawnService, type ChildService } from '../helpers/child-service.js';
 import { LogCapture } from '../helpers/log-capture.js';
 import { eventually } from '../helpers/eventually.js';
@@ -43,11 +44,7 @@ describe('the outbox across process restarts (the real entry point)', () => {
     children.push(child);
     return child;
   };
-  const sent = (extId: string) =>
-    running.sandbox
-      .requestsTo('/lifepay')
-      .map((r) => r.body)
-      .filter((body) => body.includes(`"${extId}"`));
+  const sent = (extId: string) => lifepayBodiesFor(running.sandbox, extId);
   const accepted = (child: ChildService, extId: string) =>
     eventually(
       async () => {
