@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/observability/logger.js';
 import { VendorDocuments } from '../src/outbox/index.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { startBuiltService } from './built-service.js';

@@ -4,9 +4,9 @@
 // the service's whole `createVendorHttp` with and without the undici transport.
 import ky, { type Options } from 'ky';
 import { request } from 'undici';
-import { createVendorHttp } from '../src/http.js';
-import { createLogger } from '../src/logger.js';
-import { VendorTransports, type VendorFetch } from '../src/vendor-transport.js';
+import { createVendorHttp } from '../src/vendor-http/vendor-http.js';
+import { createLogger } from '../src/observability/logger.js';
+import { VendorTransports, type VendorFetch } from '../src/vendor-http/vendor-transport.js';
 import { forkReady } from './fork-ready.js';
 
 const CALLS = Number(process.env.BENCH_TRANSPORT_CALLS ?? 20_000);

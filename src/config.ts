@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 
 import type { Vendor } from './errors.js';
-import type { VendorTransportOptions } from './vendor-transport.js';
+import type { VendorTransportOptions } from './vendor-http/vendor-transport.js';
 
 export type VendorMode = 'sandbox' | 'live';
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NonEmptyArray } from 'type-graphql';
-import type { RequestScope } from './request-scope.js';
+import type { RequestScope } from './observability/request-scope.js';
 
 /** Schema coordinate (`Type.field`) → the caller scope the field needs. */
 export type FieldScopes = Readonly<Record<`${string}.${string}`, string>>;

@@ -1,7 +1,7 @@
 import { ConfigError, StartupError, loadConfig, loadDotEnv } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './observability/logger.js';
 import { startService } from './app.js';
-import { startTracing } from './telemetry.js';
+import { startTracing } from './observability/tracing.js';
 
 loadDotEnv();
 let config;

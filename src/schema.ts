@@ -21,7 +21,7 @@ import { fiscalSchema } from './fiscal/index.js';
 import { logisticsSchema } from './logistics/index.js';
 import { pickupSchema } from './pickup/index.js';
 import { printingSchema } from './printing/index.js';
-import type { BaseContext } from './request-scope.js';
+import type { BaseContext } from './observability/request-scope.js';
 
 /** Every domain's part of the schema, in the order the SDL lists them. */
 export const DOMAINS: DomainSchema[] = [printingSchema, pickupSchema, logisticsSchema, fiscalSchema];

@@ -10,16 +10,7 @@ const DOMAINS = ['src/printing', 'src/pickup', 'src/logistics', 'src/fiscal'];
 /** The wiring: what composes the domains into a running service. */
 const WIRING = ['src/index.js', 'src/app.js', 'src/schema.js', 'src/context.js', 'src/server', 'src/sandbox'];
 /** Modules every layer may use; they know no domain and no wiring. */
-const FOUNDATION = [
-  'src/errors.ts',
-  'src/config.ts',
-  'src/http.ts',
-  'src/validation.ts',
-  'src/token-cache.ts',
-  'src/vendor-answer.ts',
-  'src/vendor-body.ts',
-  'src/vendor-transport.ts',
-];
+const FOUNDATION = ['src/errors.ts', 'src/config.ts', 'src/validation.ts', 'src/vendor-http', 'src/observability'];
 
 const RULES: Array<{ folders: string[]; mayNotImport: string[] }> = [
   { folders: ['scripts', 'bench'], mayNotImport: ['test'] },
@@ -29,6 +20,12 @@ const RULES: Array<{ folders: string[]; mayNotImport: string[] }> = [
   { folders: ['src/store'], mayNotImport: ['src/outbox'] },
   { folders: ['src/server'], mayNotImport: [...DOMAINS, 'src/app.js', 'src/schema.js', 'src/sandbox'] },
   { folders: FOUNDATION, mayNotImport: [...WIRING, ...DOMAINS, 'src/store', 'src/outbox'] },
+  // The vendor-call machinery is the clients' alone; what observes the service knows nothing of vendor calls.
+  { folders: ['src/observability'], mayNotImport: ['src/vendor-http'] },
+  {
+    folders: ['src/server', 'src/store', 'src/outbox', 'src/auth', 'src/sandbox', 'src/index.ts', 'src/schema.ts'],
+    mayNotImport: ['src/vendor-http/vendor-transport.ts', 'src/vendor-http/vendor-body.ts', 'src/vendor-http/vendor-answer.ts'],
+  },
 ];
 
 /** Every code file under `folder`, as a path from the repository root. */

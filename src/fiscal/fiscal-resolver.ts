@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { BaseContext } from '../request-scope.js';
+import type { BaseContext } from '../observability/request-scope.js';
 import type { FiscalContext } from './fiscal-context.js';
 import { InputCheck } from '../validation.js';
 import { FiscalDocument, loadFiscalDocument, toFiscalDocument } from './fiscal-document.js';

@@ -1,6 +1,6 @@
 import type { CallbackTokens } from '../callback-tokens.js';
 import { readLimited, sendJson } from '../http-body.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import type { HttpRoute } from '../domain.js';
 import type { XReports } from './x-reports.js';
 

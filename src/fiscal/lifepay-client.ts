@@ -1,8 +1,8 @@
 import { missingSettings, type LifepayConfig } from '../config.js';
 import { requireSettings, vendorUnavailable } from '../errors.js';
-import { expectJsonObject, type VendorHttp } from '../http.js';
-import type { CallScope } from '../request-scope.js';
-import { readResultCode } from '../vendor-answer.js';
+import { expectJsonObject, type VendorHttp } from '../vendor-http/vendor-http.js';
+import type { CallScope } from '../observability/request-scope.js';
+import { readResultCode } from '../vendor-http/vendor-answer.js';
 import { LIFEPAY_OK, lifepayError } from './lifepay-errors.js';
 import type { XReportOrder } from './x-report-order.js';
 

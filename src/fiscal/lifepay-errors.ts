@@ -1,5 +1,5 @@
 import { VendorError, type ErrorCode, type FieldMessages } from '../errors.js';
-import { redactSecrets } from '../vendor-answer.js';
+import { redactSecrets } from '../vendor-http/vendor-answer.js';
 
 export const LIFEPAY_OK = 0;
 const LIFEPAY_DATA_ERROR = 400;

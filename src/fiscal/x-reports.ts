@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LifepayConfig, VendorMode } from '../config.js';
 import { InputError, VendorError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import {
   OutboxWorker,
   VendorDocuments,
@@ -11,9 +11,9 @@ import {
   type Lease,
   type NotificationOutcome,
 } from '../outbox/index.js';
-import { scopeLogFields, type CallScope } from '../request-scope.js';
+import { scopeLogFields, type CallScope } from '../observability/request-scope.js';
 import type { Store, VendorDocumentRow } from '../store/index.js';
-import { endSpan, startSpan, traceparentOf, type TraceSpan, type Tracing } from '../telemetry.js';
+import { endSpan, startSpan, traceparentOf, type TraceSpan, type Tracing } from '../observability/tracing.js';
 import type { LifepayClient, XReportRequest } from './lifepay-client.js';
 import type { PrintXReportInput } from './print-x-report-input.js';
 import { xReportOrder } from './x-report-order.js';

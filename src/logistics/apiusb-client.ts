@@ -1,8 +1,8 @@
 import { missingSettings, type ApiusbConfig } from '../config.js';
 import { requireSettings, VendorError, vendorUnavailable } from '../errors.js';
-import { expectJsonObject, type VendorHttp } from '../http.js';
-import type { CallScope } from '../request-scope.js';
-import { TokenCache, withTokenRenewal, type SharedTokenSlot } from '../token-cache.js';
+import { expectJsonObject, type VendorHttp } from '../vendor-http/vendor-http.js';
+import type { CallScope } from '../observability/request-scope.js';
+import { TokenCache, withTokenRenewal, type SharedTokenSlot } from '../vendor-http/token-cache.js';
 import { APIUSB_BAD_TOKEN, APIUSB_OK, apiusbError, type ApiusbBusinessAnswer, type ApiusbEnvelope } from './apiusb-errors.js';
 
 /** PhalApi issues JWTs valid about 30 days; without an announced lifetime, renew daily. */

@@ -1,5 +1,5 @@
 import { VendorError } from '../errors.js';
-import { redactSecrets } from '../vendor-answer.js';
+import { redactSecrets } from '../vendor-http/vendor-answer.js';
 
 /** PhalApi's envelope: `ret` is the transport-level verdict, `data` the business answer. */
 export interface ApiusbEnvelope {

@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import { recordAfterVendor, type BaseContext } from '../request-scope.js';
+import { recordAfterVendor, type BaseContext } from '../observability/request-scope.js';
 import type { LogisticsContext } from './logistics-context.js';
 import { CancelOrderPayload } from './cancel-order-payload.js';
 import { cancellation } from './logistics-input.js';

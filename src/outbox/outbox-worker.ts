@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 
 export interface OutboxWorkerOptions<T extends { id: string }> {
   /** For logs, e.g. `lifepay-x-reports`. */

@@ -1,9 +1,9 @@
 import { missingSettings, type PickupConfig } from '../config.js';
 import { requireSettings, vendorUnavailable } from '../errors.js';
-import { expectJsonObject, type VendorHttp } from '../http.js';
-import type { CallScope } from '../request-scope.js';
-import { readResultCode } from '../vendor-answer.js';
-import { parseVendorTime } from '../vendor-time.js';
+import { expectJsonObject, type VendorHttp } from '../vendor-http/vendor-http.js';
+import type { CallScope } from '../observability/request-scope.js';
+import { readResultCode } from '../vendor-http/vendor-answer.js';
+import { parseVendorTime } from '../vendor-http/vendor-time.js';
 import { PICKUP_OK, pickupError } from './pickup-errors.js';
 import { sealPickupPayload, type PickupFields } from './pickup-signer.js';
 

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { recordAfterVendor, type BaseContext } from '../request-scope.js';
+import { recordAfterVendor, type BaseContext } from '../observability/request-scope.js';
 import type { PickupContext } from './pickup-context.js';
 import { InputCheck } from '../validation.js';
 import { CancelPickupCodesPayload, PickupCancelScope } from './cancel-pickup-codes-payload.js';

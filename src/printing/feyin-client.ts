@@ -1,10 +1,10 @@
 import { missingSettings, type FeyinConfig } from '../config.js';
 import { requireSettings, vendorUnavailable } from '../errors.js';
-import { expectJsonObject, type VendorHttp, type VendorRequest } from '../http.js';
-import type { CallScope } from '../request-scope.js';
-import { TokenCache, withTokenRenewal, type SharedTokenSlot } from '../token-cache.js';
-import { parseVendorTime } from '../vendor-time.js';
-import { readResultCode } from '../vendor-answer.js';
+import { expectJsonObject, type VendorHttp, type VendorRequest } from '../vendor-http/vendor-http.js';
+import type { CallScope } from '../observability/request-scope.js';
+import { TokenCache, withTokenRenewal, type SharedTokenSlot } from '../vendor-http/token-cache.js';
+import { parseVendorTime } from '../vendor-http/vendor-time.js';
+import { readResultCode } from '../vendor-http/vendor-answer.js';
 import { FEYIN_DEVICE_CODES, FEYIN_INVALID_TOKEN, FEYIN_MESSAGE_NOT_FOUND, feyinError, feyinVerdict } from './feyin-errors.js';
 
 export interface FeyinPrinterStatus {

@@ -1,5 +1,5 @@
 import { VendorError, type ErrorCode } from '../errors.js';
-import { readResultCode } from '../vendor-answer.js';
+import { readResultCode } from '../vendor-http/vendor-answer.js';
 
 const FEYIN_OK = 0;
 export const FEYIN_INVALID_TOKEN = 40014;

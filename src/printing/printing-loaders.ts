@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { lazyLoaders, loadEach } from '../batch.js';
-import type { CallScope } from '../request-scope.js';
+import type { CallScope } from '../observability/request-scope.js';
 import type { FeyinClient, FeyinMessageStatus, FeyinPrinterStatus } from './feyin-client.js';
 
 export interface PrintingLoaders {

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { BaseContext } from '../request-scope.js';
+import type { BaseContext } from '../observability/request-scope.js';
 import type { PrintingContext } from './printing-context.js';
 import { DateTimeScalar } from '../scalars.js';
 import { CancelPrintMessagePayload } from './cancel-print-message-payload.js';

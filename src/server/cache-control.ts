@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import type { BaseContext } from '../request-scope.js';
+import type { BaseContext } from '../observability/request-scope.js';
 import { CachePolicies, type CachePolicyOptions } from './cache-policy.js';
 
 export interface CacheControlOptions extends CachePolicyOptions {

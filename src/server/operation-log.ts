@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import { scopeLogFields, type BaseContext } from '../request-scope.js';
-import type { Logger } from '../logger.js';
-import type { ServiceMetrics } from '../metrics.js';
+import { scopeLogFields, type BaseContext } from '../observability/request-scope.js';
+import type { Logger } from '../observability/logger.js';
+import type { ServiceMetrics } from '../observability/metrics.js';
 
 type Sent = GraphQLRequestContextWillSendResponse<BaseContext>;
 

@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context, Span } from '@opentelemetry/api';
-import type { BaseContext } from '../request-scope.js';
-import type { Tracing } from '../telemetry.js';
+import type { BaseContext } from '../observability/request-scope.js';
+import type { Tracing } from '../observability/tracing.js';
 import { operationOutcome, shownOperationName } from './operation-log.js';
 
 /** One GraphQL request's span; `context` only when the sampler records it (then it parents vendor calls and queries). */

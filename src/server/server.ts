@@ -13,13 +13,13 @@ import { formatError, httpErrorBody, ServiceError } from '../errors.js';
 import { cacheControlPlugin, type CacheControlOptions } from './cache-control.js';
 import { corsPolicy, type CorsOptions } from './cors.js';
 import { limitRules, type QueryLimits } from './limits.js';
-import type { Logger } from '../logger.js';
-import type { ServiceMetrics } from '../metrics.js';
+import type { Logger } from '../observability/logger.js';
+import type { ServiceMetrics } from '../observability/metrics.js';
 import { operationLogPlugin } from './operation-log.js';
 import type { HttpRoute } from '../domain.js';
-import { RequestBase, type BaseContext } from '../request-scope.js';
-import type { Tracing } from '../telemetry.js';
-import { parseTraceparent } from '../traceparent.js';
+import { RequestBase, type BaseContext } from '../observability/request-scope.js';
+import type { Tracing } from '../observability/tracing.js';
+import { parseTraceparent } from '../observability/traceparent.js';
 import { operationTracePlugin, startOperationSpan } from './operation-trace.js';
 
 const GRAPHQL_BODY_LIMIT = 100 * 1024;

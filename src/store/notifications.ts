@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type pg from 'pg';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 
 /** Called with the payload of each notification; `''` after a reconnect, when some may have been missed. */
 export type NotificationHandler = (payload: string) => void;

@@ -3,13 +3,13 @@ import { join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
 import { StartupError, systemReason } from '../config.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import { MIGRATIONS } from './migrations.js';
 import { localListen, localNotify, PostgresListener, checkChannel, type NotificationHandler, type Unlisten } from './notifications.js';
 import type { Database } from './schema.js';
 import { tracedDialect } from './traced.js';
 import { guardedDialect, StoreUnavailableError } from './unavailable.js';
-import type { Tracing } from '../telemetry.js';
+import type { Tracing } from '../observability/tracing.js';
 
 export const SQLITE_FILE = 'service.sqlite';
 /** Sandbox mode keeps its own file: its documents and extIds never meet live ones. */

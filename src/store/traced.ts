@@ -1,6 +1,6 @@
 import type { Dialect } from 'kysely';
 import { ServiceError } from '../errors.js';
-import { endSpan, startSpan, type Tracing } from '../telemetry.js';
+import { endSpan, startSpan, type Tracing } from '../observability/tracing.js';
 import { withDriverHooks } from './driver-hooks.js';
 
 /** The statement's first word (`select`, `insert`…): the span's name, never a value. */

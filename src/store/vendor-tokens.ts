@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SharedTokenSlot, StoredToken } from '../token-cache.js';
+import type { SharedTokenSlot, StoredToken } from '../vendor-http/token-cache.js';
 import type { Store } from './store.js';
 
 export interface VendorTokenAccount {

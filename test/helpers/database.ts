@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, inject } from 'vitest';
-import type { Logger } from '../../src/logger.js';
+import type { Logger } from '../../src/observability/logger.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { LogCapture } from './log-capture.js';
 

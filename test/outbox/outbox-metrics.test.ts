@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ServiceMetrics } from '../../src/metrics.js';
+import { ServiceMetrics } from '../../src/observability/metrics.js';
 import { VendorDocuments } from '../../src/outbox/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { freshDatabase, type TestDatabase } from '../helpers/database.js';

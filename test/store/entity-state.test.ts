@@ -2,7 +2,7 @@ import { graphql } from 'graphql';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { vendorHttpFactory } from '../../src/http.js';
+import { vendorHttpFactory } from '../../src/vendor-http/vendor-http.js';
 import { CancelledOrders } from '../../src/logistics/cancelled-orders.js';
 import { createLogistics } from '../../src/logistics/index.js';
 import { KnownPickupCodes, type KnownPickupCode } from '../../src/pickup/known-pickup-codes.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VendorTokenSlot, vendorTokenKey, type VendorTokenAccount } from '../../src/store/index.js';
-import { TokenCache, withTokenRenewal, type SharedTokenSlot } from '../../src/token-cache.js';
+import { TokenCache, withTokenRenewal, type SharedTokenSlot } from '../../src/vendor-http/token-cache.js';
 import { storesPerTest } from '../helpers/database.js';
 
 const ACCOUNT: VendorTokenAccount = { vendor: 'FEYIN', identity: ['http://feyin.test', 'member', 'app'] };

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Agent, Dispatcher } from 'undici';
-import type { Vendor } from './errors.js';
+import type { Vendor } from '../errors.js';
 
 export interface VendorTransportOptions {
   /** Sockets per vendor origin (VENDOR_CONNECTIONS); further calls queue for a free one. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CancelPrintMessageDocument, PrinterStatusDocument } from './__generated__/graphql.js';
-import { FEYIN_SEED } from '../src/sandbox/index.js';
-import { startTestService, type TestService } from './helpers/service.js';
+import { CancelPrintMessageDocument, PrinterStatusDocument } from '../__generated__/graphql.js';
+import { FEYIN_SEED } from '../../src/sandbox/index.js';
+import { startTestService, type TestService } from '../helpers/service.js';
 
 const sample = (text: string, name: string, labels: Record<string, string>) => {
   const line = text

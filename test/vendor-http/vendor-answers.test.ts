@@ -5,10 +5,10 @@ import {
   CancelPrintMessageDocument,
   PrintMessageStatusDocument,
   PrintXReportDocument,
-} from './__generated__/graphql.js';
-import type { Vendor } from '../src/errors.js';
-import { FakeVendor, sendJson, type FakeRequest } from './helpers/fake-vendor.js';
-import { startTestService, type TestService } from './helpers/service.js';
+} from '../__generated__/graphql.js';
+import type { Vendor } from '../../src/errors.js';
+import { FakeVendor, sendJson, type FakeRequest } from '../helpers/fake-vendor.js';
+import { startTestService, type TestService } from '../helpers/service.js';
 
 /**
  * What vendors say, read strictly (issue 11 items 8 and 11): a missing or unreadable result

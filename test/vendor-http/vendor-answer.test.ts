@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readResultCode, redactSecrets } from '../src/vendor-answer.js';
+import { readResultCode, redactSecrets } from '../../src/vendor-http/vendor-answer.js';
 
 describe('readResultCode', () => {
   it.each([

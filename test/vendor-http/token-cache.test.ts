@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenCache, withTokenRenewal } from '../src/token-cache.js';
+import { TokenCache, withTokenRenewal } from '../../src/vendor-http/token-cache.js';
 
 function issuer(expiresInSec = 7200) {
   let issued = 0;

@@ -1,5 +1,5 @@
 import type { Context } from '@opentelemetry/api';
-import type { Caller } from './auth/caller-auth.js';
+import type { Caller } from '../auth/caller-auth.js';
 import type { Logger } from './logger.js';
 
 /**

@@ -6,10 +6,10 @@ import {
   CancelPickupCodesDocument,
   CancelPrintMessageDocument,
   PrintXReportDocument,
-} from './__generated__/graphql.js';
-import type { Vendor } from '../src/errors.js';
-import { FakeVendor, hugeJson, redirect, resetMidBody, sendJson, trickle, type FakeRequest } from './helpers/fake-vendor.js';
-import { startTestService, type TestService } from './helpers/service.js';
+} from '../__generated__/graphql.js';
+import type { Vendor } from '../../src/errors.js';
+import { FakeVendor, hugeJson, redirect, resetMidBody, sendJson, trickle, type FakeRequest } from '../helpers/fake-vendor.js';
+import { startTestService, type TestService } from '../helpers/service.js';
 
 /**
  * The one HTTP factory against misbehaving vendors (issue 11 items 1, 5, 6, 7): every vendor

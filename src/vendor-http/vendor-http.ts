@@ -1,10 +1,10 @@
 import type { Context } from '@opentelemetry/api';
 import ky, { type KyInstance, type Options } from 'ky';
-import type { Logger } from './logger.js';
-import { vendorUnavailable, type Vendor } from './errors.js';
-import { vendorOperation, type ServiceMetrics } from './metrics.js';
-import { scopeLogFields, type CallScope } from './request-scope.js';
-import { endSpan, startSpan, type Tracing } from './telemetry.js';
+import type { Logger } from '../observability/logger.js';
+import { vendorUnavailable, type Vendor } from '../errors.js';
+import { vendorOperation, type ServiceMetrics } from '../observability/metrics.js';
+import { scopeLogFields, type CallScope } from '../observability/request-scope.js';
+import { endSpan, startSpan, type Tracing } from '../observability/tracing.js';
 import { BodyTooLargeError, readBoundedText } from './vendor-body.js';
 import type { VendorFetch, VendorFetchOptions, VendorTransports } from './vendor-transport.js';
 

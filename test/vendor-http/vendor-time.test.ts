@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseVendorTime } from '../src/vendor-time.js';
+import { parseVendorTime } from '../../src/vendor-http/vendor-time.js';
 
 describe('parseVendorTime', () => {
   it('reads Unix seconds and milliseconds', () => {

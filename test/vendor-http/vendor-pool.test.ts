@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CancelPrintMessageDocument } from './__generated__/graphql.js';
-import { eventually } from './helpers/eventually.js';
-import { startTestService, type TestService } from './helpers/service.js';
+import { CancelPrintMessageDocument } from '../__generated__/graphql.js';
+import { eventually } from '../helpers/eventually.js';
+import { startTestService, type TestService } from '../helpers/service.js';
 
 /**
  * Issue 15 item 1: vendor calls go through ky onto `undici.request` with one keep-alive Agent
