@@ -1,10 +1,11 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import SQLite from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
 import { StartupError, systemReason } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import { MIGRATIONS } from './migrations.js';
+import { kyselySqlite } from './node-sqlite.js';
 import { localListen, localNotify, PostgresListener, checkChannel, type NotificationHandler, type Unlisten } from './notifications.js';
 import type { Database } from './schema.js';
 import { tracedDialect } from './traced.js';
@@ -66,17 +67,17 @@ async function openSqlite(options: StoreOptions): Promise<Store> {
   } catch (error) {
     throw new StartupError(`DATA_DIR (${resolve(options.dataDir)}) is not a writable folder: ${systemReason(error)}`, { cause: error });
   }
-  let sqlite: SQLite.Database | undefined;
+  let sqlite: DatabaseSync | undefined;
   let db: Kysely<Database>;
   try {
-    sqlite = new SQLite(location);
-    // WAL: readers never block the writer; busy_timeout: a second process waits for a lock instead of failing.
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = FULL');
-    sqlite.pragma('busy_timeout = 5000');
+    // timeout (busy_timeout): a second process waits for a lock instead of failing.
+    sqlite = new DatabaseSync(location, { timeout: 5000 });
+    // WAL: readers never block the writer.
+    sqlite.exec('PRAGMA journal_mode = WAL');
+    sqlite.exec('PRAGMA synchronous = FULL');
     const connection = sqlite;
     db = new Kysely<Database>({
-      dialect: tracedDialect(guardedDialect(new SqliteDialect({ database: connection })), options.tracing, 'sqlite'),
+      dialect: tracedDialect(guardedDialect(new SqliteDialect({ database: kyselySqlite(connection) })), options.tracing, 'sqlite'),
     });
     // SQLite DDL is transactional and Kysely's SQLite adapter takes no lock of its own: one
     // write transaction around the migrations is the lock when two processes start at once.
@@ -89,7 +90,7 @@ async function openSqlite(options: StoreOptions): Promise<Store> {
       connection.exec(ok ? 'COMMIT' : 'ROLLBACK');
     }
   } catch (error) {
-    if (sqlite?.open) sqlite.close();
+    if (sqlite?.isOpen) sqlite.close();
     throw new StartupError(`The database ${location} (in DATA_DIR) cannot be opened: ${systemReason(error)}`, { cause: error });
   }
   options.logger.info({ database: location }, 'store: SQLite (WAL) ready');

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FiscalDocumentDocument, PrintXReportDocument } from '../__generated__/graphql.js';
 import { startService } from '../../src/app.js';
@@ -42,7 +42,7 @@ describe('sandbox and live documents never meet', () => {
 
   /** The documents' next attempt is due now, as if the sandbox's retry time had come. */
   const makeDue = (file: string) => {
-    const db = new SQLite(join(dataDir, file));
+    const db = new DatabaseSync(join(dataDir, file));
     db.prepare("update vendor_documents set next_attempt_at = '2000-01-01T00:00:00.000Z'").run();
     db.close();
   };
