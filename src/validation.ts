@@ -47,10 +47,3 @@ export function representationKey(reference: unknown, field: string): string {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   throw new InputError({ [field]: ['must be a string'] });
 }
-
-declare global {
-  interface String {
-    /** ES2024, in Node since 20: false when the string holds a lone surrogate. */
-    isWellFormed(): boolean;
-  }
-}

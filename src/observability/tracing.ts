@@ -44,7 +44,7 @@ export function tracingConfigured(env: NodeJS.ProcessEnv = process.env): boolean
  */
 export async function startTracing(logger: Logger): Promise<Tracing | undefined> {
   if (!tracingConfigured()) return undefined;
-  const { NodeSDK, api } = await import('@opentelemetry/sdk-node');
+  const [{ NodeSDK }, api] = await Promise.all([import('@opentelemetry/sdk-node'), import('@opentelemetry/api')]);
   const sdk = new NodeSDK({ instrumentations: [], metricReaders: [], logRecordProcessors: [] });
   sdk.start();
   logger.info({ serviceName: process.env.OTEL_SERVICE_NAME }, 'tracing: OpenTelemetry spans exported over OTLP');

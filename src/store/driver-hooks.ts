@@ -1,4 +1,12 @@
-import type { CompiledQuery, DatabaseConnection, Dialect, Driver, QueryResult, TransactionSettings } from 'kysely';
+import type {
+  AbortableOperationOptions,
+  CompiledQuery,
+  DatabaseConnection,
+  Dialect,
+  Driver,
+  QueryResult,
+  TransactionSettings,
+} from 'kysely';
 
 /** What a wrapper adds around a dialect's driver; each hook calls `run` (or not) and defaults to calling through. */
 export interface DriverHooks {
@@ -14,13 +22,13 @@ class HookedConnection implements DatabaseConnection {
     private readonly hooks: DriverHooks,
   ) {}
 
-  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const run = () => this.inner.executeQuery<R>(query);
+  executeQuery<R>(query: CompiledQuery, options?: AbortableOperationOptions): Promise<QueryResult<R>> {
+    const run = () => this.inner.executeQuery<R>(query, options);
     return this.hooks.query ? this.hooks.query(run, query) : run();
   }
 
-  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-    return this.inner.streamQuery<R>(query, chunkSize);
+  streamQuery<R>(query: CompiledQuery, chunkSize: number, options?: AbortableOperationOptions): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(query, chunkSize, options);
   }
 }
 
@@ -41,8 +49,8 @@ class HookedDriver implements Driver {
     return this.inner.init();
   }
 
-  async acquireConnection(): Promise<DatabaseConnection> {
-    return new HookedConnection(await this.step(() => this.inner.acquireConnection()), this.hooks);
+  async acquireConnection(options?: AbortableOperationOptions): Promise<DatabaseConnection> {
+    return new HookedConnection(await this.step(() => this.inner.acquireConnection(options)), this.hooks);
   }
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
@@ -57,8 +65,8 @@ class HookedDriver implements Driver {
     return this.step(() => this.inner.rollbackTransaction(unwrap(connection)));
   }
 
-  releaseConnection(connection: DatabaseConnection): Promise<void> {
-    return this.inner.releaseConnection(unwrap(connection));
+  releaseConnection(connection: DatabaseConnection, options?: AbortableOperationOptions): Promise<void> {
+    return this.inner.releaseConnection(unwrap(connection), options);
   }
 
   destroy(): Promise<void> {
