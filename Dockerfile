@@ -1,24 +1,24 @@
 # syntax=docker/dockerfile:1
 # Vendor-operations subgraph. Build: docker build -t vendor-ops . ; run: docker run -p 4001:4001 --env-file .env vendor-ops
-ARG NODE_IMAGE=node:22-bookworm-slim
+# The same Node as .node-version (test/runtime.test.ts fails when they differ).
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
-# Native addons (better-sqlite3) compile here when no prebuilt binary fits.
-FROM ${NODE_IMAGE} AS toolchain
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
+# No compiler stage: nothing compiles at install (SQLite is Node's own node:sqlite). The image
+# brings Node, so the locked runtime packages (optional dependencies) are left out, and no
+# install script runs: the only ones in the tree are reviewed in package.json's allowScripts and
+# none is needed to build or to run.
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-
-FROM toolchain AS build
-COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --omit=optional --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-FROM toolchain AS production-deps
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+FROM ${NODE_IMAGE} AS production-deps
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \

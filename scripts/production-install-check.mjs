@@ -1,10 +1,12 @@
-// Performs the Dockerfile's runtime stage without Docker: a production install
-// (`npm ci --omit=dev`) of the built service into a temporary folder, started with
-// NODE_ENV=production, must answer /health, /ready and a GraphQL query. Catches runtime
-// code that depends on a devDependency, and files the image forgets to copy.
+// Performs the Dockerfile's runtime stage without Docker: the production install it makes
+// (`npm ci --omit=dev --omit=optional --ignore-scripts`) of the built service into a temporary
+// folder must hold no native addon (no `.node` file, nothing compiled), and, started on the
+// locked Node 24 (the image's Node) with NODE_ENV=production, must answer /health, /ready and a
+// GraphQL query. Catches runtime code that depends on a devDependency, and files the image
+// forgets to copy.
 // Usage: npm run build && node scripts/production-install-check.mjs
 import { spawn, execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,11 +20,19 @@ const started = Date.now();
 let child;
 try {
   // The same files the Dockerfile copies into the runtime image.
-  for (const path of ['package.json', 'package-lock.json', 'dist', 'schema', 'examples'])
+  for (const path of ['package.json', 'package-lock.json', '.npmrc', 'dist', 'schema', 'examples'])
     cpSync(join(root, path), join(dir, path), { recursive: true });
   console.log(`production install into ${dir}`);
-  execFileSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
+  const install = ['ci', '--omit=dev', '--omit=optional', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'];
+  execFileSync('npm', install, { cwd: dir, stdio: 'inherit' });
   console.log(`installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const files = readdirSync(join(dir, 'node_modules'), { recursive: true, encoding: 'utf8' });
+  const native = files.filter((file) => file.endsWith('.node') || /(^|\/)build\/Release(\/|$)/.test(file));
+  if (native.length > 0) throw new Error(`the production install holds native code:\n  ${native.join('\n  ')}`);
+  console.log(`production install: ${files.length} files, no native addon`);
+  const locked = readFileSync(join(root, '.node-version'), 'utf8').trim();
+  if (process.version !== `v${locked}`)
+    throw new Error(`run through npm (npm run check:production): this is Node ${process.version}, not the locked ${locked}`);
 
   const port = 43000 + Math.floor(Math.random() * 2000);
   child = spawn(process.execPath, ['dist/src/index.js'], {
@@ -71,7 +81,7 @@ try {
   }
   const page = await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } });
   if (!(await page.text()).includes('graphiql')) throw new Error('GraphiQL page missing in the production install');
-  console.log('production install: /health, /ready, GraphQL and GraphiQL answer');
+  console.log(`production install on Node ${process.version}: /health, /ready, GraphQL and GraphiQL answer`);
 } finally {
   child?.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
