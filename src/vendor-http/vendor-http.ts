@@ -127,15 +127,18 @@ function redirectTarget(location: string | null, base: string): string | undefin
  */
 export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
   const accept = options.acceptStatuses ?? okOrClientError;
-  // No ky prefixUrl: it forces a trailing slash, and APIUSB's endpoint is the base URL itself.
-  // ky's own timeout stops at the headers: the attempt's signal below covers the body too.
+  // No ky `prefix` or `baseUrl`: `prefix` puts a slash before an empty path (APIUSB's endpoint is the
+  // base URL itself), `baseUrl` resolves like a link and drops a base URL's path for our `/…` paths.
+  // No ky `timeout` or `totalTimeout` either: they reach the body only through ky's `.json()`, which
+  // `readBoundedText` replaces; the attempt's own deadline below covers headers and body.
   const client: KyInstance = ky.create({
     timeout: false,
     retry: 0,
     throwHttpErrors: false,
     redirect: 'manual',
     headers: { accept: 'application/json' },
-    ...(options.fetch ? { fetch: options.fetch as typeof fetch } : {}),
+    // ky types its `fetch` as the global one; ours takes the Request ky built, which is all ky passes.
+    ...(options.fetch ? { fetch: options.fetch as NonNullable<Options['fetch']> } : {}),
   });
 
   const unavailable = (cause: VendorUnreachableError | VendorResponseError) => {

@@ -12,10 +12,10 @@ export interface VendorTransportOptions {
 }
 
 /**
- * Options ky does not know reach its `fetch` as the second argument. The deadline travels
- * there rather than as ky's `signal`, which ky would merge with its own through
- * `AbortSignal.any`: about a fifth of ky's CPU per call, for a controller it never aborts
- * here (`timeout: false`, no retries).
+ * Options that are neither ky's nor `RequestInit`'s reach ky's `fetch` as its second argument
+ * (ky 2 forwards every such key). The deadline travels there rather than as ky's `signal`,
+ * which ky would merge with its own through `AbortSignal.any`: about a fifth of ky's CPU per
+ * call, for a controller it never aborts here (`timeout: false`, no retries).
  */
 export interface VendorFetchOptions {
   deadline?: AbortSignal;
