@@ -68,7 +68,9 @@ export class VendorTransports {
     let agent = this.#agents.get(vendor);
     if (!agent) {
       const { connections, pipelining, keepAliveMs } = this.options;
-      agent = new Agent({ connections, pipelining, keepAliveTimeout: keepAliveMs, keepAliveMaxTimeout: keepAliveMs });
+      // HTTP/1.1 only, as under undici 7: undici 8 would take HTTP/2 where a vendor's TLS offers it, and
+      // one multiplexed session (up to 100 streams) is not what VENDOR_CONNECTIONS and VENDOR_PIPELINING size.
+      agent = new Agent({ connections, pipelining, keepAliveTimeout: keepAliveMs, keepAliveMaxTimeout: keepAliveMs, allowH2: false });
       this.#agents.set(vendor, agent);
     }
     return agent;
