@@ -11,7 +11,7 @@ import { OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver.js';
 import { ALL_SCOPES, mintToken, TEST_JWT_SECRET } from '../helpers/tokens.js';
 
 const ROUTER_SECRET = 'router-secret-for-the-otel-test-5f1c';
-const PROBE = resolve(import.meta.dirname, 'helpers/module-probe.cjs');
+const PROBE = resolve(import.meta.dirname, '../helpers/module-probe.cjs');
 
 const CANCEL = 'mutation CancelForTrace($msgNo: ID!) { cancelPrintMessage(msgNo: $msgNo) { cancelled } }';
 const PRINT = 'mutation PrintForTrace($extId: String) { printXReport(input: { extId: $extId }) { document { status } } }';
