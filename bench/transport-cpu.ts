@@ -14,7 +14,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const IN_FLIGHT = 20;
 
 const { child, url: feyin } = await forkReady('./feyin-fake.ts');
-const transports = new VendorTransports({ connections: 64, pipelining: 1, keepAliveMs: 60_000 });
+const transports = new VendorTransports({ connections: 64, pipelining: 1, keepAliveMs: 60_000, connectTimeoutMs: 10_000 });
 const vendorFetch = transports.fetchFor('FEYIN');
 const undiciFetch = vendorFetch as typeof fetch;
 const { Agent } = await import('undici');

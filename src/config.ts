@@ -61,7 +61,7 @@ export interface Config {
   vendorTimeoutMs: number;
   /** A larger vendor answer is VENDOR_UNAVAILABLE. */
   vendorMaxBodyBytes: number;
-  /** Each vendor's keep-alive pool (VENDOR_CONNECTIONS, VENDOR_PIPELINING, VENDOR_KEEP_ALIVE_MS). */
+  /** Each vendor's keep-alive pool (VENDOR_CONNECTIONS, VENDOR_PIPELINING, VENDOR_KEEP_ALIVE_MS; connecting within VENDOR_TIMEOUT_MS). */
   vendorTransport: VendorTransportOptions;
   /** Vendor calls one request's entity batch may have in flight per vendor. */
   vendorConcurrency: number;
@@ -225,6 +225,7 @@ export function loadConfig(env: Env = process.env): Config {
     problems,
   );
 
+  const vendorTimeoutMs = int('VENDOR_TIMEOUT_MS', 10_000, 50, 300_000);
   const config: Config = {
     nodeEnv,
     production,
@@ -232,12 +233,13 @@ export function loadConfig(env: Env = process.env): Config {
     host: read('HOST') ?? '0.0.0.0',
     logLevel,
     vendorMode,
-    vendorTimeoutMs: int('VENDOR_TIMEOUT_MS', 10_000, 50, 300_000),
+    vendorTimeoutMs,
     vendorMaxBodyBytes: int('VENDOR_MAX_BODY_BYTES', 1_048_576, 1024, 268_435_456),
     vendorTransport: {
       connections: int('VENDOR_CONNECTIONS', 64, 1, 1024),
       pipelining: int('VENDOR_PIPELINING', 1, 1, 64),
       keepAliveMs: int('VENDOR_KEEP_ALIVE_MS', 4_000, 100, 600_000),
+      connectTimeoutMs: vendorTimeoutMs,
     },
     vendorConcurrency: int('VENDOR_CONCURRENCY', 8, 1, 256),
     outboxConcurrency: int('OUTBOX_CONCURRENCY', 8, 1, 256),

@@ -1,6 +1,28 @@
 import { InputError, type FieldMessages } from './errors.js';
 
 /**
+ * The two rules for an id whose format no vendor documents, named by where the id travels.
+ * Neither guesses an alphabet: a vendor may use dots, colons or letters of any script.
+ */
+export const ID_KINDS = {
+  /** In a query string or a body, encoded on the way: printable, without whitespace or control characters. */
+  token: {
+    pattern: /^[^\p{C}\p{Z}\s]+$/u,
+    describe: 'printable characters without whitespace or control characters',
+  },
+  /**
+   * Also a segment of a URL path: percent-encoding keeps `/`, `\`, `?` and `#` inside the segment only
+   * until a server or proxy decodes it (twice, for `%`); `.` and `..` are not encoded and name another path.
+   */
+  pathSegment: {
+    pattern: /^(?!\.\.?$)[^\p{C}\p{Z}\s/\\?#%]+$/u,
+    describe: 'printable characters without whitespace, control characters, "/", "\\", "?", "#" or "%", and not "." or ".."',
+  },
+} as const;
+
+export type IdKind = keyof typeof ID_KINDS;
+
+/**
  * Collects field problems and throws one BAD_USER_INPUT naming all of them, so a caller
  * fixes everything in one round and no vendor is called with half-valid input.
  */
@@ -12,16 +34,23 @@ export class InputCheck {
     return this;
   }
 
-  /** A required identifier: trimmed, non-blank, at most `max` characters, matching `pattern`. */
-  id(field: string, value: string, options: { max: number; pattern?: RegExp; describe?: string }): string {
-    const trimmed = value.trim();
+  /**
+   * A required identifier: non-blank, at most `max` characters, and either of an id `kind` (taken
+   * as given: whitespace is refused, not trimmed) or trimmed and matching a documented `pattern`.
+   */
+  id(
+    field: string,
+    value: string,
+    options: { max: number } & ({ kind: IdKind } | { kind?: never; pattern?: RegExp; describe?: string }),
+  ): string {
+    const { pattern, describe } = options.kind ? ID_KINDS[options.kind] : options;
+    const checked = options.kind ? value : value.trim();
     // A lone surrogate would be silently replaced on its way to the vendor: refuse it instead.
     if (!value.isWellFormed()) this.add(field, 'must be valid Unicode text (it holds a lone surrogate)');
-    else if (trimmed === '') this.add(field, 'must not be blank');
-    else if (trimmed.length > options.max) this.add(field, `must be at most ${options.max} characters`);
-    else if (options.pattern && !options.pattern.test(trimmed))
-      this.add(field, `must be ${options.describe ?? `of the form ${options.pattern.source}`}`);
-    return trimmed;
+    else if (value.trim() === '') this.add(field, 'must not be blank');
+    else if (checked.length > options.max) this.add(field, `must be at most ${options.max} characters`);
+    else if (pattern && !pattern.test(checked)) this.add(field, `must be ${describe ?? `of the form ${pattern.source}`}`);
+    return checked;
   }
 
   done(): void {

@@ -78,13 +78,10 @@ describe('loadConfig', () => {
     }
   });
 
-  it('reads the vendor pool: VENDOR_CONNECTIONS (64), VENDOR_PIPELINING (1), VENDOR_KEEP_ALIVE_MS (4000)', () => {
-    expect(loadConfig({}).vendorTransport).toEqual({ connections: 64, pipelining: 1, keepAliveMs: 4_000 });
-    expect(loadConfig({ VENDOR_CONNECTIONS: '8', VENDOR_PIPELINING: '4', VENDOR_KEEP_ALIVE_MS: '30000' }).vendorTransport).toEqual({
-      connections: 8,
-      pipelining: 4,
-      keepAliveMs: 30_000,
-    });
+  it('reads the vendor pool: VENDOR_CONNECTIONS (64), VENDOR_PIPELINING (1), VENDOR_KEEP_ALIVE_MS (4000), connecting within VENDOR_TIMEOUT_MS', () => {
+    expect(loadConfig({}).vendorTransport).toEqual({ connections: 64, pipelining: 1, keepAliveMs: 4_000, connectTimeoutMs: 10_000 });
+    const env = { VENDOR_CONNECTIONS: '8', VENDOR_PIPELINING: '4', VENDOR_KEEP_ALIVE_MS: '30000', VENDOR_TIMEOUT_MS: '2000' };
+    expect(loadConfig(env).vendorTransport).toEqual({ connections: 8, pipelining: 4, keepAliveMs: 30_000, connectTimeoutMs: 2_000 });
     for (const [name, bad] of [
       ['VENDOR_CONNECTIONS', '0'],
       ['VENDOR_CONNECTIONS', '1025'],

@@ -47,7 +47,7 @@ describe('every error a caller can see has code and retryable', () => {
   it('orderId and taskId are checked before APIUSB is called', async () => {
     const before = t.sandbox.requestsTo('/apiusb').length;
     const answer = await t.gql(
-      'mutation { cancelOrder(orderId: "1000 1202", taskId: "t;drop", reason: "customer asked") { order { status } } }',
+      'mutation { cancelOrder(orderId: "1000 1202", taskId: "t\\tdrop", reason: "customer asked") { order { status } } }',
     );
     expect(answer.errors?.[0]?.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',

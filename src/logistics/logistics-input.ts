@@ -3,11 +3,9 @@ import { InputCheck } from '../validation.js';
 const ORDER_ID_MAX = 64;
 const CANCEL_REASON_MAX = 200;
 
-/** APIUSB order and task ids: digits and hex in every example; no spaces or separators. */
-const ORDER_ID = /^[A-Za-z0-9_-]+$/;
-
+/** APIUSB documents no format for order and task ids; they travel as form fields, so any token. */
 function checkOrderId(check: InputCheck, field: string, value: string): string {
-  return check.id(field, value, { max: ORDER_ID_MAX, pattern: ORDER_ID, describe: 'letters, digits, "_" or "-"' });
+  return check.id(field, value, { max: ORDER_ID_MAX, kind: 'token' });
 }
 
 export function validOrderId(value: string): string {

@@ -8,8 +8,9 @@ export function checkPickupCodeId(check: InputCheck, value: string): string {
   return check.id('pickupCodeId', value, { max: 32, pattern: /^\d+$/, describe: 'digits only' });
 }
 
+/** The product id's format is undocumented; it is a segment of the listing's URL path. */
 export function checkProductId(check: InputCheck, value: string): string {
-  return check.id('productId', value, { max: 32, pattern: /^[A-Za-z0-9_-]+$/, describe: 'letters, digits, "_" or "-"' });
+  return check.id('productId', value, { max: 32, kind: 'pathSegment' });
 }
 
 export function machineNo(value: string): string {

@@ -1,10 +1,8 @@
 import { InputCheck } from '../validation.js';
 
-/** Feyin ids go into URL paths: keep them to characters that need no escaping. */
-const FEYIN_ID = /^[A-Za-z0-9_.-]+$/;
-
+/** Feyin documents no format for message and device numbers; both are segments of URL paths. */
 function checkFeyinId(check: InputCheck, field: string, value: string): string {
-  return check.id(field, value, { max: 64, pattern: FEYIN_ID, describe: 'letters, digits, "_", "-" or "."' });
+  return check.id(field, value, { max: 64, kind: 'pathSegment' });
 }
 
 export function feyinId(field: string, value: string): string {

@@ -49,8 +49,9 @@ export class VendorResponseError extends Error {
 
 /**
  * How long an outbox attempt may hold its document: every vendor call is cut at
- * `vendorTimeoutMs` (headers and body), so twice that plus the store writes around it
- * can only pass when the holder is gone. Both numbers derive from VENDOR_TIMEOUT_MS.
+ * `vendorTimeoutMs` (name lookup, connecting, headers and body), so twice that plus the
+ * store writes around it can only pass when the holder is gone. Both numbers derive from
+ * VENDOR_TIMEOUT_MS.
  */
 export function leaseMsFor(vendorTimeoutMs: number): number {
   return 2 * vendorTimeoutMs + 1000;
@@ -77,7 +78,7 @@ export interface VendorRequest {
 export interface VendorHttpOptions {
   vendor: Vendor;
   baseUrl: string;
-  /** One deadline per attempt, covering the headers and the whole body. */
+  /** One deadline per attempt, covering name lookup, connecting, the headers and the whole body. */
   timeoutMs: number;
   /** A larger answer is VENDOR_UNAVAILABLE and is not read further. */
   maxBodyBytes: number;
@@ -121,21 +122,24 @@ function redirectTarget(location: string | null, base: string): string | undefin
 /**
  * The one HTTP factory for every vendor: one ky instance each, no ky retries (each vendor
  * has its own rules), no redirects (they would re-send our credentials elsewhere), one
- * deadline per attempt over headers and body, a bounded body, keep-alive from the vendor's
- * own pool (src/vendor-transport.ts), and a debug line per call that carries the path but
- * never the query string (Feyin's token lives there).
+ * deadline per attempt over every stage (lookup, connect, headers, body), a bounded body,
+ * keep-alive from the vendor's own pool (src/vendor-transport.ts), and a debug line per call
+ * that carries the path but never the query string (Feyin's token lives there).
  */
 export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
   const accept = options.acceptStatuses ?? okOrClientError;
-  // No ky prefixUrl: it forces a trailing slash, and APIUSB's endpoint is the base URL itself.
-  // ky's own timeout stops at the headers: the attempt's signal below covers the body too.
+  // No ky `prefix` or `baseUrl`: `prefix` puts a slash before an empty path (APIUSB's endpoint is the
+  // base URL itself), `baseUrl` resolves like a link and drops a base URL's path for our `/…` paths.
+  // No ky `timeout` or `totalTimeout` either: they reach the body only through ky's `.json()`, which
+  // `readBoundedText` replaces; the attempt's own deadline below covers headers and body.
   const client: KyInstance = ky.create({
     timeout: false,
     retry: 0,
     throwHttpErrors: false,
     redirect: 'manual',
     headers: { accept: 'application/json' },
-    ...(options.fetch ? { fetch: options.fetch as typeof fetch } : {}),
+    // ky types its `fetch` as the global one; ours takes the Request ky built, which is all ky passes.
+    ...(options.fetch ? { fetch: options.fetch as NonNullable<Options['fetch']> } : {}),
   });
 
   const unavailable = (cause: VendorUnreachableError | VendorResponseError) => {

@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Agent, Dispatcher } from 'undici';
 import type { Vendor } from '../errors.js';
@@ -9,13 +10,21 @@ export interface VendorTransportOptions {
   pipelining: number;
   /** How long an idle socket is kept for the next call (VENDOR_KEEP_ALIVE_MS); a shorter `Keep-Alive` hint from the vendor wins. */
   keepAliveMs: number;
+  /**
+   * How long opening a socket may take, name lookup, TCP and TLS together: VENDOR_TIMEOUT_MS, so the
+   * deadline is the one limit (undici's own 10 s would cut a longer one short) and no attempt outlives
+   * the calls it was opened for by more than that (undici 7 kept an unwanted one for its 10 s).
+   */
+  connectTimeoutMs: number;
+  /** Name resolution; Node's `dns.lookup` when absent. Tests inject one that never answers. */
+  lookup?: LookupFunction;
 }
 
 /**
- * Options ky does not know reach its `fetch` as the second argument. The deadline travels
- * there rather than as ky's `signal`, which ky would merge with its own through
- * `AbortSignal.any`: about a fifth of ky's CPU per call, for a controller it never aborts
- * here (`timeout: false`, no retries).
+ * Options that are neither ky's nor `RequestInit`'s reach ky's `fetch` as its second argument
+ * (ky 2 forwards every such key). The deadline travels there rather than as ky's `signal`,
+ * which ky would merge with its own through `AbortSignal.any`: about a fifth of ky's CPU per
+ * call, for a controller it never aborts here (`timeout: false`, no retries).
  */
 export interface VendorFetchOptions {
   deadline?: AbortSignal;
@@ -67,8 +76,17 @@ export class VendorTransports {
   #agent(vendor: Vendor, { Agent }: Undici): Agent {
     let agent = this.#agents.get(vendor);
     if (!agent) {
-      const { connections, pipelining, keepAliveMs } = this.options;
-      agent = new Agent({ connections, pipelining, keepAliveTimeout: keepAliveMs, keepAliveMaxTimeout: keepAliveMs });
+      const { connections, pipelining, keepAliveMs, connectTimeoutMs, lookup } = this.options;
+      // HTTP/1.1 only, as under undici 7: undici 8 would take HTTP/2 where a vendor's TLS offers it, and
+      // one multiplexed session (up to 100 streams) is not what VENDOR_CONNECTIONS and VENDOR_PIPELINING size.
+      agent = new Agent({
+        connections,
+        pipelining,
+        keepAliveTimeout: keepAliveMs,
+        keepAliveMaxTimeout: keepAliveMs,
+        allowH2: false,
+        connect: { timeout: connectTimeoutMs, ...(lookup ? { lookup } : {}) },
+      });
       this.#agents.set(vendor, agent);
     }
     return agent;
@@ -78,19 +96,51 @@ export class VendorTransports {
 async function send({ request: undiciRequest }: Undici, dispatcher: Agent, request: Request, signal: AbortSignal): Promise<Response> {
   // ky hands over a string or URLSearchParams body as a stream: small, so read whole.
   const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
-  const answer = await undiciRequest(request.url, {
+  const sent = undiciRequest(request.url, {
     dispatcher,
     method: request.method as Dispatcher.HttpMethod,
     headers: headerRecord(request.headers),
     body,
     signal,
   });
+  const answer = await beforeDeadline(sent, signal);
   const status = answer.statusCode;
   if (NULL_BODY_STATUSES.has(status)) {
     answer.body.destroy();
     return new Response(null, { status, headers: headerPairs(answer.headers) });
   }
   return new Response(webStream(answer.body), { status, headers: headerPairs(answer.headers) });
+}
+
+/**
+ * undici's answer, or the deadline's reason as soon as it passes, whatever stage the request is
+ * in: name lookup, connecting, TLS, waiting in the pool's queue or for the headers. undici 8 ends
+ * a request at each of these when its signal aborts; undici 7 left one that waited for a socket
+ * until its connect timeout (10 s, whatever VENDOR_TIMEOUT_MS said). The race keeps the deadline
+ * ours whatever undici does; an answer that still comes after it is destroyed, not left half-read.
+ */
+function beforeDeadline(sent: Promise<Dispatcher.ResponseData>, deadline: AbortSignal): Promise<Dispatcher.ResponseData> {
+  return new Promise((resolve, reject) => {
+    const passed = () => {
+      reject(deadline.reason);
+      sent.then(
+        (late) => late.body.destroy(),
+        () => undefined,
+      );
+    };
+    if (deadline.aborted) return passed();
+    deadline.addEventListener('abort', passed, { once: true });
+    sent.then(
+      (answer) => {
+        deadline.removeEventListener('abort', passed);
+        resolve(answer);
+      },
+      (error: unknown) => {
+        deadline.removeEventListener('abort', passed);
+        reject(error);
+      },
+    );
+  });
 }
 
 function headerRecord(headers: Headers): Record<string, string> {

@@ -6,6 +6,7 @@ import { print } from 'graphql';
 import { startService, type RunningService } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { sandboxEnv, startSandbox, type RunningSandbox, type Simulators } from '../../src/sandbox/index.js';
+import type { VendorTransportOptions } from '../../src/vendor-http/vendor-transport.js';
 import { LogCapture } from './log-capture.js';
 
 export interface GraphQLAnswer<TData> {
@@ -36,7 +37,13 @@ export interface TestService {
  * same path production takes against real vendors, with real HTTP on both sides.
  */
 export async function startTestService(
-  options: { env?: Record<string, string>; simulators?: Partial<Simulators>; sandbox?: RunningSandbox } = {},
+  options: {
+    env?: Record<string, string>;
+    simulators?: Partial<Simulators>;
+    sandbox?: RunningSandbox;
+    /** What no environment variable sets, e.g. a name `lookup` that never answers. */
+    transport?: Partial<VendorTransportOptions>;
+  } = {},
 ): Promise<TestService> {
   const running = options.sandbox ?? (await startSandbox({ simulators: options.simulators }));
   const { sandbox, simulators } = running;
@@ -58,7 +65,9 @@ export async function startTestService(
     ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
     ...options.env,
   };
-  const service = await startService(loadConfig(env), logs.logger);
+  const config = loadConfig(env);
+  config.vendorTransport = { ...config.vendorTransport, ...options.transport };
+  const service = await startService(config, logs.logger);
   const storedSecret = await service.store.db
     .selectFrom('service_settings')
     .select('value')

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPickupPayload } from '../../src/pickup/pickup-signer.js';
+import { PICKUP_SEED } from '../../src/sandbox/index.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 /** Hostile values: any unicode (control characters included), huge strings, numbers as strings, injection fragments. */
@@ -20,6 +21,16 @@ const hostile = fc.oneof(
     '[]',
     '../../device/1/msg/clear',
     '%2e%2e%2f',
+    '.',
+    '..',
+    'a/b',
+    'a\\b',
+    'a?b',
+    'a#b',
+    'ORD.2026.1',
+    '订单:7',
+    'ORD\u00a01',
+    'ORD\u200b1',
     '1'.repeat(9),
     '12345678',
     '1'.repeat(33),
@@ -29,27 +40,43 @@ const hostile = fc.oneof(
   ),
 );
 
+/**
+ * An id without a documented format, as issue 19 defines it: 1 to `max` characters, none of them
+ * whitespace, a control, format or unassigned character; in a URL path also none of / \ ? # %,
+ * and not "." or "..". Written out per character, independently of src/validation.ts's patterns.
+ */
+function expectId(value: string, max: number, inPath: boolean): void {
+  expect(value.length).toBeGreaterThan(0);
+  expect(value.length).toBeLessThanOrEqual(max);
+  for (const char of value) {
+    expect(char).not.toMatch(/\s|\p{Cc}|\p{Cf}|\p{Cs}|\p{Co}|\p{Cn}|\p{Zs}|\p{Zl}|\p{Zp}/u);
+    if (inPath) expect('/\\?#%').not.toContain(char);
+  }
+  if (inPath) expect(['.', '..']).not.toContain(value);
+}
+
 /** Every request a simulator received must carry only values our validation accepts. */
 function vendorSawOnlyValidValues(t: TestService): void {
   for (const request of t.sandbox.requests) {
     if (request.simulator === '/feyin') {
+      // Only the paths the client builds: an id such as ".." would have led elsewhere.
+      expect(request.path).toMatch(/^\/(?:token|devices|msg\/[^/]+\/(?:cancel|status)|device\/[^/]+\/status)$/);
       const id = /^\/(?:msg|device)\/([^/]+)\//.exec(request.path)?.[1];
-      if (id !== undefined) expect(decodeURIComponent(id)).toMatch(/^[A-Za-z0-9_.-]{1,64}$/);
+      if (id !== undefined) expectId(decodeURIComponent(id), 64, true);
     } else if (request.simulator === '/pickup') {
       const fields = openPickupPayload((JSON.parse(request.body) as { payload: string }).payload)!;
       expect(fields.machine_no).toMatch(/^\d{8}$/);
       if ('id' in fields) expect(fields.id).toMatch(/^\d{1,32}$/);
+      expect(request.path).toMatch(/^\/api\/openapi\/v1\/(?:pickup_codes|products\/[^/]+\/pickup_code)$/);
+      const product = /^\/api\/openapi\/v1\/products\/([^/]+)\/pickup_code$/.exec(request.path)?.[1];
+      if (product !== undefined) expectId(decodeURIComponent(product), 32, true);
     } else if (request.simulator === '/apiusb' && request.query.get('s') === 'App.Logistics.CCancelOrder') {
       const form = new URLSearchParams(request.body);
-      for (const [name, max] of [
-        ['orderId', 64],
-        ['taskId', 64],
-        ['cancelMsg', 200],
-      ] as const) {
-        const value = form.get(name) ?? '';
-        expect(value.trim()).not.toBe('');
-        expect(value.length).toBeLessThanOrEqual(max);
-      }
+      expectId(form.get('orderId') ?? '', 64, false);
+      expectId(form.get('taskId') ?? '', 64, false);
+      const reason = form.get('cancelMsg') ?? '';
+      expect(reason.trim()).not.toBe('');
+      expect(reason.length).toBeLessThanOrEqual(200);
     } else if (request.simulator === '/lifepay') {
       const body = JSON.parse(request.body) as { ext_id: string; login: string };
       expect(body.ext_id.trim()).not.toBe('');
@@ -59,7 +86,7 @@ function vendorSawOnlyValidValues(t: TestService): void {
   }
 }
 
-describe('fuzzing every mutation argument', () => {
+describe('fuzzing every mutation argument and id', () => {
   let t: TestService;
   beforeAll(async () => {
     t = await startTestService({ env: { VENDOR_TIMEOUT_MS: '500' } });
@@ -77,6 +104,11 @@ describe('fuzzing every mutation argument', () => {
 
   const cases: Array<[string, string, fc.Arbitrary<Record<string, unknown>>]> = [
     ['cancelPrintMessage', 'mutation($a: ID!) { cancelPrintMessage(msgNo: $a) { cancelled } }', fc.record({ a: hostile })],
+    [
+      'Machine.pickupCodes',
+      'query($a: ID!, $b: ID!) { machine(machineNo: $a) { pickupCodes(productId: $b) { id } } }',
+      fc.record({ a: fc.oneof(fc.constant(PICKUP_SEED.onlineMachine), hostile), b: hostile }),
+    ],
     [
       'cancelPickupCodes',
       'mutation($a: ID!, $b: ID) { cancelPickupCodes(machineNo: $a, pickupCodeId: $b) { scope } }',

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APIUSB_SEED } from '../../src/sandbox/index.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import {
+  CancelOrderDocument,
+  CancelPrintMessageDocument,
+  PickupCodesDocument,
+  PrinterStatusDocument,
+  PrintMessageStatusDocument,
+} from '../__generated__/graphql.js';
+import { APIUSB_SEED, PICKUP_SEED } from '../../src/sandbox/index.js';
+import { startTestService, type GraphQLAnswer, type TestService } from '../helpers/service.js';
 
 const ENTITY_KEYS: Record<string, string> = {
   Printer: 'deviceNo',
@@ -105,5 +112,110 @@ describe('hostile input ends in BAD_USER_INPUT or null, never an internal error'
       code: 'BAD_USER_INPUT',
       fields: { serial: [expect.stringMatching(/at most 64/)] },
     });
+  });
+});
+
+/** Every id argument without a documented format, where it travels, and how to send it. */
+interface IdArgument {
+  name: string;
+  field: string;
+  kind: 'token' | 'pathSegment';
+  max: number;
+  send(t: TestService, value: string): Promise<GraphQLAnswer<unknown>>;
+}
+
+const ID_ARGUMENTS: IdArgument[] = [
+  {
+    name: 'cancelPrintMessage',
+    field: 'msgNo',
+    kind: 'pathSegment',
+    max: 64,
+    send: (t, msgNo) => t.gql(CancelPrintMessageDocument, { msgNo }),
+  },
+  { name: 'printMessage', field: 'msgNo', kind: 'pathSegment', max: 64, send: (t, msgNo) => t.gql(PrintMessageStatusDocument, { msgNo }) },
+  { name: 'printer', field: 'deviceNo', kind: 'pathSegment', max: 64, send: (t, deviceNo) => t.gql(PrinterStatusDocument, { deviceNo }) },
+  {
+    name: 'Machine.pickupCodes',
+    field: 'productId',
+    kind: 'pathSegment',
+    max: 32,
+    send: (t, productId) => t.gql(PickupCodesDocument, { machineNo: PICKUP_SEED.onlineMachine, productId }),
+  },
+  {
+    name: 'cancelOrder',
+    field: 'orderId',
+    kind: 'token',
+    max: 64,
+    send: (t, orderId) => t.gql(CancelOrderDocument, { orderId, taskId: 'T1', reason: 'r' }),
+  },
+  {
+    name: 'cancelOrder',
+    field: 'taskId',
+    kind: 'token',
+    max: 64,
+    send: (t, taskId) => t.gql(CancelOrderDocument, { orderId: 'ORD.1', taskId, reason: 'r' }),
+  },
+];
+
+const NOT_A_TOKEN: Array<[string, string]> = [
+  ['a space', 'ORD 1'],
+  ['a leading space', ' ORD1'],
+  ['a tab', 'ORD\t1'],
+  ['a newline', 'ORD1\n'],
+  ['NUL', 'ORD\u00001'],
+  ['ESC', 'ORD\u001b1'],
+  ['a no-break space', 'ORD\u00a01'],
+];
+
+const NOT_A_PATH_SEGMENT: Array<[string, string]> = [
+  ['a slash', 'a/b'],
+  ['two dots', '..'],
+  ['an encoded slash', '%2F'],
+  ['a question mark', 'a?b'],
+  ['a hash', 'a#b'],
+  ['a backslash', 'a\\b'],
+];
+
+describe('ids by where they travel, not by a guessed alphabet (issue 19 item 3)', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService();
+    t.simulators.apiusb.addOrder('ORD.2026.2', { taskId: 'TASK.2026:2' });
+  });
+  afterAll(() => t.stop());
+
+  /** The answer is BAD_USER_INPUT naming `field`, and no vendor was called for it. */
+  const refused = async (argument: IdArgument, value: string) => {
+    const before = t.sandbox.requests.length;
+    const answer = await argument.send(t, value);
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { [argument.field]: [expect.any(String)] } });
+    expect(t.sandbox.requests.length).toBe(before);
+  };
+
+  it('an APIUSB order id with a dot reaches APIUSB, which does not know it: NOT_FOUND, not BAD_USER_INPUT', async () => {
+    const answer = await t.gql(CancelOrderDocument, { orderId: 'ORD.2026.1', taskId: 'TASK.1', reason: 'r' });
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', vendor: 'APIUSB' });
+    const call = t.sandbox.requestsTo('/apiusb').at(-1)!;
+    expect(new URLSearchParams(call.body).get('orderId')).toBe('ORD.2026.1');
+  });
+
+  it('an order whose ids hold a dot and a colon is cancelled', async () => {
+    const answer = await t.gql(CancelOrderDocument, { orderId: 'ORD.2026.2', taskId: 'TASK.2026:2', reason: 'r' });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.cancelOrder.order).toMatchObject({ orderId: 'ORD.2026.2', status: 'CANCELLED' });
+  });
+
+  it('a Feyin message number with dots reaches Feyin in the path', async () => {
+    const answer = await t.gql(CancelPrintMessageDocument, { msgNo: 'MSG.2026.1' });
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', vendor: 'FEYIN', vendorCode: 40005 });
+    expect(t.sandbox.requestsTo('/feyin').at(-1)!.path).toBe('/msg/MSG.2026.1/cancel');
+  });
+
+  describe.each(ID_ARGUMENTS)('$name $field ($kind)', (argument) => {
+    it.each(NOT_A_TOKEN)('refuses %s', (_name, value) => refused(argument, value));
+
+    it(`refuses more than ${argument.max} characters`, () => refused(argument, 'x'.repeat(argument.max + 1)));
+
+    if (argument.kind === 'pathSegment') it.each(NOT_A_PATH_SEGMENT)('refuses %s', (_name, value) => refused(argument, value));
   });
 });

@@ -160,6 +160,14 @@ describe('vendor transport: redirects, deadlines, body limits and resets (every 
       for (const secret of [...t.secrets, FEYIN_TOKEN]) expect(logs).not.toContain(secret);
     });
 
+    it('cuts a call whose answer never starts at VENDOR_TIMEOUT_MS (1 s)', async () => {
+      misbehave = () => undefined;
+      const started = Date.now();
+      const outcome = await run(c);
+      expectUnavailable(c, outcome, /did not answer in time/);
+      expect(Date.now() - started).toBeLessThan(1500);
+    });
+
     it('cuts a body trickled at 1 byte / 200 ms at VENDOR_TIMEOUT_MS (1 s), headers and body together', async () => {
       misbehave = (_request, res) => trickle(res, JSON.stringify(c.success));
       const started = Date.now();
@@ -190,8 +198,40 @@ describe('vendor transport: redirects, deadlines, body limits and resets (every 
 
   it('no credential reached a log line or an answer', () => {
     const output = [t.logs.text, ...emitted].join('\n');
-    expect(emitted.length).toBeGreaterThanOrEqual(VENDORS.length * 6);
+    expect(emitted.length).toBeGreaterThanOrEqual(VENDORS.length * 7);
     for (const secret of [...t.secrets, FEYIN_TOKEN]) expect(output).not.toContain(secret);
+  });
+});
+
+describe('a vendor host whose name lookup never answers (issue 19 item 2)', () => {
+  let t: TestService;
+  let n = 0;
+  beforeAll(async () => {
+    // A made-up host: the injected lookup stands for a DNS server that drops every query.
+    const host = 'http://vendor.invalid:1';
+    t = await startTestService({
+      env: {
+        ...SECRETS_ENV,
+        FEYIN_BASE_URL: `${host}/feyin`,
+        PICKUP_BASE_URL: `${host}/pickup`,
+        APIUSB_BASE_URL: `${host}/apiusb`,
+        LIFEPAY_BASE_URL: `${host}/lifepay`,
+        VENDOR_TIMEOUT_MS: '1000',
+        LIFEPAY_RETRY_SCHEDULE: '600',
+      },
+      transport: { lookup: () => undefined },
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it.each(VENDORS)('$vendor: VENDOR_UNAVAILABLE (LifePay: RETRY_SCHEDULED) at VENDOR_TIMEOUT_MS (1 s), not after 10 s', async (c) => {
+    const started = Date.now();
+    const outcome = await c.call(t, (n += 1));
+    const elapsed = Date.now() - started;
+    expectUnavailable(c, outcome, /did not answer in time/);
+    expect(elapsed).toBeLessThan(1500);
   });
 });
 
