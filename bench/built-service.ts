@@ -27,12 +27,14 @@ export interface BuiltServiceOptions {
   heapMb?: number;
   /** Writes a CPU profile (`--cpu-prof`) to bench/profile/ when the process exits. */
   profile?: boolean;
+  /** Node flags instead of `npm start`'s, to compare variants. */
+  nodeFlags?: string[];
 }
 
 /** `env` overrides the defaults (e.g. DATA_DIR, DATABASE_URL, the vendor variables). */
 export async function startBuiltService(env: Record<string, string>, options: BuiltServiceOptions = {}): Promise<BuiltService> {
   const port = await freePort();
-  let flags = startFlags();
+  let flags = options.nodeFlags ?? startFlags();
   if (options.heapMb)
     flags = [...flags.filter((flag) => !flag.startsWith('--max-old-space-size')), `--max-old-space-size=${options.heapMb}`];
   if (options.profile) {

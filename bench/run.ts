@@ -176,18 +176,28 @@ async function main() {
     fetch: await forkReady('./references/fetch-passthrough.ts', { env: { FEYIN_BASE_URL: feyin } }),
     undici: await forkReady('./references/undici-passthrough.ts', { env: { FEYIN_BASE_URL: feyin } }),
     apollo: await forkReady('./references/apollo-subgraph.ts', { env: { FEYIN_BASE_URL: feyin } }),
+    apolloUndici: await forkReady('./references/apollo-subgraph.ts', { env: { FEYIN_BASE_URL: feyin, REFERENCE_TRANSPORT: 'undici' } }),
   };
   const heapFlag = startFlags().find((flag) => flag.startsWith('--max-old-space-size')) ?? 'no heap bound';
   const systems: Record<string, { url: string; pid: number; metrics?: boolean }> = {
     'passthrough, global fetch': { url: references.fetch.url, pid: references.fetch.child.pid! },
     'passthrough, undici.request + keep-alive Agent': { url: references.undici.url, pid: references.undici.child.pid! },
     'hand-written Apollo subgraph, fetch': { url: references.apollo.url, pid: references.apollo.child.pid! },
+    'hand-written Apollo subgraph, undici.request': { url: references.apolloUndici.url, pid: references.apolloUndici.child.pid! },
     [`service (${heapFlag})`]: { url: `${service.url}/graphql`, pid: service.child.pid! },
     'service, tracing configured unsampled + metrics scraped': { url: `${traced.url}/graphql`, pid: traced.child.pid!, metrics: true },
     'service, --max-old-space-size=192': { url: `${heap192.url}/graphql`, pid: heap192.child.pid! },
   };
   const names = Object.keys(systems);
-  const [FETCH, UNDICI, APOLLO, SERVICE, TRACED, HEAP192] = names as [string, string, string, string, string, string];
+  const [FETCH, UNDICI, APOLLO, APOLLO_UNDICI, SERVICE, TRACED, HEAP192] = names as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
 
   // Alternating rounds: each round every system once, in a rotated order; the fixed-rate pair too.
   for (const name of names) await load(systems[name]!.url, { duration: 2 }); // warm-up: JIT, sockets, the Feyin token
@@ -270,6 +280,9 @@ async function main() {
     ratios: {
       serviceVsFetchPassthrough: ratio(s.requestsPerSecond, side[FETCH]!.requestsPerSecond),
       serviceVsApollo: ratio(s.requestsPerSecond, side[APOLLO]!.requestsPerSecond),
+      serviceVsApolloOnUndici: ratio(s.requestsPerSecond, side[APOLLO_UNDICI]!.requestsPerSecond),
+      apolloOnUndiciVsFetchPassthrough: ratio(side[APOLLO_UNDICI]!.requestsPerSecond, side[FETCH]!.requestsPerSecond),
+      apolloOnUndiciVsApollo: ratio(side[APOLLO_UNDICI]!.requestsPerSecond, side[APOLLO]!.requestsPerSecond),
       serviceVsUndiciPassthrough: ratio(s.requestsPerSecond, side[UNDICI]!.requestsPerSecond),
       apolloVsFetchPassthrough: ratio(side[APOLLO]!.requestsPerSecond, side[FETCH]!.requestsPerSecond),
       tracedVsService: ratio(side[TRACED]!.requestsPerSecond, s.requestsPerSecond),
@@ -297,6 +310,13 @@ async function main() {
       results.ratios.serviceVsFetchPassthrough >= 1,
     ],
     ['throughput vs hand-written Apollo subgraph', '≥ 1.5×', `${results.ratios.serviceVsApollo}×`, results.ratios.serviceVsApollo >= 1.5],
+    [
+      'the bound: Apollo subgraph on undici vs fetch passthrough; vs Apollo on fetch',
+      '',
+      `${results.ratios.apolloOnUndiciVsFetchPassthrough}×; ${results.ratios.apolloOnUndiciVsApollo}×`,
+      undefined,
+    ],
+    ['throughput vs that bound', '', `${results.ratios.serviceVsApolloOnUndici}×`, undefined],
     [`p99 at ${RATE} req/s offered vs fetch passthrough`, '≤ +5 ms', `${p99Rate} vs ${p99RateFetch} ms`, p99Rate <= p99RateFetch + 5],
     [`RSS after ${2 * MEMORY_BATCH} requests (${heapFlag})`, '≤ 150 MB', `${m.rssAfterSecondMb} MB`, m.rssAfterSecondMb <= 150],
     [
@@ -344,6 +364,7 @@ async function main() {
             'req/s': x.requestsPerSecond,
             'vs fetch': vsFetch,
             'vs Apollo': ratio(x.requestsPerSecond, side[APOLLO]!.requestsPerSecond),
+            'vs Apollo+undici': ratio(x.requestsPerSecond, side[APOLLO_UNDICI]!.requestsPerSecond),
             'p50 ms': x.p50Ms,
             'p99 ms': x.p99Ms,
             'RSS MB': x.rssMb,
