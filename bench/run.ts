@@ -4,7 +4,7 @@
 // minimal hand-written Apollo subgraph, alternated over BENCH_ROUNDS rounds; medians and
 // ratios, latency at a fixed offered rate, RSS after load, start → ready, the tracing variant,
 // the heap bound; then entities, the outbox drain and three replicas on PostgreSQL.
-// Prints a table of every figure against the targets of issue 15 and writes bench/results.json.
+// Prints a table of every figure against the targets of issues 15 and 19 and writes bench/results.json.
 import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';

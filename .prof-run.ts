@@ -1,0 +1,15 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import autocannon from 'autocannon';
+import { PROFILE_DIR, startBuiltService } from './bench/built-service.js';
+import { forkReady } from './bench/fork-ready.js';
+const { url: feyin, child: fake } = await forkReady('./feyin-fake.ts');
+const body = JSON.stringify({ query: 'mutation { cancelPrintMessage(msgNo: "BENCH-MSG-1") { cancelled } }' });
+const s = await startBuiltService({ FEYIN_BASE_URL: feyin, FEYIN_MEMBER_CODE: 'bench', FEYIN_API_KEY: 'bench' }, { profile: process.env.PROF === '1' });
+const run = async (duration: number) => autocannon({ url: `${s.url}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: 50, duration });
+await run(2);
+const r = await run(Number(process.env.DUR ?? 8));
+console.log('req/s', Math.round(r.requests.average), 'p99', r.latency.p99, 'errors', r.errors + r.non2xx);
+s.child.kill('SIGTERM'); await once(s.child, 'exit'); fake.kill();
+if (process.env.PROF === '1') console.log(readdirSync(PROFILE_DIR).map((f) => join(PROFILE_DIR, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]);
