@@ -87,6 +87,9 @@ async function startWith(
       metrics,
       store,
       tokenFetchLeaseMs: leaseMs,
+      entityStateMaxAgeSec,
+      callbackMaxAgeSec: config.callbackMaxAgeSec,
+      logger,
     });
     const pickup = createPickup({ config: config.pickup, store, vendorHttp, entityStateMaxAgeSec, logger });
     const logistics = createLogistics({
