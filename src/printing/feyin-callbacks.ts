@@ -65,7 +65,7 @@ export function feyinCallbackRoute(options: FeyinCallbackRouteOptions): HttpRout
 
   return {
     method: 'POST',
-    pattern: /^\/callbacks\/feyin$/,
+    pattern: new RegExp(`^${FEYIN_CALLBACK_PATH}$`),
     async handle(req, res) {
       // Read within the server's request deadline (HTTP_REQUEST_TIMEOUT_MS), like every request body.
       const text = await readLimited(req, CALLBACK_BODY_LIMIT);

@@ -8,7 +8,7 @@ import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
 import { VendorTokenSlot, type Store } from '../store/index.js';
 import { FeyinClient } from './feyin-client.js';
-import { feyinCallbackRoute } from './feyin-callbacks.js';
+import { FEYIN_CALLBACK_PATH, feyinCallbackRoute } from './feyin-callbacks.js';
 import { FeyinReports } from './feyin-reports.js';
 import { resolvePrintMessageReference } from './print-message.js';
 import { resolvePrinterReference } from './printer.js';
@@ -17,6 +17,7 @@ import { createPrintingLoaders } from './printing-loaders.js';
 import { PrintMessageResolver, PrinterResolver } from './printing-resolver.js';
 
 export type { PrintingContext } from './printing-context.js';
+export { FEYIN_CALLBACK_PATH } from './feyin-callbacks.js';
 
 export const printingSchema: DomainSchema = {
   resolvers: [PrinterResolver, PrintMessageResolver],
@@ -91,6 +92,6 @@ export function createPrinting(options: PrintingOptions): Domain<PrintingContext
         metrics: options.metrics,
       }),
     ],
-    summary: { callbacks: config.callbackKey ? 'on (POST /callbacks/feyin)' : 'off (no FEYIN_CALLBACK_KEY or FEYIN_API_KEY)' },
+    summary: { callbacks: config.callbackKey ? `on (POST ${FEYIN_CALLBACK_PATH})` : 'off (no FEYIN_CALLBACK_KEY or FEYIN_API_KEY)' },
   };
 }
