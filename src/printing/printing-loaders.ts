@@ -49,12 +49,14 @@ async function withReport(
 ): Promise<FeyinPrinterStatus | null> {
   if (live === null) return null;
   if (live instanceof Error && !unavailable(live)) throw live;
+  // Without Feyin's `since` nothing says which is newer: Feyin's answer is the current one.
+  if (!(live instanceof Error) && !live.since) return live;
   const reported = await reports.printerStatus(deviceNo).catch(() => undefined);
   if (live instanceof Error) {
     if (!reported) throw live;
     return { deviceNo, status: reported.status, paperStatus: reported.paperStatus, since: reported.since, lastConnectedAt: null };
   }
-  if (!reported || !live.since || reported.since <= live.since) return live;
+  if (!reported || reported.since <= live.since!) return live;
   return { ...live, status: reported.status, paperStatus: reported.paperStatus, since: reported.since };
 }
 
