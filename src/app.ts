@@ -8,7 +8,7 @@ import type { Logger } from './observability/logger.js';
 import { createLogistics } from './logistics/index.js';
 import { ServiceMetrics } from './observability/metrics.js';
 import { createPickup } from './pickup/index.js';
-import { createPrinting } from './printing/index.js';
+import { createPrinting, FEYIN_CALLBACK_PATH } from './printing/index.js';
 import type { BaseContext } from './observability/request-scope.js';
 import type { Tracing } from './observability/tracing.js';
 import { VendorTransports } from './vendor-http/vendor-transport.js';
@@ -28,6 +28,9 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/** How often the sandbox's restless printer changes status (with a `device_status` callback). */
+const SANDBOX_PRINTER_STATUS_EVERY_MS = 90_000;
+
 /** config → (sandbox) → store → domains → schema → HTTP server → the domains' background work. */
 export async function startService(
   baseConfig: Config,
@@ -36,7 +39,8 @@ export async function startService(
 ): Promise<RunningService> {
   let sandbox = options.sandbox;
   const ownsSandbox = baseConfig.vendorMode === 'sandbox' && !sandbox;
-  if (ownsSandbox) sandbox = await startSandbox();
+  // Sandbox mode's own simulators: a printer changes status now and then, as real ones do.
+  if (ownsSandbox) sandbox = await startSandbox({ feyin: { statusChangeEveryMs: SANDBOX_PRINTER_STATUS_EVERY_MS } });
   try {
     return await startWith(baseConfig, logger, sandbox, ownsSandbox, options.tracing);
   } catch (error) {
@@ -87,6 +91,9 @@ async function startWith(
       metrics,
       store,
       tokenFetchLeaseMs: leaseMs,
+      entityStateMaxAgeSec,
+      callbackMaxAgeSec: config.callbackMaxAgeSec,
+      logger,
     });
     const pickup = createPickup({ config: config.pickup, store, vendorHttp, entityStateMaxAgeSec, logger });
     const logistics = createLogistics({
@@ -141,6 +148,8 @@ async function startWith(
     await store.close();
     throw error;
   }
+  // Feyin's console setting, in the sandbox: its callbacks come to this service's own route.
+  if (config.vendorMode === 'sandbox' && sandbox) sandbox.simulators.feyin.callbackUrl = `${server.url}${FEYIN_CALLBACK_PATH}`;
   transports.preload();
   for (const domain of all) domain.start?.();
   logStartup(config, logger, { port: Number(new URL(server.url).port), sandbox, store, domains: all });

@@ -10,6 +10,8 @@ export interface FeyinConfig {
   memberCode?: string;
   apiKey?: string;
   appId?: string;
+  /** The key in Feyin's callback `secret` (FEYIN_CALLBACK_KEY, else FEYIN_API_KEY). */
+  callbackKey?: string;
 }
 
 export interface PickupConfig {
@@ -70,6 +72,8 @@ export interface Config {
   publicUrl?: string;
   /** Signs vendor callback URLs; when unset one is generated and kept in the store. */
   callbackSecret?: string;
+  /** Seconds: a signed vendor callback whose own time is further from now is refused (CALLBACK_MAX_AGE). */
+  callbackMaxAgeSec: number;
   dataDir: string;
   databaseUrl?: string;
   /** PostgreSQL connections per process (DATABASE_POOL_SIZE). */
@@ -245,6 +249,7 @@ export function loadConfig(env: Env = process.env): Config {
     outboxConcurrency: int('OUTBOX_CONCURRENCY', 8, 1, 256),
     publicUrl: url('PUBLIC_URL'),
     callbackSecret,
+    callbackMaxAgeSec: int('CALLBACK_MAX_AGE', 300, 10, 86_400),
     dataDir: read('DATA_DIR') ?? './data',
     databaseUrl: url('DATABASE_URL', undefined, ['postgres:', 'postgresql:'], true),
     databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 200),
@@ -258,6 +263,7 @@ export function loadConfig(env: Env = process.env): Config {
       memberCode: read('FEYIN_MEMBER_CODE'),
       apiKey: read('FEYIN_API_KEY'),
       appId: read('FEYIN_APP_ID'),
+      callbackKey: read('FEYIN_CALLBACK_KEY') ?? read('FEYIN_API_KEY'),
     },
     pickup: {
       baseUrl: url('PICKUP_BASE_URL'),

@@ -54,6 +54,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the Feyin callback key (FEYIN_API_KEY by default) and CALLBACK_MAX_AGE within its bounds', () => {
+    expect(loadConfig({}).feyin.callbackKey).toBeUndefined();
+    expect(loadConfig({ FEYIN_API_KEY: 'member-key' }).feyin.callbackKey).toBe('member-key');
+    expect(loadConfig({ FEYIN_API_KEY: 'member-key', FEYIN_CALLBACK_KEY: 'app-key' }).feyin.callbackKey).toBe('app-key');
+    expect(loadConfig({}).callbackMaxAgeSec).toBe(300);
+    expect(loadConfig({ CALLBACK_MAX_AGE: '60' }).callbackMaxAgeSec).toBe(60);
+    for (const bad of ['9', '86401', '5m', '-1']) {
+      expect(() => loadConfig({ CALLBACK_MAX_AGE: bad })).toThrow(/CALLBACK_MAX_AGE must be a whole number from 10 to 86400/);
+    }
+  });
+
   it('keeps entity state for ENTITY_STATE_MAX_AGE seconds, 30 days by default, and refuses nonsense', () => {
     expect(loadConfig({}).entityStateMaxAgeSec).toBe(30 * 86_400);
     expect(loadConfig({ ENTITY_STATE_MAX_AGE: '3600' }).entityStateMaxAgeSec).toBe(3600);

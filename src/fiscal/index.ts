@@ -105,7 +105,7 @@ export async function createFiscal(options: FiscalOptions): Promise<Domain<Fisca
     ...fiscalSchema,
     name: 'fiscal',
     context: () => ({ xReports, fiscalLoaders: fiscalLoaders(undefined) }),
-    routes: [lifepayCallbackRoute({ tokens, xReports, logger })],
+    routes: [lifepayCallbackRoute({ tokens, xReports, logger, metrics: options.metrics })],
     start: () => xReports.startWorker(),
     stop: () => xReports.stopWorker(),
     summary: { callbacks: publicUrl ? 'on' : 'off (no PUBLIC_URL)', defaultLogin: config.lifepay.login ? 'set' : 'none' },

@@ -1,6 +1,7 @@
 import type { CallbackTokens } from '../callback-tokens.js';
 import { readLimited, sendJson } from '../http-body.js';
 import type { Logger } from '../observability/logger.js';
+import type { ServiceMetrics } from '../observability/metrics.js';
 import type { HttpRoute } from '../domain.js';
 import type { XReports } from './x-reports.js';
 
@@ -22,7 +23,13 @@ export function lifepayCallbackUrl(publicUrl: string, tokens: CallbackTokens, ex
  * LifePay's notifications about a document. Their format is undocumented, so the body is
  * stored verbatim; the caller is authenticated by the token in the path only.
  */
-export function lifepayCallbackRoute(options: { tokens: CallbackTokens; xReports: XReports; logger: Logger }): HttpRoute {
+export function lifepayCallbackRoute(options: {
+  tokens: CallbackTokens;
+  xReports: XReports;
+  logger: Logger;
+  metrics?: ServiceMetrics;
+}): HttpRoute {
+  const count = (outcome: string) => options.metrics?.vendorCallbacks.inc({ vendor: VENDOR, outcome });
   return {
     method: 'POST',
     pattern: /^\/callbacks\/lifepay\/([^/]+)\/([^/]+)$/,
@@ -31,15 +38,26 @@ export function lifepayCallbackRoute(options: { tokens: CallbackTokens; xReports
       try {
         extId = decodeURIComponent(match[1]);
       } catch {
+        count('not_found');
         return sendJson(res, 404, { error: 'not found' });
       }
       // Same answer for a wrong token and an unknown document: nothing to probe.
-      if (!options.tokens.verify(VENDOR, extId, match[2])) return sendJson(res, 404, { error: 'not found' });
+      if (!options.tokens.verify(VENDOR, extId, match[2])) {
+        count('not_found');
+        return sendJson(res, 404, { error: 'not found' });
+      }
       const body = await readLimited(req, CALLBACK_BODY_LIMIT);
-      if (body === null) return sendJson(res, 413, { error: `body larger than ${CALLBACK_BODY_LIMIT} bytes` });
+      if (body === null) {
+        count('too_large');
+        return sendJson(res, 413, { error: `body larger than ${CALLBACK_BODY_LIMIT} bytes` });
+      }
       const contentType = typeof req.headers['content-type'] === 'string' ? req.headers['content-type'].slice(0, 200) : null;
       const outcome = await options.xReports.recordCallback(extId, { body, contentType }, CALLBACKS_PER_DOCUMENT);
-      if (outcome === 'unknown') return sendJson(res, 404, { error: 'not found' });
+      if (outcome === 'unknown') {
+        count('not_found');
+        return sendJson(res, 404, { error: 'not found' });
+      }
+      count('accepted');
       if (outcome === 'stored')
         options.logger.info({ extId, bytes: Buffer.byteLength(body) }, 'LifePay callback stored; document PROCESSED');
       else if (outcome === 'duplicate') options.logger.debug({ extId }, 'LifePay callback replayed: already stored');

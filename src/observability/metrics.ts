@@ -42,6 +42,12 @@ export class ServiceMetrics {
     labelNames: ['vendor'] as const,
     registers: [this.registry],
   });
+  readonly vendorCallbacks = new Counter({
+    name: 'vendor_callbacks_total',
+    help: 'Vendor callbacks received, by vendor and outcome (accepted, or why refused: bad_secret, malformed, stale, too_large, ...)',
+    labelNames: ['vendor', 'outcome'] as const,
+    registers: [this.registry],
+  });
   private readonly operationNames = new Set<string>();
 
   constructor() {

@@ -4,9 +4,12 @@ import { SCOPES } from '../auth/caller-auth.js';
 import type { FeyinConfig } from '../config.js';
 import { COST, type Domain, type DomainSchema } from '../domain.js';
 import type { VendorHttpFactory } from '../vendor-http/vendor-http.js';
+import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
 import { VendorTokenSlot, type Store } from '../store/index.js';
 import { FeyinClient } from './feyin-client.js';
+import { FEYIN_CALLBACK_PATH, feyinCallbackRoute } from './feyin-callbacks.js';
+import { FeyinReports } from './feyin-reports.js';
 import { resolvePrintMessageReference } from './print-message.js';
 import { resolvePrinterReference } from './printer.js';
 import type { PrintingContext } from './printing-context.js';
@@ -14,6 +17,7 @@ import { createPrintingLoaders } from './printing-loaders.js';
 import { PrintMessageResolver, PrinterResolver } from './printing-resolver.js';
 
 export type { PrintingContext } from './printing-context.js';
+export { FEYIN_CALLBACK_PATH } from './feyin-callbacks.js';
 
 export const printingSchema: DomainSchema = {
   resolvers: [PrinterResolver, PrintMessageResolver],
@@ -53,6 +57,11 @@ export interface PrintingOptions {
   store: Store;
   /** How long one token fetch may hold the lease before another replica takes over. */
   tokenFetchLeaseMs: number;
+  /** What Feyin's callbacks reported is forgotten after this (ENTITY_STATE_MAX_AGE). */
+  entityStateMaxAgeSec: number;
+  /** A signed callback whose own time is further from now than this is refused (CALLBACK_MAX_AGE). */
+  callbackMaxAgeSec: number;
+  logger: Logger;
 }
 
 /** Feyin cloud printers: one client, and one access token per account shared by every replica. */
@@ -65,6 +74,24 @@ export function createPrinting(options: PrintingOptions): Domain<PrintingContext
     onTokenRenew: () => options.metrics?.tokenRenewals.inc({ vendor: 'FEYIN' }),
     sharedToken: { slot, fetchLeaseMs: options.tokenFetchLeaseMs },
   });
-  const printingLoaders = createPrintingLoaders(feyin);
-  return { ...printingSchema, name: 'printing', context: (scope) => ({ feyin, printingLoaders: printingLoaders(scope) }) };
+  const feyinReports = new FeyinReports({
+    store: options.store,
+    maxAgeSec: options.entityStateMaxAgeSec,
+    onExpiryError: (error) => options.logger.warn({ err: error }, 'printing: removing expired Feyin reports failed'),
+  });
+  const printingLoaders = createPrintingLoaders(feyin, feyinReports);
+  return {
+    ...printingSchema,
+    name: 'printing',
+    context: (scope) => ({ feyin, feyinReports, printingLoaders: printingLoaders(scope) }),
+    routes: [
+      feyinCallbackRoute({
+        reports: feyinReports,
+        check: { key: config.callbackKey, maxAgeSec: options.callbackMaxAgeSec },
+        logger: options.logger,
+        metrics: options.metrics,
+      }),
+    ],
+    summary: { callbacks: config.callbackKey ? `on (POST ${FEYIN_CALLBACK_PATH})` : 'off (no FEYIN_CALLBACK_KEY or FEYIN_API_KEY)' },
+  };
 }

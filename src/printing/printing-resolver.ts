@@ -32,6 +32,10 @@ export class PrintMessageResolver {
     const id = feyinId('msgNo', msgNo);
     await ctx.feyin.cancelMessage(id, ctx);
     ctx.printingLoaders.printMessageStatus.clear(id);
+    // The cancel stands even if the announcement fails: live updates miss one event, callers do not.
+    await ctx.feyinReports
+      .announce('PrintMessage', id)
+      .catch((error: unknown) => ctx.log.warn({ err: error, msgNo: id }, 'printing: announcing a cancel failed'));
     return { message: { msgNo: id }, cancelled: true };
   }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { secretFor, type FeyinSignedType } from '../printing/feyin-callback-signer.js';
 import type { SimulatedRequest, SimulatedResponse, Simulator } from './sandbox-http.js';
 
 export interface FeyinCredentials {
@@ -38,6 +39,28 @@ export const FEYIN_SEED = {
   printedMessage: 'FY0000000000000000000000000010',
 };
 
+export interface FeyinSimulatorOptions {
+  credentials?: FeyinCredentials;
+  tokenTtlSec?: number;
+  now?: () => number;
+  seed?: boolean;
+  /** How long after `POST /msg` a message prints (on an online printer); `null`: never. Default 3 s. */
+  printDelayMs?: number | null;
+  /** How often a seeded printer changes its status (with a `device_status` callback); `null` (default): never. */
+  statusChangeEveryMs?: number | null;
+  /** The key callbacks are signed with: the member's API key unless an app's is given. */
+  callbackKey?: string;
+  /** The callback URL set in Feyin's console; none = no callbacks (it may be set later). */
+  callbackUrl?: string;
+}
+
+/** A status cycle for the restless printer: each step a `device_status` callback. */
+const STATUS_CYCLE: Array<Pick<FeyinSimulatedPrinter, 'status' | 'paperStatus'>> = [
+  { status: 'online', paperStatus: 'nomal' },
+  { status: 'online', paperStatus: 'lack' },
+  { status: 'offline', paperStatus: 'lack' },
+];
+
 const seconds = (ms: number) => Math.floor(ms / 1000);
 /** China Standard Time, as Feyin shows it. */
 const formatLocal = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
@@ -48,6 +71,8 @@ const formatLocal = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().sl
  * Every answer is HTTP 200 with an `errcode`, as the real API does. Tokens rotate as on
  * WeChat's platform, which Feyin's token API copies: a new fetch invalidates the account's
  * previous token, so processes that each fetch their own knock each other out.
+ * A message sent with `POST /msg` prints a few seconds later and Feyin calls back `msg_printed`;
+ * a printer changing status calls back `device_status` (both signed with the account's key).
  */
 export class FeyinSimulator implements Simulator {
   readonly prefix = '/feyin';
@@ -62,11 +87,43 @@ export class FeyinSimulator implements Simulator {
   private readonly tokenTtlSec: number;
   private readonly now: () => number;
 
-  constructor(options: { credentials?: FeyinCredentials; tokenTtlSec?: number; now?: () => number; seed?: boolean } = {}) {
+  /** Where callbacks go (Feyin's console setting); sandbox mode points it at the service's own `/callbacks/feyin`. */
+  callbackUrl: string | undefined;
+  /** Callbacks posted, and how each went (HTTP status or 'error'). */
+  readonly callbacksSent: Array<{ msgType: FeyinSignedType; url: string; status: number | 'error' }> = [];
+  private readonly printDelayMs: number | null;
+  private readonly callbackKey: string;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private statusStep = 0;
+
+  constructor(options: FeyinSimulatorOptions = {}) {
     this.credentials = options.credentials ?? FEYIN_SANDBOX_CREDENTIALS;
     this.tokenTtlSec = options.tokenTtlSec ?? 7200;
     this.now = options.now ?? Date.now;
+    this.printDelayMs = options.printDelayMs === undefined ? 3000 : options.printDelayMs;
+    this.callbackKey = options.callbackKey ?? this.credentials.apiKey;
+    this.callbackUrl = options.callbackUrl;
     if (options.seed ?? true) this.seed();
+    const every = options.statusChangeEveryMs ?? null;
+    if (every !== null && options.seed !== false) {
+      const timer = setInterval(() => this.nextStatus(FEYIN_SEED.offlinePrinter), every).unref();
+      this.timers.add(timer);
+    }
+  }
+
+  /** Stops printing and status changes (the sandbox closes). */
+  close(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** A printer's status changes, as the device reports it: Feyin then calls back `device_status`. */
+  setPrinterStatus(deviceNo: string, change: Partial<Pick<FeyinSimulatedPrinter, 'status' | 'paperStatus'>>): void {
+    const printer = this.printers.get(deviceNo);
+    if (!printer) throw new Error(`no simulated printer ${deviceNo}`);
+    Object.assign(printer, change, { since: this.now() });
+    if (printer.status === 'online') printer.lastConnectedAt = this.now();
+    void this.callBack('device_status', { device_no: deviceNo, online_status: printer.status, paper_status: printer.paperStatus });
   }
 
   /** Makes every issued token invalid, as when the vendor revokes them. */
@@ -91,6 +148,7 @@ export class FeyinSimulator implements Simulator {
     }
 
     let match: RegExpExecArray | null;
+    if (method === 'POST' && path === '/msg') return this.send(request.body);
     if (method === 'POST' && (match = /^\/msg\/([^/]+)\/cancel$/.exec(path))) return this.cancel(decodeURIComponent(match[1]));
     if (method === 'GET' && (match = /^\/msg\/([^/]+)\/status$/.exec(path))) return this.messageStatus(decodeURIComponent(match[1]));
     if (method === 'GET' && (match = /^\/device\/([^/]+)\/status$/.exec(path))) return this.printerStatus(decodeURIComponent(match[1]));
@@ -111,6 +169,68 @@ export class FeyinSimulator implements Simulator {
     this.tokens.set(token, this.now() + this.tokenTtlSec * 1000);
     this.tokensIssued += 1;
     return { json: { access_token: token, expires_in: this.tokenTtlSec } };
+  }
+
+  /** `POST /msg`: queues a message on a printer; it prints `printDelayMs` later, once the printer is online. */
+  private send(text: string): SimulatedResponse {
+    let body: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      body = parsed as Record<string, unknown>;
+    } catch {
+      return fail(40001, 'invalid parameter');
+    }
+    const deviceNo = typeof body.device_no === 'string' ? body.device_no : '';
+    const hasContent =
+      typeof body.msg_content === 'string' ? body.msg_content !== '' : body.template_id !== undefined && body.template_data !== undefined;
+    if (!deviceNo || !hasContent) return fail(40001, 'invalid parameter');
+    if (!this.printers.has(deviceNo)) return fail(40002, 'invalid device');
+    if (body.appid !== undefined && body.appid !== this.credentials.appId) return fail(40003, 'appid not exist');
+    const msgNo = typeof body.msg_no === 'string' && body.msg_no !== '' ? body.msg_no : randomBytes(16).toString('hex').toUpperCase();
+    // Feyin's code for a reused msg_no is undocumented: a parameter error.
+    if (this.messages.has(msgNo)) return fail(40001, 'invalid parameter');
+    this.addMessage(msgNo, { deviceNo });
+    this.schedulePrint(msgNo);
+    return { json: { msg_no: msgNo } };
+  }
+
+  private schedulePrint(msgNo: string): void {
+    if (this.printDelayMs === null) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      const message = this.messages.get(msgNo);
+      if (!message || message.status !== 'queued') return;
+      // An offline printer keeps its queue: try again after the same delay.
+      if (this.printers.get(message.deviceNo)?.status !== 'online') return this.schedulePrint(msgNo);
+      message.status = 'printed';
+      message.printedAt = this.now();
+      void this.callBack('msg_printed', { device_no: message.deviceNo, msg_no: msgNo, print_time: formatLocal(message.printedAt) });
+    }, this.printDelayMs).unref();
+    this.timers.add(timer);
+  }
+
+  private nextStatus(deviceNo: string): void {
+    const next = STATUS_CYCLE[this.statusStep++ % STATUS_CYCLE.length];
+    if (this.printers.has(deviceNo)) this.setPrinterStatus(deviceNo, next);
+  }
+
+  /** Posts `{msg_type, payload}` with the payload's md5 `secret`, as Feyin does (VENDORS.md §1). */
+  private async callBack(msgType: FeyinSignedType, payload: Record<string, string>): Promise<void> {
+    const url = this.callbackUrl;
+    if (!url) return;
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ msg_type: msgType, payload: { ...payload, secret: secretFor(msgType, payload, this.callbackKey) } }),
+        signal: AbortSignal.timeout(5000),
+      });
+      await response.body?.cancel();
+      this.callbacksSent.push({ msgType, url, status: response.status });
+    } catch {
+      this.callbacksSent.push({ msgType, url, status: 'error' });
+    }
   }
 
   private cancel(msgNo: string): SimulatedResponse {

@@ -1,12 +1,12 @@
 import { loadConfig, type Config } from '../config.js';
 import { APIUSB_SANDBOX_CREDENTIALS, ApiusbSimulator } from './apiusb-simulator.js';
-import { FEYIN_SANDBOX_CREDENTIALS, FeyinSimulator } from './feyin-simulator.js';
+import { FEYIN_SANDBOX_CREDENTIALS, FeyinSimulator, type FeyinSimulatorOptions } from './feyin-simulator.js';
 import { LIFEPAY_SANDBOX_CREDENTIALS, LifepaySimulator } from './lifepay-simulator.js';
 import { PICKUP_SANDBOX_CREDENTIALS, PickupSimulator } from './pickup-simulator.js';
 import { VendorSandbox } from './vendor-sandbox.js';
 
 export { VendorSandbox, type Fault } from './vendor-sandbox.js';
-export { FeyinSimulator, FEYIN_SANDBOX_CREDENTIALS, FEYIN_SEED } from './feyin-simulator.js';
+export { FeyinSimulator, FEYIN_SANDBOX_CREDENTIALS, FEYIN_SEED, type FeyinSimulatorOptions } from './feyin-simulator.js';
 export { ApiusbSimulator, APIUSB_SANDBOX_CREDENTIALS, APIUSB_SEED } from './apiusb-simulator.js';
 export { PickupSimulator, PICKUP_SANDBOX_CREDENTIALS, PICKUP_SEED } from './pickup-simulator.js';
 export { LifepaySimulator, LIFEPAY_SANDBOX_CREDENTIALS, LIFEPAY_SEED } from './lifepay-simulator.js';
@@ -24,9 +24,11 @@ export interface RunningSandbox {
 }
 
 /** Starts every vendor simulator, with seed data, on one loopback port (0 = any free port). */
-export async function startSandbox(options: { port?: number; simulators?: Partial<Simulators> } = {}): Promise<RunningSandbox> {
+export async function startSandbox(
+  options: { port?: number; simulators?: Partial<Simulators>; feyin?: FeyinSimulatorOptions } = {},
+): Promise<RunningSandbox> {
   const simulators: Simulators = {
-    feyin: options.simulators?.feyin ?? new FeyinSimulator(),
+    feyin: options.simulators?.feyin ?? new FeyinSimulator(options.feyin),
     pickup: options.simulators?.pickup ?? new PickupSimulator(),
     apiusb: options.simulators?.apiusb ?? new ApiusbSimulator(),
     lifepay: options.simulators?.lifepay ?? new LifepaySimulator(),

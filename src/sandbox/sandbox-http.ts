@@ -22,6 +22,8 @@ export interface Simulator {
   /** URL prefix, e.g. `/feyin`. */
   readonly prefix: string;
   handle(request: SimulatedRequest): SimulatedResponse | Promise<SimulatedResponse>;
+  /** Stops the simulator's own timers (e.g. scheduled callbacks) when the sandbox closes. */
+  close?(): void;
 }
 
 export function send(res: ServerResponse, answer: SimulatedResponse): void {

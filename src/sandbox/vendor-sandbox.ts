@@ -55,6 +55,7 @@ export class VendorSandbox {
   }
 
   async close(): Promise<void> {
+    for (const simulator of this.simulators) simulator.close?.();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

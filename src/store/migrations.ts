@@ -134,4 +134,31 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('vendor_documents').dropColumn('traceparent').execute();
     },
   },
+  '0006_feyin_callback_state': {
+    async up(db: Kysely<unknown>) {
+      // What Feyin's callbacks said (message printed, printer status): every replica answers from it.
+      await db.schema
+        .createTable('feyin_printed_messages')
+        .addColumn('msg_no', 'text', (c) => c.primaryKey())
+        .addColumn('device_no', 'text', (c) => c.notNull())
+        .addColumn('printed_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('feyin_printed_messages_updated_at').on('feyin_printed_messages').column('updated_at').execute();
+
+      await db.schema
+        .createTable('feyin_printer_states')
+        .addColumn('device_no', 'text', (c) => c.primaryKey())
+        .addColumn('online_status', 'text', (c) => c.notNull())
+        .addColumn('paper_status', 'text', (c) => c.notNull())
+        .addColumn('since', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('feyin_printer_states_updated_at').on('feyin_printer_states').column('updated_at').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('feyin_printer_states').execute();
+      await db.schema.dropTable('feyin_printed_messages').execute();
+    },
+  },
 };

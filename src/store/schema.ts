@@ -11,6 +11,8 @@ export interface Database {
   cancelled_orders: CancelledOrderTable;
   pickup_codes: PickupCodeTable;
   vendor_tokens: VendorTokenTable;
+  feyin_printed_messages: FeyinPrintedMessageTable;
+  feyin_printer_states: FeyinPrinterStateTable;
 }
 
 /**
@@ -109,7 +111,30 @@ export interface VendorTokenTable {
   updated_at: string;
 }
 
+/** A print message Feyin said was printed (`msg_printed` callback): final, never changed after. */
+export interface FeyinPrintedMessageTable {
+  msg_no: string;
+  device_no: string;
+  /** Feyin's `print_time`, as UTC. */
+  printed_at: string;
+  /** When this service recorded it: the age limit (ENTITY_STATE_MAX_AGE) counts from here. */
+  updated_at: string;
+}
+
+/** A printer's status as Feyin's last `device_status` callback gave it (values passed through). */
+export interface FeyinPrinterStateTable {
+  device_no: string;
+  online_status: string;
+  paper_status: string;
+  /** When the status last changed to these values (the callback carries no time: when it arrived). */
+  since: string;
+  /** When a callback last said so; the age limit counts from here. */
+  updated_at: string;
+}
+
 export type VendorDocumentRow = Selectable<VendorDocumentTable>;
 export type VendorNotificationRow = Selectable<VendorNotificationTable>;
 export type CancelledOrderRow = Selectable<CancelledOrderTable>;
 export type PickupCodeRow = Selectable<PickupCodeTable>;
+export type FeyinPrintedMessageRow = Selectable<FeyinPrintedMessageTable>;
+export type FeyinPrinterStateRow = Selectable<FeyinPrinterStateTable>;

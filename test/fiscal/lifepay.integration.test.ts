@@ -391,6 +391,10 @@ describe('LifePay callbacks', () => {
     expect(big.status).toBe(413);
     const fits = await fetch(local, { method: 'POST', body: 'x'.repeat(64 * 1024) });
     expect(fits.status).toBe(200);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/vendor_callbacks_total\{vendor="LIFEPAY",outcome="not_found"\} [2-9]/);
+    expect(metrics).toMatch(/vendor_callbacks_total\{vendor="LIFEPAY",outcome="too_large"\} 1\b/);
+    expect(metrics).toMatch(/vendor_callbacks_total\{vendor="LIFEPAY",outcome="accepted"\} [1-9]/);
   });
 
   it('stores a replayed callback once and keeps at most 20 per document', async () => {

@@ -75,6 +75,7 @@ export async function startTestService(
     .executeTakeFirst();
   const secrets = [
     env.FEYIN_API_KEY,
+    env.FEYIN_CALLBACK_KEY,
     env.LIFEPAY_API_KEY,
     env.APIUSB_APP_SECRET,
     env.APIUSB_ACCESS_TOKEN,
