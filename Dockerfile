@@ -3,15 +3,16 @@
 # The same Node as .node-version (test/runtime.test.ts fails when they differ).
 ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
-# No compiler stage: nothing compiles at install (SQLite is Node's own node:sqlite). The image
-# brings Node, so the locked runtime packages (optional dependencies) are left out, and no
-# install script runs: the only ones in the tree are reviewed in package.json's allowScripts and
-# none is needed to build or to run.
+# No compiler stage: nothing compiles at install (SQLite is Node's own node:sqlite). No install
+# script runs: the only ones in the tree are reviewed in package.json's allowScripts and none is
+# needed to build or to run. The build stage keeps optional dependencies (esbuild's platform
+# binary bundles dist/service.mjs); the runtime's leave them out, the image brings Node itself.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci --omit=optional --ignore-scripts --no-audit --no-fund
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/bundle.mjs ./scripts/
 COPY src ./src
 RUN npm run build
 
@@ -38,4 +39,4 @@ EXPOSE 4001
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4001)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node, not npm: SIGTERM reaches the process and shutdown drains in-flight requests.
-CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=16", "dist/src/index.js"]
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=16", "dist/service.mjs"]

@@ -16,7 +16,7 @@ export interface BuiltService {
 
 export const PROFILE_DIR = 'bench/profile';
 
-/** `node --max-old-space-size=128 dist/src/index.js` → `['--max-old-space-size=128']`. */
+/** `node --max-old-space-size=128 dist/service.mjs` → `['--max-old-space-size=128']`. */
 export function startFlags(): string[] {
   const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
   return scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
@@ -42,7 +42,7 @@ export async function startBuiltService(env: Record<string, string>, options: Bu
     flags.push('--cpu-prof', '--cpu-prof-dir', PROFILE_DIR);
   }
   const started = performance.now();
-  const child = spawn(process.execPath, [...flags, 'dist/src/index.js'], {
+  const child = spawn(process.execPath, [...flags, 'dist/service.mjs'], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'production',

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = process.cwd();
-if (!existsSync(join(root, 'dist/src/index.js'))) {
+if (!existsSync(join(root, 'dist/service.mjs'))) {
   console.error('dist/ is missing: run `npm run build` first');
   process.exit(1);
 }
@@ -35,7 +35,7 @@ try {
     throw new Error(`run through npm (npm run check:production): this is Node ${process.version}, not the locked ${locked}`);
 
   const port = 43000 + Math.floor(Math.random() * 2000);
-  child = spawn(process.execPath, ['dist/src/index.js'], {
+  child = spawn(process.execPath, ['dist/service.mjs'], {
     cwd: dir,
     env: {
       PATH: process.env.PATH,
