@@ -29,6 +29,8 @@ export interface BuiltServiceOptions {
   profile?: boolean;
   /** Node flags instead of `npm start`'s, to compare variants. */
   nodeFlags?: string[];
+  /** Another entry than the bundle `npm start` runs (e.g. the unbundled `dist/src/index.js`). */
+  entry?: string;
 }
 
 /** `env` overrides the defaults (e.g. DATA_DIR, DATABASE_URL, the vendor variables). */
@@ -42,7 +44,7 @@ export async function startBuiltService(env: Record<string, string>, options: Bu
     flags.push('--cpu-prof', '--cpu-prof-dir', PROFILE_DIR);
   }
   const started = performance.now();
-  const child = spawn(process.execPath, [...flags, 'dist/service.mjs'], {
+  const child = spawn(process.execPath, [...flags, options.entry ?? 'dist/service.mjs'], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
