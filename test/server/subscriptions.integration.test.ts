@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { freePort } from '../../scripts/free-port.js';
 import { formatFeyinTime } from '../../src/printing/feyin-callback.js';
 import { secretFor } from '../../src/printing/feyin-callback-signer.js';
@@ -90,6 +91,30 @@ describe('graphql-ws subscriptions on /graphql (auth off, real sockets)', () => 
     expect(sub.events.at(-1)!.fiscalDocumentUpdated.attempts).toBe(3);
     sub.unsubscribe();
     await eventually(async () => (await openSubscriptions(t)) === 0, { what: 'the gauge back to 0' });
+  });
+
+  it("a printer's status change (Feyin's device_status callback) is seen as an event; the printer stays subscribed", async () => {
+    t.simulators.feyin.callbackUrl = `${t.url}/callbacks/feyin`;
+    const deviceNo = FEYIN_SEED.onlinePrinter;
+    type PrinterEvent = { printerUpdated: { deviceNo: string; status: string | null; paperStatus: string | null } };
+    const sub = client().subscribe<PrinterEvent>('subscription($d: ID!) { printerUpdated(deviceNo: $d) { deviceNo status paperStatus } }', {
+      d: deviceNo,
+    });
+    await eventually(() => sub.events.length === 1, { what: 'the first event' });
+    expect(sub.events[0].printerUpdated).toMatchObject({ deviceNo, status: 'online', paperStatus: 'nomal' });
+    t.simulators.feyin.setPrinterStatus(deviceNo, { paperStatus: 'lack' });
+    await eventually(() => sub.events.length === 2, { what: 'the change' });
+    expect(sub.events[1].printerUpdated).toMatchObject({ deviceNo, status: 'online', paperStatus: 'lack' });
+    t.simulators.feyin.setPrinterStatus(deviceNo, { paperStatus: 'nomal' });
+    await eventually(() => sub.events.length === 3, { what: 'the change back' });
+    expect(t.service.server.subscriptions?.size).toBe(1);
+    sub.unsubscribe();
+  });
+
+  it('upgrades /graphql only', async () => {
+    const socket = new WebSocket(`${t.url.replace('http', 'ws')}/elsewhere`, 'graphql-transport-ws');
+    const refused = await new Promise<string>((resolve) => socket.on('error', (error) => resolve(error.message)));
+    expect(refused).toMatch(/404/);
   });
 
   it('refuses a malformed id with BAD_USER_INPUT before reading anything', async () => {
