@@ -268,6 +268,33 @@ describe('graphql-ws caller auth (connection_init)', () => {
   });
 });
 
+describe('graphql-ws behind the router (ROUTER_SECRET set)', () => {
+  const routerSecret = 'router-secret-for-subscription-tests';
+  let t: TestService;
+  const clients: Subscriber[] = [];
+  beforeAll(async () => {
+    t = await startTestService({ env: { ROUTER_SECRET: routerSecret } });
+  });
+  afterAll(async () => {
+    for (const made of clients.splice(0)) await made.dispose();
+    await t.stop();
+  });
+
+  it('closes a connection without router-authorization with 4401, and serves one that presents it', async () => {
+    const without = subscriber(t.url);
+    const wrong = subscriber(t.url, { 'router-authorization': 'guess' });
+    const routed = subscriber(t.url, { 'router-authorization': routerSecret });
+    clients.push(without, wrong, routed);
+    without.subscribe(MESSAGE_UPDATED, { m: 'x' });
+    wrong.subscribe(MESSAGE_UPDATED, { m: 'x' });
+    expect(await without.closed).toBe(4401);
+    expect(await wrong.closed).toBe(4401);
+    const sub = routed.subscribe<MessageEvent>(MESSAGE_UPDATED, { m: FEYIN_SEED.queuedMessages[2] });
+    await eventually(() => sub.events.length === 1, { what: 'the first event' });
+    expect(sub.events[0].printMessageUpdated.status).toBe('queued');
+  });
+});
+
 describe('graphql-ws across replicas (two services, one PostgreSQL)', () => {
   let running: RunningSandbox;
   let database: TestDatabase;
