@@ -2,6 +2,7 @@ import { CallerAuth } from './auth/caller-auth.js';
 import { configuredVendors, type Config } from './config.js';
 import type { RequestContext } from './context.js';
 import type { Domain } from './domain.js';
+import { EntityChanges } from './entity-changes.js';
 import { createFiscal } from './fiscal/index.js';
 import { leaseMsFor, vendorHttpFactory } from './vendor-http/vendor-http.js';
 import type { Logger } from './observability/logger.js';
@@ -22,6 +23,8 @@ export interface RunningService {
   server: ServiceServer;
   metrics: ServiceMetrics;
   store: Store;
+  /** Change announcements and who watches them (subscriptions). */
+  entityChanges: EntityChanges;
   /** The in-process vendor simulators (sandbox mode only). */
   sandbox?: RunningSandbox;
   url: string;
@@ -69,6 +72,13 @@ async function startWith(
     tracing,
   });
   const metrics = new ServiceMetrics();
+  let entityChanges: EntityChanges;
+  try {
+    entityChanges = await EntityChanges.open(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   if (store.connections) metrics.trackDatabasePool(store.connections);
   const transports = new VendorTransports(config.vendorTransport);
   const vendorHttp = vendorHttpFactory({
@@ -94,6 +104,7 @@ async function startWith(
       entityStateMaxAgeSec,
       callbackMaxAgeSec: config.callbackMaxAgeSec,
       logger,
+      entityChanges,
     });
     const pickup = createPickup({ config: config.pickup, store, vendorHttp, entityStateMaxAgeSec, logger });
     const logistics = createLogistics({
@@ -105,7 +116,7 @@ async function startWith(
       metrics,
       tokenFetchLeaseMs: leaseMs,
     });
-    const fiscal = await createFiscal({ config, store, vendorHttp, leaseMs, logger, metrics, tracing });
+    const fiscal = await createFiscal({ config, store, vendorHttp, leaseMs, logger, metrics, tracing, entityChanges });
     domains = { printing, pickup, logistics, fiscal };
   } catch (error) {
     await store.close();
@@ -141,6 +152,7 @@ async function startWith(
     cacheControl: { hints: all.map((domain) => domain.cacheHints), maxAge: config.cacheMaxAge, private: auth.enforcing },
     readinessChecks: [() => store.ping()],
     tracing,
+    subscriptions: { max: config.subscriptionsMax },
   });
   try {
     await server.listen(config.port, config.host);
@@ -159,11 +171,13 @@ async function startWith(
     server,
     metrics,
     store,
+    entityChanges,
     sandbox,
     url: server.url,
     async stop() {
       // In-flight requests and the domains' background work finish before the store closes.
       await Promise.all([server.stop(), ...all.map((domain) => domain.stop?.())]);
+      await entityChanges.close();
       await Promise.all([store.close(), transports.close()]);
       if (ownsSandbox) await sandbox?.sandbox.close();
     },

@@ -74,6 +74,8 @@ export interface Config {
   callbackSecret?: string;
   /** Seconds: a signed vendor callback whose own time is further from now is refused (CALLBACK_MAX_AGE). */
   callbackMaxAgeSec: number;
+  /** Open subscriptions this process serves at once, all transports (SUBSCRIPTIONS_MAX). */
+  subscriptionsMax: number;
   dataDir: string;
   databaseUrl?: string;
   /** PostgreSQL connections per process (DATABASE_POOL_SIZE). */
@@ -250,6 +252,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: url('PUBLIC_URL'),
     callbackSecret,
     callbackMaxAgeSec: int('CALLBACK_MAX_AGE', 300, 10, 86_400),
+    subscriptionsMax: int('SUBSCRIPTIONS_MAX', 10_000, 1, 1_000_000),
     dataDir: read('DATA_DIR') ?? './data',
     databaseUrl: url('DATABASE_URL', undefined, ['postgres:', 'postgresql:'], true),
     databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 200),

@@ -40,6 +40,19 @@ const FEDERATION_LINK =
  */
 export const FEDERATION_FIELD_SCOPES: FieldScopes = { 'Query._service': SCOPES.read, 'Query._entities': SCOPES.read };
 
+/**
+ * type-graphql insists on a PubSub once a schema has subscriptions, but each of our subscription
+ * fields brings its own `subscribe` (fed by the store's notifications): topics are never used.
+ */
+const NO_PUB_SUB = {
+  publish: () => {
+    throw new Error('subscriptions here have their own subscribe; no topics are published');
+  },
+  subscribe: () => {
+    throw new Error('subscriptions here have their own subscribe; no topics are subscribed to');
+  },
+};
+
 /** Every domain's field costs as one map (`Type.field` → weight, list size): MAX_QUERY_COST and @cost/@listSize read it. */
 export function fieldCostsOf(domains: DomainSchema[] = DOMAINS): FieldCosts {
   return mergeCoordinates(
@@ -52,7 +65,7 @@ export function fieldCostsOf(domains: DomainSchema[] = DOMAINS): FieldCosts {
 export async function buildSubgraph(domains: DomainSchema[] = DOMAINS): Promise<GraphQLSchema> {
   const resolvers = domains.flatMap((d) => d.resolvers) as [Function, ...Function[]];
   // skipCheck: @key is a federation directive that only buildSubgraphSchema knows.
-  const schema = await buildSchema({ resolvers, skipCheck: true, validate: false });
+  const schema = await buildSchema({ resolvers, skipCheck: true, validate: false, pubSub: NO_PUB_SUB });
   const typeDefs = withFieldDirectives(
     parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`),
     fieldDirectives(fieldScopesOf(domains), fieldCostsOf(domains)),
@@ -169,5 +182,13 @@ function guardFields(schema: GraphQLSchema, scopes: FieldScopes, resolverBacked:
       requireScope(ctx?.caller, scope, coordinate);
       return resolve(root, args, ctx, info);
     }) as FieldResolver as never;
+    // A subscription's source stream reads before any event resolves: it is held by the same check.
+    const subscribe = field.subscribe as FieldResolver | undefined;
+    if (subscribe) {
+      field.subscribe = ((root, args, ctx, info) => {
+        requireScope(ctx?.caller, scope, coordinate);
+        return subscribe(root, args, ctx, info);
+      }) as FieldResolver as never;
+    }
   }
 }

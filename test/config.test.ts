@@ -54,6 +54,13 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads SUBSCRIPTIONS_MAX within its bounds (10000 by default)', () => {
+    expect(loadConfig({}).subscriptionsMax).toBe(10_000);
+    expect(loadConfig({ SUBSCRIPTIONS_MAX: '2' }).subscriptionsMax).toBe(2);
+    for (const bad of ['0', '1000001', 'many'])
+      expect(() => loadConfig({ SUBSCRIPTIONS_MAX: bad })).toThrow(/SUBSCRIPTIONS_MAX must be a whole number from 1 to 1000000/);
+  });
+
   it('reads the Feyin callback key (FEYIN_API_KEY by default) and CALLBACK_MAX_AGE within its bounds', () => {
     expect(loadConfig({}).feyin.callbackKey).toBeUndefined();
     expect(loadConfig({ FEYIN_API_KEY: 'member-key' }).feyin.callbackKey).toBe('member-key');

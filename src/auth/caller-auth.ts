@@ -7,6 +7,8 @@ import { ServiceError } from '../errors.js';
 export interface Caller {
   subject: string | null;
   scopes: ReadonlySet<string>;
+  /** When the token expires (ms since the epoch): a subscription ends then. */
+  expiresAt?: number;
 }
 
 export type HeaderLookup = (name: string) => string | undefined;
@@ -71,7 +73,7 @@ export class CallerAuth {
     }
     this.checkLifetime(payload);
     const scope = typeof payload.scope === 'string' ? payload.scope : '';
-    return { subject: payload.sub ?? null, scopes: new Set(scope.split(/\s+/).filter(Boolean)) };
+    return { subject: payload.sub ?? null, scopes: new Set(scope.split(/\s+/).filter(Boolean)), expiresAt: payload.exp! * 1000 };
   }
 
   /**

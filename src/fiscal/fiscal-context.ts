@@ -1,3 +1,4 @@
+import type { EntityChanges } from '../entity-changes.js';
 import type { FiscalLoaders } from './fiscal-loaders.js';
 import type { XReports } from './x-reports.js';
 
@@ -5,4 +6,6 @@ import type { XReports } from './x-reports.js';
 export interface FiscalContext {
   xReports: XReports;
   fiscalLoaders: FiscalLoaders;
+  /** Change announcements from every replica: what subscriptions wait for. */
+  entityChanges: EntityChanges;
 }

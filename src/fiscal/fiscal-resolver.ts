@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { BaseContext } from '../observability/request-scope.js';
 import type { FiscalContext } from './fiscal-context.js';
 import { InputCheck } from '../validation.js';
@@ -6,6 +6,7 @@ import { FiscalDocument, loadFiscalDocument, toFiscalDocument } from './fiscal-d
 import { FiscalRegister } from './fiscal-register.js';
 import { PrintXReportInput } from './print-x-report-input.js';
 import { PrintXReportPayload } from './print-x-report-payload.js';
+import { fiscalDocumentStates } from './fiscal-subscriptions.js';
 
 /** The most `FiscalRegister.documents` returns: its `limit` bound, and its list size for demand control. */
 export const DOCUMENTS_MAX = 200;
@@ -18,6 +19,16 @@ export class FiscalDocumentResolver {
   })
   fiscalDocument(@Arg('extId', () => ID) extId: string, @Ctx() ctx: FiscalContext): Promise<FiscalDocument | null> {
     return loadFiscalDocument(extId, ctx);
+  }
+
+  @Subscription(() => FiscalDocument, {
+    description:
+      'The document as fiscalDocument reads it (when it exists), then after each change (attempts, LifePay callbacks); ' +
+      'completes after PROCESSED or FAILED.',
+    subscribe: ({ args, context }: { args: { extId: string }; context: FiscalContext }) => fiscalDocumentStates(args.extId, context),
+  })
+  fiscalDocumentUpdated(@Root() document: FiscalDocument, @Arg('extId', () => ID) _extId: string): FiscalDocument {
+    return document;
   }
 
   @Mutation(() => PrintXReportPayload, {

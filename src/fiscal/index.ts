@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { SCOPES } from '../auth/caller-auth.js';
 import { CallbackTokens } from '../callback-tokens.js';
 import type { Config } from '../config.js';
+import type { EntityChanges } from '../entity-changes.js';
 import { COST, type Domain, type DomainSchema } from '../domain.js';
 import type { VendorHttpFactory } from '../vendor-http/vendor-http.js';
 import type { Logger } from '../observability/logger.js';
@@ -16,6 +17,7 @@ import { resolveFiscalRegisterReference } from './fiscal-register.js';
 import { DOCUMENTS_MAX, FiscalDocumentResolver, FiscalRegisterResolver } from './fiscal-resolver.js';
 import { lifepayCallbackRoute, lifepayCallbackUrl } from './lifepay-callbacks.js';
 import { LifepayClient, lifepayAnswered } from './lifepay-client.js';
+import { FISCAL_DOCUMENT } from './fiscal-subscriptions.js';
 import { EXT_ID_MAX } from './x-report-order.js';
 import { XReports } from './x-reports.js';
 
@@ -40,6 +42,7 @@ export const fiscalSchema: DomainSchema = {
   fieldScopes: {
     'Query.fiscalDocument': SCOPES.read,
     'Mutation.printXReport': SCOPES.fiscal,
+    'Subscription.fiscalDocumentUpdated': SCOPES.read,
     // Stored rows beyond the mutation's own document: other documents, LifePay's callbacks.
     'FiscalRegister.documents': SCOPES.read,
     'FiscalDocument.notification': SCOPES.read,
@@ -48,6 +51,7 @@ export const fiscalSchema: DomainSchema = {
   fieldCosts: {
     'Mutation.printXReport': { weight: COST.vendorCall },
     'Query.fiscalDocument': { weight: COST.storedRead },
+    'Subscription.fiscalDocumentUpdated': { weight: COST.storedRead },
     'FiscalDocument.notification': { weight: COST.storedRead },
     // `limit` (default 50) sizes the list; a variable limit is priced at the most the field returns.
     'FiscalRegister.documents': { weight: COST.storedRead, slicingArguments: ['limit'], assumedSize: DOCUMENTS_MAX },
@@ -63,6 +67,8 @@ export interface FiscalOptions {
   logger: Logger;
   metrics?: ServiceMetrics;
   tracing?: Tracing;
+  /** Change announcements: the outbox and LifePay's callbacks announce, subscriptions wait for them. */
+  entityChanges: EntityChanges;
 }
 
 /** LifePay X-reports: the client, the durable outbox and its worker, and the callback endpoint. */
@@ -91,6 +97,7 @@ export async function createFiscal(options: FiscalOptions): Promise<Domain<Fisca
     callbackUrl: publicUrl ? (extId) => lifepayCallbackUrl(publicUrl, tokens, extId) : undefined,
     logger,
     tracing: options.tracing,
+    onChange: (extId) => options.entityChanges.announce(FISCAL_DOCUMENT, extId),
   });
   options.metrics?.trackOutbox({ countByStatus: () => xReports.countByStatus(), dueSummary: () => xReports.dueSummary() });
   const fiscalLoaders = createFiscalLoaders(xReports);
@@ -104,7 +111,7 @@ export async function createFiscal(options: FiscalOptions): Promise<Domain<Fisca
   return {
     ...fiscalSchema,
     name: 'fiscal',
-    context: () => ({ xReports, fiscalLoaders: fiscalLoaders(undefined) }),
+    context: () => ({ xReports, fiscalLoaders: fiscalLoaders(undefined), entityChanges: options.entityChanges }),
     routes: [lifepayCallbackRoute({ tokens, xReports, logger, metrics: options.metrics })],
     start: () => xReports.startWorker(),
     stop: () => xReports.stopWorker(),

@@ -43,6 +43,8 @@ export interface XReportsOptions {
   logger: Logger;
   /** A span per attempt: under the mutation's span, or for a worker retry a trace of its own linked to it. */
   tracing?: Tracing;
+  /** Announces that a document's state changed (attempt outcome, callback), for subscribers on every replica. */
+  onChange?: (extId: string) => Promise<void>;
 }
 
 /** Where an attempt comes from: the recording request (first attempt), or the worker with the recording's traceparent. */
@@ -121,12 +123,14 @@ export class XReports {
   }
 
   /** Stores a LifePay callback for a document (once per distinct body, at most `maxPerDocument`). */
-  recordCallback(
+  async recordCallback(
     extId: string,
     callback: { body: string; contentType: string | null },
     maxPerDocument: number,
   ): Promise<NotificationOutcome> {
-    return this.documents.recordNotification(extId, callback, { maxPerDocument });
+    const outcome = await this.documents.recordNotification(extId, callback, { maxPerDocument });
+    if (outcome === 'stored') await this.changed(extId);
+    return outcome;
   }
 
   /** The outbox depth, for /metrics. */
@@ -151,6 +155,7 @@ export class XReports {
     if (Date.now() - Date.parse(claimed.created_at) > this.options.retry.retryMaxAgeSec * 1000) {
       const error = `LifePay did not accept the document within ${this.options.retry.retryMaxAgeSec} s; not sent again`;
       await this.documents.complete(id, lease.owner, { status: 'FAILED', error, errorCode: 'EXPIRED' });
+      await this.changed(claimed.ext_id);
       this.options.logger.warn({ extId: claimed.ext_id, attempts: claimed.attempts - 1 }, 'LifePay X-report failed: too old to send');
       return;
     }
@@ -230,7 +235,16 @@ export class XReports {
         }
       }
     }
-    return { document: { row: await this.documents.complete(document.id, lease.owner, outcome), request }, refusal };
+    const row = await this.documents.complete(document.id, lease.owner, outcome);
+    await this.changed(document.ext_id);
+    return { document: { row, request }, refusal };
+  }
+
+  /** The change stands even if the announcement fails: subscribers miss one event, the document is right. */
+  private async changed(extId: string): Promise<void> {
+    await this.options
+      .onChange?.(extId)
+      .catch((error: unknown) => this.options.logger.warn({ err: error, extId }, 'fiscal: announcing a change failed'));
   }
 
   private newLease(): Lease {

@@ -48,6 +48,18 @@ export class ServiceMetrics {
     labelNames: ['vendor', 'outcome'] as const,
     registers: [this.registry],
   });
+  readonly subscriptionsOpen = new Gauge({
+    name: 'graphql_subscriptions_open',
+    help: 'GraphQL subscriptions open on this process, by transport',
+    labelNames: ['transport'] as const,
+    registers: [this.registry],
+  });
+  readonly subscriptionEvents = new Counter({
+    name: 'graphql_subscription_events_total',
+    help: 'Subscription events sent, by transport',
+    labelNames: ['transport'] as const,
+    registers: [this.registry],
+  });
   private readonly operationNames = new Set<string>();
 
   constructor() {

@@ -1,3 +1,4 @@
+import { ENTITY_CHANGED, entityKey } from '../entity-changes.js';
 import { RowExpiry, type FeyinPrintedMessageRow, type FeyinPrinterStateRow, type Store } from '../store/index.js';
 
 /** A message Feyin reported printed (`msg_printed`). */
@@ -18,8 +19,8 @@ export interface ReportedPrinterStatus {
   updatedAt: Date;
 }
 
-/** The channel, and the payload's shape (`PrintMessage:<msgNo>`, `Printer:<deviceNo>`), live updates listen to. */
-export const ENTITY_CHANGED = 'entity_changed';
+export { ENTITY_CHANGED };
+/** The payload's shape on ENTITY_CHANGED: `PrintMessage:<msgNo>`, `Printer:<deviceNo>`. */
 export type PrintingEntity = 'PrintMessage' | 'Printer';
 
 export interface FeyinReportsOptions {
@@ -131,7 +132,7 @@ export class FeyinReports {
 
   /** Tells every replica's live updates that the entity changed (SQLite: this process). */
   async announce(entity: PrintingEntity, id: string): Promise<void> {
-    await this.store.notify(ENTITY_CHANGED, `${entity}:${id}`);
+    await this.store.notify(ENTITY_CHANGED, entityKey(entity, id));
   }
 }
 

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { SCOPES } from '../auth/caller-auth.js';
 import type { FeyinConfig } from '../config.js';
+import type { EntityChanges } from '../entity-changes.js';
 import { COST, type Domain, type DomainSchema } from '../domain.js';
 import type { VendorHttpFactory } from '../vendor-http/vendor-http.js';
 import type { Logger } from '../observability/logger.js';
@@ -31,6 +32,8 @@ export const printingSchema: DomainSchema = {
     'Query.printer': SCOPES.read,
     'Query.printMessage': SCOPES.read,
     'Mutation.cancelPrintMessage': SCOPES.printing,
+    'Subscription.printMessageUpdated': SCOPES.read,
+    'Subscription.printerUpdated': SCOPES.read,
     // Read from Feyin when asked for, also inside cancelPrintMessage's payload.
     'PrintMessage.status': SCOPES.read,
     'PrintMessage.printedAt': SCOPES.read,
@@ -41,6 +44,9 @@ export const printingSchema: DomainSchema = {
     'Query.printer': { weight: COST.vendorCall },
     'Query.printMessage': { weight: COST.vendorCall },
     'Mutation.cancelPrintMessage': { weight: COST.vendorCall },
+    // Each event reads Feyin once, as the query does.
+    'Subscription.printMessageUpdated': { weight: COST.vendorCall },
+    'Subscription.printerUpdated': { weight: COST.vendorCall },
     'PrintMessage.status': { weight: COST.vendorCall },
     'PrintMessage.printedAt': { weight: COST.vendorCall },
     'PrintMessage.createdAt': { weight: COST.vendorCall },
@@ -62,6 +68,8 @@ export interface PrintingOptions {
   /** A signed callback whose own time is further from now than this is refused (CALLBACK_MAX_AGE). */
   callbackMaxAgeSec: number;
   logger: Logger;
+  /** Change announcements, for subscriptions. */
+  entityChanges: EntityChanges;
 }
 
 /** Feyin cloud printers: one client, and one access token per account shared by every replica. */
@@ -83,7 +91,7 @@ export function createPrinting(options: PrintingOptions): Domain<PrintingContext
   return {
     ...printingSchema,
     name: 'printing',
-    context: (scope) => ({ feyin, feyinReports, printingLoaders: printingLoaders(scope) }),
+    context: (scope) => ({ feyin, feyinReports, printingLoaders: printingLoaders(scope), entityChanges: options.entityChanges }),
     routes: [
       feyinCallbackRoute({
         reports: feyinReports,

@@ -1,3 +1,4 @@
+import type { EntityChanges } from '../entity-changes.js';
 import type { FeyinClient } from './feyin-client.js';
 import type { FeyinReports } from './feyin-reports.js';
 import type { PrintingLoaders } from './printing-loaders.js';
@@ -8,4 +9,6 @@ export interface PrintingContext {
   /** What Feyin's callbacks reported, and where changes are announced. */
   feyinReports: FeyinReports;
   printingLoaders: PrintingLoaders;
+  /** Change announcements from every replica: what subscriptions wait for. */
+  entityChanges: EntityChanges;
 }

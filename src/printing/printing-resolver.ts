@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { BaseContext } from '../observability/request-scope.js';
 import type { PrintingContext } from './printing-context.js';
 import { DateTimeScalar } from '../scalars.js';
@@ -6,12 +6,24 @@ import { CancelPrintMessagePayload } from './cancel-print-message-payload.js';
 import { PrintMessage, loadPrintMessage } from './print-message.js';
 import { Printer, loadPrinter } from './printer.js';
 import { feyinId } from './printing-input.js';
+import type { FeyinMessageStatus, FeyinPrinterStatus } from './feyin-client.js';
+import { printMessageStates, printerStates } from './printing-subscriptions.js';
+
+type IdArgs<K extends string> = { args: Record<K, string>; context: PrintingContext };
 
 @Resolver(() => Printer)
 export class PrinterResolver {
   @Query(() => Printer, { nullable: true, description: 'A Feyin printer and its live status; null when Feyin does not know it.' })
   printer(@Arg('deviceNo', () => ID) deviceNo: string, @Ctx() ctx: PrintingContext): Promise<Printer | null> {
     return loadPrinter(deviceNo, ctx);
+  }
+
+  @Subscription(() => Printer, {
+    description: "The printer's current status (when Feyin knows it), then its status after each change. Never completes.",
+    subscribe: ({ args, context }: IdArgs<'deviceNo'>) => printerStates(args.deviceNo, context),
+  })
+  printerUpdated(@Root() printer: FeyinPrinterStatus, @Arg('deviceNo', () => ID) _deviceNo: string): Printer {
+    return printer;
   }
 }
 
@@ -20,6 +32,15 @@ export class PrintMessageResolver {
   @Query(() => PrintMessage, { nullable: true, description: 'A Feyin print message; null when Feyin does not know it.' })
   printMessage(@Arg('msgNo', () => ID) msgNo: string, @Ctx() ctx: PrintingContext): Promise<PrintMessage | null> {
     return loadPrintMessage(msgNo, ctx);
+  }
+
+  @Subscription(() => PrintMessage, {
+    description:
+      'The message as printMessage reads it (when Feyin knows it), then after each change; completes after it is printed or cancelled.',
+    subscribe: ({ args, context }: IdArgs<'msgNo'>) => printMessageStates(args.msgNo, context),
+  })
+  printMessageUpdated(@Root() message: FeyinMessageStatus, @Arg('msgNo', () => ID) _msgNo: string): PrintMessage {
+    return { msgNo: message.msgNo };
   }
 
   @Mutation(() => CancelPrintMessagePayload, {

@@ -21,6 +21,7 @@ import { RequestBase, type BaseContext } from '../observability/request-scope.js
 import type { Tracing } from '../observability/tracing.js';
 import { parseTraceparent } from '../observability/traceparent.js';
 import { operationTracePlugin, startOperationSpan } from './operation-trace.js';
+import { SubscriptionServer, type SubscriptionServerOptions } from './subscriptions.js';
 
 const GRAPHQL_BODY_LIMIT = 100 * 1024;
 const ASSETS_PATH = '/graphql/assets';
@@ -59,6 +60,8 @@ export interface ServiceServerOptions {
   readinessChecks?: Array<() => boolean | Promise<boolean>>;
   /** OpenTelemetry; absent = off, and no span code runs per request. */
   tracing?: Tracing;
+  /** graphql-ws on `/graphql`: the most open subscriptions (SUBSCRIPTIONS_MAX), keep-alive and init timeouts. */
+  subscriptions?: Pick<SubscriptionServerOptions, 'max' | 'keepAliveMs' | 'connectionInitWaitMs'>;
 }
 
 /** Apollo Server on node's own http server, with GraphiQL, health and readiness beside it. */
@@ -69,6 +72,8 @@ export class ServiceServer {
   private stopping = false;
   private readonly page: string;
   private readonly cors: ReturnType<typeof corsPolicy>;
+  /** graphql-ws, when the schema has subscriptions. */
+  readonly subscriptions?: SubscriptionServer;
 
   constructor(private readonly options: ServiceServerOptions) {
     const timeouts = options.timeouts ?? { requestMs: 30_000, headersMs: 10_000 };
@@ -107,6 +112,21 @@ export class ServiceServer {
       ],
       logger: apolloLogger(options.logger),
     });
+    if (options.schema.getSubscriptionType()) {
+      this.subscriptions = new SubscriptionServer({
+        path: '/graphql',
+        schema: options.schema,
+        context: options.context,
+        logger: options.logger,
+        metrics: options.metrics,
+        auth: options.auth,
+        limits: options.limits,
+        debugErrors: options.debugErrors,
+        max: 10_000,
+        ...options.subscriptions,
+      });
+      this.subscriptions.attach(this.http);
+    }
     this.cors = corsPolicy(options.cors ?? { origins: [] });
     this.page = graphiqlPage({ endpoint: '/graphql', assetsPath: ASSETS_PATH, examples: loadExampleOperations() });
   }
@@ -128,7 +148,8 @@ export class ServiceServer {
   /** Stops accepting, lets in-flight requests finish (Apollo's drain plugin), then closes. */
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.apollo.stop();
+    // WebSockets first: an upgraded socket would hold the HTTP server's close until the grace period ends.
+    await Promise.all([this.subscriptions?.stop(), this.apollo.stop()]);
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {

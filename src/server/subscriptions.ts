@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  GraphQLError,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
+import { CloseCode, type Context, type OperationResult } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Caller, CallerAuth } from '../auth/caller-auth.js';
+import { formatError, ServiceError } from '../errors.js';
+import type { Logger } from '../observability/logger.js';
+import type { ServiceMetrics } from '../observability/metrics.js';
+import { RequestBase, type BaseContext } from '../observability/request-scope.js';
+import { limitRules, type QueryLimits } from './limits.js';
+
+const TRANSPORT = 'graphql-ws';
+/** A subscribe message is a GraphQL document like a POST body: the same bound. */
+const MESSAGE_LIMIT = 100 * 1024;
+/** setTimeout's longest delay; a token living longer is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface SubscriptionServerOptions {
+  path: string;
+  schema: GraphQLSchema;
+  context(base: BaseContext): BaseContext;
+  logger: Logger;
+  metrics?: ServiceMetrics;
+  auth?: CallerAuth;
+  limits?: QueryLimits;
+  /** Open subscriptions this process serves at once (SUBSCRIPTIONS_MAX). */
+  max: number;
+  /** Ping interval; a socket that does not answer within as long again is dropped. */
+  keepAliveMs?: number;
+  /** A socket that has not sent `connection_init` by then is closed (4408). */
+  connectionInitWaitMs?: number;
+  debugErrors?: boolean;
+}
+
+type Extra = { socket: WebSocket; request: IncomingMessage };
+type ConnectionContext = Context<Record<string, unknown> | undefined, Extra>;
+
+/** What one connection holds: who it is, its expiry timer, the subscriptions reserved but not yet streaming. */
+interface Connection {
+  caller: Caller | null;
+  expiry?: NodeJS.Timeout;
+  reserved: Map<string, () => void>;
+}
+
+/**
+ * GraphQL subscriptions over WebSocket (graphql-ws, subprotocol `graphql-transport-ws`) on the
+ * HTTP server's `/graphql`. The caller authenticates in `connection_init` as over HTTP; each
+ * document passes the same validation, depth and cost limits as a query; scopes are checked by
+ * the schema's own guard. Open subscriptions are counted and bounded per process.
+ */
+export class SubscriptionServer {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MESSAGE_LIMIT });
+  private readonly connections = new WeakMap<object, Connection>();
+  private readonly server: ReturnType<typeof useServer>;
+  private open = 0;
+  private stopped: Promise<void> | undefined;
+
+  constructor(private readonly options: SubscriptionServerOptions) {
+    const rules = [...specifiedRules, ...(options.limits ? limitRules(options.limits) : [])];
+    this.server = useServer<Record<string, unknown> | undefined, Extra>(
+      {
+        schema: options.schema,
+        connectionInitWaitTimeout: options.connectionInitWaitMs ?? 10_000,
+        onConnect: (ctx) => this.connect(ctx),
+        onSubscribe: (ctx, id, payload) => this.prepare(ctx, id, payload, rules),
+        context: (ctx) => {
+          const base = new RequestBase({ requestId: randomUUID(), caller: this.connection(ctx).caller }, options.logger);
+          return options.context(base) as unknown as Record<string, unknown>;
+        },
+        // graphql-ws has awaited the result already; the type also allows the promise.
+        onOperation: (ctx, id, _payload, _args, result) => this.track(ctx, id, result as Awaited<OperationResult>),
+        onNext: (_ctx, _id, _payload, _args, result) => ({ ...result, errors: result.errors && this.format(result.errors) }),
+        onError: (_ctx, _id, _payload, errors) => this.format(errors),
+        onClose: (ctx) => this.disconnect(ctx),
+      },
+      this.wss,
+      options.keepAliveMs ?? 12_000,
+    );
+  }
+
+  /** Subscriptions open now. */
+  get size(): number {
+    return this.open;
+  }
+
+  /** Takes over the HTTP server's upgrade requests for `path`; any other path is refused. */
+  attach(http: Server): void {
+    http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = new URL(req.url ?? '/', 'http://service').pathname;
+      if (path !== this.options.path) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
+    });
+  }
+
+  /** Closes every socket with 1001 (going away): their clients resubscribe elsewhere. */
+  stop(): Promise<void> {
+    // Once: ws refuses to close a server that is already closed.
+    this.stopped ??= Promise.resolve(this.server.dispose());
+    return this.stopped;
+  }
+
+  private connection(ctx: ConnectionContext): Connection {
+    let connection = this.connections.get(ctx);
+    if (!connection) this.connections.set(ctx, (connection = { caller: null, reserved: new Map() }));
+    return connection;
+  }
+
+  /** `connection_init`: the same checks as an HTTP request's headers, read from its payload (or the upgrade request's headers). */
+  private async connect(ctx: ConnectionContext): Promise<boolean> {
+    const { socket, request } = ctx.extra;
+    const params = ctx.connectionParams ?? {};
+    const header = (name: string) => {
+      for (const [key, value] of Object.entries(params)) if (key.toLowerCase() === name && typeof value === 'string') return value;
+      const value = request.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    let caller: Caller | null;
+    try {
+      caller = (await this.options.auth?.authenticate(header)) ?? null;
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      // graphql-ws would say 4403 for any refusal: a missing or bad token is 4401, as HTTP's 401.
+      socket.close(error.code === 'FORBIDDEN' ? CloseCode.Forbidden : CloseCode.Unauthorized, error.message.slice(0, 120));
+      return false;
+    }
+    const connection = this.connection(ctx);
+    connection.caller = caller;
+    if (caller?.expiresAt !== undefined) this.closeAtExpiry(socket, connection, caller.expiresAt);
+    return true;
+  }
+
+  /** The token's lifetime is the connection's: at `exp` the socket closes (4401), ending its subscriptions. */
+  private closeAtExpiry(socket: WebSocket, connection: Connection, expiresAt: number): void {
+    const delay = expiresAt - Date.now();
+    if (delay <= 0) {
+      socket.close(CloseCode.Unauthorized, 'The bearer token has expired');
+      return;
+    }
+    connection.expiry = setTimeout(() => this.closeAtExpiry(socket, connection, expiresAt), Math.min(delay, MAX_TIMER_MS));
+    connection.expiry.unref();
+  }
+
+  private disconnect(ctx: ConnectionContext): void {
+    const connection = this.connections.get(ctx);
+    if (!connection) return;
+    clearTimeout(connection.expiry);
+    // Reserved but never streamed (the socket went while its document was prepared).
+    for (const release of connection.reserved.values()) release();
+    connection.reserved.clear();
+  }
+
+  /**
+   * `subscribe`: parse, validate (GraphQL's rules, depth and cost), accept subscriptions only, and
+   * reserve a place under SUBSCRIPTIONS_MAX before anything is read.
+   */
+  private prepare(
+    ctx: ConnectionContext,
+    id: string,
+    payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
+    rules: typeof specifiedRules,
+  ) {
+    let document: DocumentNode;
+    try {
+      document = parse(payload.query);
+    } catch (error) {
+      return [requestError((error as Error).message, 'GRAPHQL_PARSE_FAILED')];
+    }
+    const invalid = validate(this.options.schema, document, rules);
+    if (invalid.length > 0) {
+      return invalid.map((error) =>
+        typeof error.extensions.code === 'string' ? error : requestError(error.message, 'GRAPHQL_VALIDATION_FAILED', error),
+      );
+    }
+    const operation = getOperationAST(document, payload.operationName);
+    if (operation?.operation !== 'subscription') {
+      return [
+        requestError('Only subscriptions are served over WebSocket; send queries and mutations with POST /graphql', 'BAD_USER_INPUT'),
+      ];
+    }
+    if (this.open >= this.options.max) {
+      // SERVICE_UNAVAILABLE: this service (not a vendor, not the caller) cannot take it now, and
+      // another replica or a later try can: the vocabulary's one retryable code of our own.
+      return [
+        new GraphQLError('This service has as many subscriptions open as it serves (SUBSCRIPTIONS_MAX); try again later', {
+          extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+        }),
+      ];
+    }
+    this.open++;
+    this.options.metrics?.subscriptionsOpen.inc({ transport: TRANSPORT });
+    let released = false;
+    const connection = this.connection(ctx);
+    connection.reserved.set(id, () => {
+      if (released) return;
+      released = true;
+      this.open--;
+      this.options.metrics?.subscriptionsOpen.dec({ transport: TRANSPORT });
+    });
+    return {
+      schema: this.options.schema,
+      document,
+      operationName: payload.operationName,
+      variableValues: payload.variables,
+    };
+  }
+
+  /** Hands the reservation to the stream: freed when it ends, however it ends (complete, error, client's complete, socket gone). */
+  private track(ctx: ConnectionContext, id: string, result: Awaited<OperationResult>) {
+    const connection = this.connection(ctx);
+    const release = connection.reserved.get(id) ?? (() => undefined);
+    connection.reserved.delete(id);
+    if (!(Symbol.asyncIterator in result)) {
+      release();
+      return result;
+    }
+    const source = result[Symbol.asyncIterator]();
+    const events = this.options.metrics?.subscriptionEvents;
+    const done = async (): Promise<IteratorResult<ExecutionResult>> => {
+      release();
+      await source.return?.();
+      return { done: true, value: undefined };
+    };
+    const tracked: AsyncGenerator<ExecutionResult> = {
+      async next() {
+        try {
+          const step = await source.next();
+          if (step.done) release();
+          else events?.inc({ transport: TRANSPORT });
+          return step;
+        } catch (error) {
+          release();
+          throw error;
+        }
+      },
+      return: done,
+      async throw(error: unknown) {
+        await done();
+        throw error;
+      },
+      [Symbol.asyncIterator]() {
+        return tracked;
+      },
+      [Symbol.asyncDispose]: async () => {
+        await done();
+      },
+    };
+    return tracked;
+  }
+
+  private format(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
+    const exposeInternals = this.options.debugErrors === true;
+    // A source stream's failure reaches graphql-ws bare: its original error holds the vocabulary.
+    return errors.map((error) => formatError(error.toJSON(), error.originalError ?? error, { exposeInternals }));
+  }
+}
+
+function requestError(message: string, code: string, original?: GraphQLError): GraphQLError {
+  return new GraphQLError(message, {
+    nodes: original?.nodes,
+    source: original?.source,
+    positions: original?.positions,
+    extensions: { code, retryable: false },
+  });
+}
