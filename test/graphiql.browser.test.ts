@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CancelPrintMessageDocument } from './__generated__/graphql.js';
 import { FEYIN_SEED } from '../src/sandbox/index.js';
 import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
 import { startTestService, type TestService } from './helpers/service.js';
@@ -92,6 +93,35 @@ describe.runIf(chromiumAvailable)('GraphiQL in headless Chromium, offline', () =
     const operations = metrics.split('\n').filter((line) => line.startsWith('graphql_operations_total{'));
     expect(operations.some((line) => line.includes('operation="IntrospectionQuery"'))).toBe(true);
     expect(operations.filter((line) => !line.includes('outcome="OK"'))).toEqual([]);
+    await context.close();
+  });
+  it('runs the PrintMessageUpdated tab as a live subscription over the WebSocket: the current state, then the cancel', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(`${t.url}/graphql`);
+    await page.locator('.graphiql-container').waitFor({ timeout: 15_000 });
+
+    // The example's msgNo is a queued seed message: first event queued.
+    const msgNo = FEYIN_SEED.queuedMessages[1]!;
+    await page.locator('.graphiql-tab', { hasText: 'PrintMessageUpdated' }).click();
+    // GraphiQL takes the operation name from the editor once it shows the tab's document.
+    const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
+    await expect.poll(() => editor.innerText(), { timeout: 5_000 }).toContain('printMessageUpdated');
+    await page.waitForTimeout(300);
+    await page.locator('.graphiql-execute-button').click();
+    const result = page.locator('.result-window');
+    await expect.poll(() => result.innerText(), { timeout: 10_000 }).toContain('"status": "queued"');
+    expect(await result.innerText()).toContain(msgNo);
+
+    // Cancelled through the API: the open tab shows the change without running anything again.
+    const cancel = await t.gql(CancelPrintMessageDocument, { msgNo });
+    expect(cancel.data?.cancelPrintMessage.cancelled).toBe(true);
+    await expect.poll(() => result.innerText(), { timeout: 10_000 }).toContain('"status": "cancelled"');
+
+    await page.screenshot({ path: 'test/__screenshots__/graphiql-subscription.png' });
+    expect(problems).toEqual([]);
     await context.close();
   });
 });

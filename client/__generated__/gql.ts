@@ -22,6 +22,7 @@ type Documents = {
     "mutation CancelOrder($orderId: ID!, $taskId: ID!, $reason: String!) {\n  cancelOrder(orderId: $orderId, taskId: $taskId, reason: $reason) {\n    order {\n      orderId\n      taskId\n      status\n      cancelledAt\n    }\n  }\n}": typeof types.CancelOrderDocument,
     "mutation PrintXReport($input: PrintXReportInput!) {\n  printXReport(input: $input) {\n    document {\n      extId\n      uuid\n      kind\n      status\n      attempts\n      nextAttemptAt\n      lastError\n      test\n      register {\n        serial\n      }\n    }\n  }\n}": typeof types.PrintXReportDocument,
     "query FiscalDocument($extId: ID!) {\n  fiscalDocument(extId: $extId) {\n    extId\n    uuid\n    kind\n    status\n    attempts\n    nextAttemptAt\n    lastError\n    lastErrorCode\n    test\n    callbackData\n    createdAt\n    updatedAt\n    notifiedAt\n    notification\n    register {\n      serial\n    }\n  }\n}": typeof types.FiscalDocumentDocument,
+    "subscription PrintMessageUpdated($msgNo: ID!) {\n  printMessageUpdated(msgNo: $msgNo) {\n    msgNo\n    status\n    printedAt\n  }\n}": typeof types.PrintMessageUpdatedDocument,
 };
 const documents: Documents = {
     "query PrinterStatus($deviceNo: ID!) {\n  printer(deviceNo: $deviceNo) {\n    deviceNo\n    status\n    paperStatus\n    lastConnectedAt\n    since\n  }\n}": types.PrinterStatusDocument,
@@ -32,6 +33,7 @@ const documents: Documents = {
     "mutation CancelOrder($orderId: ID!, $taskId: ID!, $reason: String!) {\n  cancelOrder(orderId: $orderId, taskId: $taskId, reason: $reason) {\n    order {\n      orderId\n      taskId\n      status\n      cancelledAt\n    }\n  }\n}": types.CancelOrderDocument,
     "mutation PrintXReport($input: PrintXReportInput!) {\n  printXReport(input: $input) {\n    document {\n      extId\n      uuid\n      kind\n      status\n      attempts\n      nextAttemptAt\n      lastError\n      test\n      register {\n        serial\n      }\n    }\n  }\n}": types.PrintXReportDocument,
     "query FiscalDocument($extId: ID!) {\n  fiscalDocument(extId: $extId) {\n    extId\n    uuid\n    kind\n    status\n    attempts\n    nextAttemptAt\n    lastError\n    lastErrorCode\n    test\n    callbackData\n    createdAt\n    updatedAt\n    notifiedAt\n    notification\n    register {\n      serial\n    }\n  }\n}": types.FiscalDocumentDocument,
+    "subscription PrintMessageUpdated($msgNo: ID!) {\n  printMessageUpdated(msgNo: $msgNo) {\n    msgNo\n    status\n    printedAt\n  }\n}": types.PrintMessageUpdatedDocument,
 };
 
 /**
@@ -80,6 +82,10 @@ export function graphql(source: "mutation PrintXReport($input: PrintXReportInput
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query FiscalDocument($extId: ID!) {\n  fiscalDocument(extId: $extId) {\n    extId\n    uuid\n    kind\n    status\n    attempts\n    nextAttemptAt\n    lastError\n    lastErrorCode\n    test\n    callbackData\n    createdAt\n    updatedAt\n    notifiedAt\n    notification\n    register {\n      serial\n    }\n  }\n}"): (typeof documents)["query FiscalDocument($extId: ID!) {\n  fiscalDocument(extId: $extId) {\n    extId\n    uuid\n    kind\n    status\n    attempts\n    nextAttemptAt\n    lastError\n    lastErrorCode\n    test\n    callbackData\n    createdAt\n    updatedAt\n    notifiedAt\n    notification\n    register {\n      serial\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription PrintMessageUpdated($msgNo: ID!) {\n  printMessageUpdated(msgNo: $msgNo) {\n    msgNo\n    status\n    printedAt\n  }\n}"): (typeof documents)["subscription PrintMessageUpdated($msgNo: ID!) {\n  printMessageUpdated(msgNo: $msgNo) {\n    msgNo\n    status\n    printedAt\n  }\n}"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

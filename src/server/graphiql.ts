@@ -19,6 +19,8 @@ const ASSET_FILES: Record<string, { path: string; type: string }> = {
   'react-dom.js': { path: join(packageDir('react-dom'), 'umd/react-dom.production.min.js'), type: 'text/javascript' },
   'graphiql.js': { path: join(packageDir('graphiql'), 'graphiql.min.js'), type: 'text/javascript' },
   'graphiql.css': { path: join(packageDir('graphiql'), 'graphiql.min.css'), type: 'text/css' },
+  // The WebSocket client GraphiQL runs subscriptions with (graphql-transport-ws).
+  'graphql-ws.js': { path: join(packageDir('graphql-ws'), 'umd/graphql-ws.min.js'), type: 'text/javascript' },
 };
 
 export interface StaticAsset {
@@ -82,13 +84,34 @@ export function graphiqlPage(options: { endpoint: string; assetsPath: string; ex
 <script src="${options.assetsPath}/react.js"></script>
 <script src="${options.assetsPath}/react-dom.js"></script>
 <script src="${options.assetsPath}/graphiql.js"></script>
+<script src="${options.assetsPath}/graphql-ws.js"></script>
 <script>
   const endpoint = ${escapeForScript(options.endpoint)};
+  const socketUrl = new URL(endpoint, location.href).href.replace(/^http/, 'ws');
   const tabs = ${escapeForScript(tabs)};
+  // The operation GraphiQL runs is a subscription: then it goes over the WebSocket.
+  const isSubscription = (params, opts) =>
+    opts && opts.documentAST
+      ? opts.documentAST.definitions.some((definition) =>
+          definition.kind === 'OperationDefinition' && definition.operation === 'subscription' &&
+          (!params.operationName || (definition.name && definition.name.value === params.operationName)))
+      : /^\s*subscription\b/m.test(params.query || '');
+  // A subscription runs over its own WebSocket, authenticated with the Headers tab's headers
+  // (connection_init payload), and closes when the tab stops listening.
+  async function* subscribe(params, headers) {
+    const client = graphqlWs.createClient({ url: socketUrl, connectionParams: headers, lazy: true, retryAttempts: 0 });
+    try {
+      for await (const result of client.iterate(params)) yield result;
+    } finally {
+      client.dispose();
+    }
+  }
   async function fetcher(params, opts) {
+    const headers = (opts && opts.headers) || {};
+    if (isSubscription(params, opts)) return subscribe(params, headers);
     const response = await fetch(endpoint, {
       method: 'POST',
-      headers: Object.assign({ 'content-type': 'application/json', accept: 'application/json' }, (opts && opts.headers) || {}),
+      headers: Object.assign({ 'content-type': 'application/json', accept: 'application/json' }, headers),
       body: JSON.stringify(params),
     });
     return response.json();
