@@ -22,7 +22,7 @@ describe('HTTP surface', () => {
     expect(html).toContain('<div id="graphiql">');
     // data: URLs (the empty favicon) are no request at all.
     const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((source) => !source.startsWith('data:'));
-    expect(sources.length).toBe(4);
+    expect(sources.length).toBe(5); // React, ReactDOM, GraphiQL and its CSS, the graphql-ws client
     for (const source of sources) {
       expect(source.startsWith('/')).toBe(true); // no CDN, no external font
       const asset = await fetch(`${t.url}${source}`);

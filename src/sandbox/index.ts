@@ -87,5 +87,8 @@ export function withSandboxVendors(config: Config, running: RunningSandbox): Con
   const { feyin, pickup, apiusb, lifepay } = loadConfig(sandboxEnv(running));
   // LifePay's retry schedule and worker poll are the operator's, not the vendor's.
   const { baseUrl, apiKey, login } = lifepay;
-  return { ...config, feyin, pickup, apiusb, lifepay: { ...config.lifepay, baseUrl, apiKey, login } };
+  // The simulated LifePay calls back as the real one does: without PUBLIC_URL, to this service
+  // itself on loopback (the simulators run in its process), once its port is known in advance.
+  const publicUrl = config.publicUrl ?? (config.port === 0 ? undefined : `http://127.0.0.1:${config.port}`);
+  return { ...config, feyin, pickup, apiusb, lifepay: { ...config.lifepay, baseUrl, apiKey, login }, publicUrl };
 }
