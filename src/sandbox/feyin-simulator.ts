@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { secretFor, type FeyinSignedType } from '../printing/feyin-callback-signer.js';
-import type { SimulatedRequest, SimulatedResponse, Simulator } from './sandbox-http.js';
+import { jsonObject, type SimulatedRequest, type SimulatedResponse, type Simulator } from './sandbox-http.js';
 
 export interface FeyinCredentials {
   memberCode: string;
@@ -173,14 +173,8 @@ export class FeyinSimulator implements Simulator {
 
   /** `POST /msg`: queues a message on a printer; it prints `printDelayMs` later, once the printer is online. */
   private send(text: string): SimulatedResponse {
-    let body: Record<string, unknown>;
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      body = parsed as Record<string, unknown>;
-    } catch {
-      return fail(40001, 'invalid parameter');
-    }
+    const body = jsonObject(text);
+    if (!body) return fail(40001, 'invalid parameter');
     const deviceNo = typeof body.device_no === 'string' ? body.device_no : '';
     const hasContent =
       typeof body.msg_content === 'string' ? body.msg_content !== '' : body.template_id !== undefined && body.template_data !== undefined;

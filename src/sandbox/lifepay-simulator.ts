@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SimulatedRequest, SimulatedResponse, Simulator } from './sandbox-http.js';
+import { jsonObject, type SimulatedRequest, type SimulatedResponse, type Simulator } from './sandbox-http.js';
 
 export interface LifepayCredentials {
   apiKey: string;
@@ -122,14 +122,8 @@ export class LifepaySimulator implements Simulator {
   }
 
   private createXReport(text: string): SimulatedResponse {
-    let body: Record<string, unknown>;
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      body = parsed as Record<string, unknown>;
-    } catch {
-      return answer(6000, 'Неверный формат данных.');
-    }
+    const body = jsonObject(text);
+    if (!body) return answer(6000, 'Неверный формат данных.');
     const login = typeof body.login === 'string' ? body.login : '';
     const knownLogins = [this.credentials.login, LIFEPAY_SEED.fiscalisationOffLogin, LIFEPAY_SEED.noAccessLogin];
     if (!knownLogins.includes(login)) return answer(6009, 'Не удалось найти пользователя по login.');

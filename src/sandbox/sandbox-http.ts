@@ -31,6 +31,16 @@ export function send(res: ServerResponse, answer: SimulatedResponse): void {
   else sendText(res, answer.status ?? 200, answer.text ?? '', 'text/plain; charset=utf-8');
 }
 
+/** A JSON body that is an object (not an array, not null), or undefined: the vendor's "bad format" case. */
+export function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads a PhalApi/HTML-form style body or a JSON body into a flat record of strings. */
 export function parseFormOrJson(request: SimulatedRequest): Record<string, unknown> {
   const type = String(request.headers['content-type'] ?? '');
