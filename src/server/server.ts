@@ -21,6 +21,7 @@ import { RequestBase, type BaseContext } from '../observability/request-scope.js
 import type { Tracing } from '../observability/tracing.js';
 import { parseTraceparent } from '../observability/traceparent.js';
 import { operationTracePlugin, startOperationSpan } from './operation-trace.js';
+import { SubscriptionSlots } from './subscription-core.js';
 import { SubscriptionServer, type SubscriptionServerOptions } from './subscriptions.js';
 
 const GRAPHQL_BODY_LIMIT = 100 * 1024;
@@ -60,8 +61,8 @@ export interface ServiceServerOptions {
   readinessChecks?: Array<() => boolean | Promise<boolean>>;
   /** OpenTelemetry; absent = off, and no span code runs per request. */
   tracing?: Tracing;
-  /** graphql-ws on `/graphql`: the most open subscriptions (SUBSCRIPTIONS_MAX), keep-alive and init timeouts. */
-  subscriptions?: Pick<SubscriptionServerOptions, 'max' | 'keepAliveMs' | 'connectionInitWaitMs'>;
+  /** Subscriptions: the most open, all transports (SUBSCRIPTIONS_MAX); graphql-ws's keep-alive and init timeouts. */
+  subscriptions?: Pick<SubscriptionServerOptions, 'keepAliveMs' | 'connectionInitWaitMs'> & { max?: number };
 }
 
 /** Apollo Server on node's own http server, with GraphiQL, health and readiness beside it. */
@@ -113,17 +114,19 @@ export class ServiceServer {
       logger: apolloLogger(options.logger),
     });
     if (options.schema.getSubscriptionType()) {
+      const { max = 10_000, ...ws } = options.subscriptions ?? {};
+      // One count for every transport: SUBSCRIPTIONS_MAX bounds what this process holds open.
+      const slots = new SubscriptionSlots(max, options.metrics);
       this.subscriptions = new SubscriptionServer({
         path: '/graphql',
         schema: options.schema,
         context: options.context,
         logger: options.logger,
-        metrics: options.metrics,
         auth: options.auth,
         limits: options.limits,
         debugErrors: options.debugErrors,
-        max: 10_000,
-        ...options.subscriptions,
+        slots,
+        ...ws,
       });
       this.subscriptions.attach(this.http);
     }
