@@ -18,6 +18,8 @@ const TRANSPORT = 'callback';
 export const CALLBACK_PROTOCOL = 'callback/1.0';
 /** Heartbeats are checks: not more often than this, whatever the router asks. */
 export const MIN_HEARTBEAT_MS = 1_000;
+/** When the router names no interval (it always does): its own default. */
+const DEFAULT_HEARTBEAT_MS = 5_000;
 /** The router's answers carry nothing we need: read at most this much of one. */
 const ANSWER_READ_LIMIT = 4 * 1024;
 /** On stop, each `complete` waits at most this long (or VENDOR_TIMEOUT_MS if shorter): the process exits within 10 s. */
@@ -321,7 +323,11 @@ export class CallbackSubscriptions {
 function callbackRequest(body: unknown): CallbackRequest | string {
   const asked = (body as { extensions: { subscription?: unknown } }).extensions.subscription as Record<string, unknown> | null;
   if (typeof asked !== 'object' || asked === null) return 'extensions.subscription must be an object';
-  const { callbackUrl, subscriptionId, verifier, heartbeatIntervalMs } = asked;
+  // The protocol's camelCase names; earlier routers sent snake_case ones.
+  const callbackUrl = asked.callbackUrl ?? asked.callback_url;
+  const subscriptionId = asked.subscriptionId ?? asked.subscription_id;
+  const { verifier } = asked;
+  const heartbeatIntervalMs = asked.heartbeatIntervalMs ?? asked.heartbeat_interval_ms;
   if (typeof callbackUrl !== 'string' || typeof subscriptionId !== 'string' || typeof verifier !== 'string') {
     return 'extensions.subscription needs callbackUrl, subscriptionId and verifier (strings)';
   }
@@ -336,7 +342,8 @@ function callbackRequest(body: unknown): CallbackRequest | string {
   if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password) {
     return 'extensions.subscription.callbackUrl must be an http(s) URL without credentials';
   }
-  const heartbeat = heartbeatIntervalMs ?? 0;
+  // Absent: the router's default interval.
+  const heartbeat = heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_MS;
   if (typeof heartbeat !== 'number' || !Number.isFinite(heartbeat) || heartbeat < 0) {
     return 'extensions.subscription.heartbeatIntervalMs must be a number of milliseconds (0 = none)';
   }

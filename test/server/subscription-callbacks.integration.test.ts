@@ -245,6 +245,33 @@ describe("the router's HTTP callback protocol (ROUTER_SECRET, SUBSCRIPTION_CALLB
     router.answer = () => 204;
   });
 
+  it('takes the snake_case names earlier routers sent', async () => {
+    const response = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'router-authorization': ROUTER_SECRET },
+      body: JSON.stringify({
+        query: DOCUMENT_UPDATED,
+        variables: { e: 'snake-1' },
+        extensions: {
+          subscription: {
+            callback_url: `${router.origin}/callback/snake`,
+            subscription_id: 'snake-1',
+            verifier: 'v',
+            heartbeat_interval_ms: 1000,
+          },
+        },
+      }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: null });
+    expect(router.of('snake-1').map((m) => m.body.action)).toEqual(['check']);
+    // The heartbeat's name is read too: a 404 to the beat a second later ends it (the default is 5 s).
+    router.answer = (m) => (m.body.id === 'snake-1' ? 404 : 204);
+    await eventually(async () => (await openCallbacks(t)) === 0, { what: 'ended by the 404 to the heartbeat', timeoutMs: 2_500 });
+    router.answer = () => 204;
+    expect(router.of('snake-1').map((m) => m.body.action)).toEqual(['check', 'check']);
+  });
+
   it('no secret of this service in any callback body, header or log line', () => {
     expect(router.received.length).toBeGreaterThan(5);
     const seen = router.received.map((m) => JSON.stringify(m.headers) + m.text).join('\n') + t.logs.text;
