@@ -161,6 +161,12 @@ export class CallbackSubscriptions {
     const source = result;
     // The URL must take our check before the router hears yes: it proves the router expects us.
     const checked = await this.post(asked, 'check');
+    if (this.stopping) {
+      // Stop began while we checked: it completes only what it found open.
+      release();
+      await source.return(undefined);
+      return refusal(503, 'SERVICE_UNAVAILABLE', 'This service is stopping; subscribe again', true);
+    }
     if (checked !== 'ok') {
       release();
       await source.return(undefined);
@@ -259,7 +265,9 @@ export class CallbackSubscriptions {
           step = await source.next();
         } catch (error) {
           const errors = this.format([
-            error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { originalError: error as Error }),
+            error instanceof GraphQLError
+              ? error
+              : new GraphQLError(error instanceof Error ? error.message : 'Internal server error', { originalError: error as Error }),
           ]);
           return open.end({ complete: true, errors });
         }

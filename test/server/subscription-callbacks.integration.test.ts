@@ -26,7 +26,7 @@ interface Received {
 }
 
 /** What the router's callback endpoint answers to a message: a status, a redirect, or nothing ever. */
-type Answer = number | { redirect: string } | 'hang';
+type Answer = number | { redirect: string } | { afterMs: number } | 'hang';
 
 /** The router's callback endpoint on 127.0.0.1: records every request, answers as the test says (204 by default). */
 class FakeRouter {
@@ -46,6 +46,10 @@ class FakeRouter {
       this.received.push(message);
       const answer = this.answer(message);
       if (answer === 'hang') return;
+      if (typeof answer === 'object' && 'afterMs' in answer) {
+        setTimeout(() => res.writeHead(204).end(), answer.afterMs);
+        return;
+      }
       if (typeof answer === 'object') {
         res.writeHead(302, { location: answer.redirect }).end();
         return;
@@ -389,5 +393,26 @@ describe("callback subscriptions with caller auth (the router forwards the calle
     ]);
     expect(await openCallbacks(t)).toBe(0);
     expect(JSON.stringify(router.received) + t.logs.text).not.toContain(token);
+  });
+
+  it('a subscription whose check is still out when stop begins is refused, retryable; nothing stays open', async () => {
+    const token = await mintToken({ scope: 'vendors:read' });
+    router.answer = (m) => (m.path === '/callback/late' ? { afterMs: 500 } : 204);
+    const late = routerSubscribe(
+      t,
+      `${router.origin}/callback/late`,
+      DOCUMENT_UPDATED,
+      { e: 'stop-2' },
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
+    await eventually(() => router.received.some((m) => m.path === '/callback/late'), { what: 'the late check' });
+    await t.service.server.stop();
+    const refused = await late;
+    expect(refused.status).toBe(503);
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+    expect(router.of(refused.id).map((m) => m.body.action)).toEqual(['check']);
+    expect(t.service.server.callbacks?.size).toBe(0);
   });
 });
