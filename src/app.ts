@@ -152,7 +152,11 @@ async function startWith(
     cacheControl: { hints: all.map((domain) => domain.cacheHints), maxAge: config.cacheMaxAge, private: auth.enforcing },
     readinessChecks: [() => store.ping()],
     tracing,
-    subscriptions: { max: config.subscriptionsMax },
+    subscriptions: {
+      max: config.subscriptionsMax,
+      callbackOrigins: config.subscriptionCallbackOrigins,
+      callbackTimeoutMs: config.vendorTimeoutMs,
+    },
   });
   try {
     await server.listen(config.port, config.host);

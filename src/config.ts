@@ -76,6 +76,11 @@ export interface Config {
   callbackMaxAgeSec: number;
   /** Open subscriptions this process serves at once, all transports (SUBSCRIPTIONS_MAX). */
   subscriptionsMax: number;
+  /**
+   * The router's HTTP callback protocol (SUBSCRIPTION_CALLBACK_ORIGINS): the origins a callback URL
+   * may have, exactly; empty = callback mode off. Needs ROUTER_SECRET.
+   */
+  subscriptionCallbackOrigins: string[];
   dataDir: string;
   databaseUrl?: string;
   /** PostgreSQL connections per process (DATABASE_POOL_SIZE). */
@@ -253,6 +258,7 @@ export function loadConfig(env: Env = process.env): Config {
     callbackSecret,
     callbackMaxAgeSec: int('CALLBACK_MAX_AGE', 300, 10, 86_400),
     subscriptionsMax: int('SUBSCRIPTIONS_MAX', 10_000, 1, 1_000_000),
+    subscriptionCallbackOrigins: callbackOrigins(read('SUBSCRIPTION_CALLBACK_ORIGINS'), problems),
     dataDir: read('DATA_DIR') ?? './data',
     databaseUrl: url('DATABASE_URL', undefined, ['postgres:', 'postgresql:'], true),
     databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 200),
@@ -313,8 +319,32 @@ export function loadConfig(env: Env = process.env): Config {
         '(or AUTH_DISABLED=true to run without it, e.g. behind a router that authenticates)',
     );
   }
+  if (config.subscriptionCallbackOrigins.length > 0 && !auth.routerSecret) {
+    problems.push('SUBSCRIPTION_CALLBACK_ORIGINS needs ROUTER_SECRET: only the router, proving it, may have this service call a URL');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * SUBSCRIPTION_CALLBACK_ORIGINS → exact origins (`http://router:4000`): http or https, no path,
+ * query, fragment, credentials or wildcard. This service POSTs to URLs under them only.
+ */
+function callbackOrigins(raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined || raw === 'none') return [];
+  const origins: string[] = [];
+  for (const entry of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const pattern = entry.includes('*') ? undefined : originPattern(entry);
+    if (pattern) origins.push(pattern);
+    else
+      problems.push(
+        `SUBSCRIPTION_CALLBACK_ORIGINS entries must be http(s) origins such as http://router:4000, without path or credentials (got "${entry}")`,
+      );
+  }
+  return [...new Set(origins)];
 }
 
 /**

@@ -195,4 +195,30 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ CORS_ORIGINS: bad }), bad).toThrow(/CORS_ORIGINS entries must be origins/);
     }
   });
+
+  it('reads SUBSCRIPTION_CALLBACK_ORIGINS: none by default (callback mode off), exact http(s) origins, only with ROUTER_SECRET', () => {
+    expect(loadConfig({}).subscriptionCallbackOrigins).toEqual([]);
+    const secret = { ROUTER_SECRET: 'router-secret' };
+    expect(
+      loadConfig({ ...secret, SUBSCRIPTION_CALLBACK_ORIGINS: 'http://router:4000, HTTPS://Router.Example.com:443/, http://router:4000' })
+        .subscriptionCallbackOrigins,
+    ).toEqual(['http://router:4000', 'https://router.example.com']);
+    expect(() => loadConfig({ SUBSCRIPTION_CALLBACK_ORIGINS: 'http://router:4000' })).toThrow(
+      /SUBSCRIPTION_CALLBACK_ORIGINS needs ROUTER_SECRET/,
+    );
+    for (const bad of [
+      'router:4000',
+      'http://router:*',
+      'http://*.example.com',
+      'http://router:4000/callback',
+      'http://router:4000/?q=1',
+      'http://user:pass@router:4000',
+      'ftp://router',
+      '*',
+    ]) {
+      expect(() => loadConfig({ ...secret, SUBSCRIPTION_CALLBACK_ORIGINS: bad }), bad).toThrow(
+        /SUBSCRIPTION_CALLBACK_ORIGINS entries must be http\(s\) origins/,
+      );
+    }
+  });
 });

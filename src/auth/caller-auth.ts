@@ -47,6 +47,11 @@ export class CallerAuth {
     return this.key !== undefined;
   }
 
+  /** True when ROUTER_SECRET is set: every request has proved `router-authorization`. */
+  get checksRouter(): boolean {
+    return this.routerSecret !== undefined;
+  }
+
   /** Throws UNAUTHENTICATED (HTTP 401); never echoes the token or the reason's details. */
   async authenticate(header: HeaderLookup): Promise<Caller | null> {
     if (this.routerSecret && !sameSecret(this.routerSecret, header('router-authorization'))) {

@@ -21,6 +21,8 @@ import { RequestBase, type BaseContext } from '../observability/request-scope.js
 import type { Tracing } from '../observability/tracing.js';
 import { parseTraceparent } from '../observability/traceparent.js';
 import { operationTracePlugin, startOperationSpan } from './operation-trace.js';
+import { asksForCallback, CallbackSubscriptions } from './subscription-callbacks.js';
+import { SubscriptionSlots } from './subscription-core.js';
 import { SubscriptionServer, type SubscriptionServerOptions } from './subscriptions.js';
 
 const GRAPHQL_BODY_LIMIT = 100 * 1024;
@@ -60,8 +62,16 @@ export interface ServiceServerOptions {
   readinessChecks?: Array<() => boolean | Promise<boolean>>;
   /** OpenTelemetry; absent = off, and no span code runs per request. */
   tracing?: Tracing;
-  /** graphql-ws on `/graphql`: the most open subscriptions (SUBSCRIPTIONS_MAX), keep-alive and init timeouts. */
-  subscriptions?: Pick<SubscriptionServerOptions, 'max' | 'keepAliveMs' | 'connectionInitWaitMs'>;
+  /**
+   * Subscriptions: the most open, all transports (SUBSCRIPTIONS_MAX); graphql-ws's keep-alive and
+   * init timeouts; the router's callback origins (SUBSCRIPTION_CALLBACK_ORIGINS, none = off) and each
+   * callback's deadline (VENDOR_TIMEOUT_MS).
+   */
+  subscriptions?: Pick<SubscriptionServerOptions, 'keepAliveMs' | 'connectionInitWaitMs'> & {
+    max?: number;
+    callbackOrigins?: string[];
+    callbackTimeoutMs?: number;
+  };
 }
 
 /** Apollo Server on node's own http server, with GraphiQL, health and readiness beside it. */
@@ -74,6 +84,8 @@ export class ServiceServer {
   private readonly cors: ReturnType<typeof corsPolicy>;
   /** graphql-ws, when the schema has subscriptions. */
   readonly subscriptions?: SubscriptionServer;
+  /** The router's HTTP callback protocol, when the schema has subscriptions (refusing all while no origin is set). */
+  readonly callbacks?: CallbackSubscriptions;
 
   constructor(private readonly options: ServiceServerOptions) {
     const timeouts = options.timeouts ?? { requestMs: 30_000, headersMs: 10_000 };
@@ -113,19 +125,32 @@ export class ServiceServer {
       logger: apolloLogger(options.logger),
     });
     if (options.schema.getSubscriptionType()) {
+      const { max = 10_000, callbackOrigins = [], callbackTimeoutMs = 10_000, ...ws } = options.subscriptions ?? {};
+      // One count for every transport: SUBSCRIPTIONS_MAX bounds what this process holds open.
+      const slots = new SubscriptionSlots(max, options.metrics);
       this.subscriptions = new SubscriptionServer({
         path: '/graphql',
         schema: options.schema,
         context: options.context,
         logger: options.logger,
-        metrics: options.metrics,
         auth: options.auth,
         limits: options.limits,
         debugErrors: options.debugErrors,
-        max: 10_000,
-        ...options.subscriptions,
+        slots,
+        ...ws,
       });
       this.subscriptions.attach(this.http);
+      this.callbacks = new CallbackSubscriptions({
+        schema: options.schema,
+        context: options.context,
+        logger: options.logger,
+        limits: options.limits,
+        debugErrors: options.debugErrors,
+        slots,
+        origins: callbackOrigins,
+        routerChecked: options.auth?.checksRouter === true,
+        timeoutMs: callbackTimeoutMs,
+      });
     }
     this.cors = corsPolicy(options.cors ?? { origins: [] });
     this.page = graphiqlPage({ endpoint: '/graphql', assetsPath: ASSETS_PATH, examples: loadExampleOperations() });
@@ -149,7 +174,8 @@ export class ServiceServer {
   async stop(): Promise<void> {
     this.stopping = true;
     // WebSockets first: an upgraded socket would hold the HTTP server's close until the grace period ends.
-    await Promise.all([this.subscriptions?.stop(), this.apollo.stop()]);
+    // Callback subscriptions each get `complete` (within the callback deadline) before the process goes.
+    await Promise.all([this.subscriptions?.stop(), this.callbacks?.stop(), this.apollo.stop()]);
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -226,6 +252,12 @@ export class ServiceServer {
       } catch {
         return sendJson(res, 400, httpErrorBody('BAD_USER_INPUT', 'Request body is not valid JSON'));
       }
+    }
+    // The router's callback mode: ours, not Apollo's (which would run it as a plain subscription request).
+    if (req.method === 'POST' && this.callbacks && asksForCallback(body)) {
+      const answer = await this.callbacks.handle(body, caller);
+      for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
+      return sendJson(res, answer.status, answer.body);
     }
     const headers = new HeaderMap();
     for (const name of APOLLO_HEADERS) {

@@ -1,26 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import {
-  GraphQLError,
-  getOperationAST,
-  parse,
-  specifiedRules,
-  validate,
-  type DocumentNode,
-  type ExecutionResult,
-  type GraphQLFormattedError,
-  type GraphQLSchema,
-} from 'graphql';
+import type { ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema, specifiedRules } from 'graphql';
 import { CloseCode, type Context, type OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Caller, CallerAuth } from '../auth/caller-auth.js';
-import { formatError, ServiceError } from '../errors.js';
+import { ServiceError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
-import type { ServiceMetrics } from '../observability/metrics.js';
 import { RequestBase, type BaseContext } from '../observability/request-scope.js';
-import { limitRules, type QueryLimits } from './limits.js';
+import type { QueryLimits } from './limits.js';
+import { formatSubscriptionErrors, prepareSubscription, subscriptionRules, type SubscriptionSlots } from './subscription-core.js';
 
 const TRANSPORT = 'graphql-ws';
 /** A subscribe message is a GraphQL document like a POST body: the same bound. */
@@ -33,11 +23,10 @@ export interface SubscriptionServerOptions {
   schema: GraphQLSchema;
   context(base: BaseContext): BaseContext;
   logger: Logger;
-  metrics?: ServiceMetrics;
   auth?: CallerAuth;
   limits?: QueryLimits;
-  /** Open subscriptions this process serves at once (SUBSCRIPTIONS_MAX). */
-  max: number;
+  /** The open-subscription count against SUBSCRIPTIONS_MAX, shared with the router's callbacks. */
+  slots: SubscriptionSlots;
   /** Ping interval; a socket that does not answer within as long again is dropped. */
   keepAliveMs?: number;
   /** A socket that has not sent `connection_init` by then is closed (4408). */
@@ -69,7 +58,7 @@ export class SubscriptionServer {
   private stopped: Promise<void> | undefined;
 
   constructor(private readonly options: SubscriptionServerOptions) {
-    const rules = [...specifiedRules, ...(options.limits ? limitRules(options.limits) : [])];
+    const rules = subscriptionRules(options.limits);
     this.server = useServer<Record<string, unknown> | undefined, Extra>(
       {
         schema: options.schema,
@@ -91,7 +80,7 @@ export class SubscriptionServer {
     );
   }
 
-  /** Subscriptions open now. */
+  /** Subscriptions open now over graphql-ws. */
   get size(): number {
     return this.open;
   }
@@ -175,42 +164,23 @@ export class SubscriptionServer {
     payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
     rules: typeof specifiedRules,
   ) {
-    let document: DocumentNode;
-    try {
-      document = parse(payload.query);
-    } catch (error) {
-      return [requestError((error as Error).message, 'GRAPHQL_PARSE_FAILED')];
-    }
-    const invalid = validate(this.options.schema, document, rules);
-    if (invalid.length > 0) {
-      return invalid.map((error) =>
-        typeof error.extensions.code === 'string' ? error : requestError(error.message, 'GRAPHQL_VALIDATION_FAILED', error),
-      );
-    }
-    const operation = getOperationAST(document, payload.operationName);
-    if (operation?.operation !== 'subscription') {
-      return [
-        requestError('Only subscriptions are served over WebSocket; send queries and mutations with POST /graphql', 'BAD_USER_INPUT'),
-      ];
-    }
-    if (this.open >= this.options.max) {
-      // SERVICE_UNAVAILABLE: this service (not a vendor, not the caller) cannot take it now, and
-      // another replica or a later try can: the vocabulary's one retryable code of our own.
-      return [
-        new GraphQLError('This service has as many subscriptions open as it serves (SUBSCRIPTIONS_MAX); try again later', {
-          extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
-        }),
-      ];
-    }
+    const document = prepareSubscription(
+      this.options.schema,
+      rules,
+      payload,
+      'Only subscriptions are served over WebSocket; send queries and mutations with POST /graphql',
+    );
+    if (Array.isArray(document)) return document;
+    const reserved = this.options.slots.reserve(TRANSPORT);
+    if (typeof reserved !== 'function') return [reserved];
     this.open++;
-    this.options.metrics?.subscriptionsOpen.inc({ transport: TRANSPORT });
     let released = false;
     const connection = this.connection(ctx);
     connection.reserved.set(id, () => {
       if (released) return;
       released = true;
       this.open--;
-      this.options.metrics?.subscriptionsOpen.dec({ transport: TRANSPORT });
+      reserved();
     });
     return {
       schema: this.options.schema,
@@ -230,7 +200,7 @@ export class SubscriptionServer {
       return result;
     }
     const source = result[Symbol.asyncIterator]();
-    const events = this.options.metrics?.subscriptionEvents;
+    const slots = this.options.slots;
     const done = async (): Promise<IteratorResult<ExecutionResult>> => {
       release();
       await source.return?.();
@@ -241,7 +211,7 @@ export class SubscriptionServer {
         try {
           const step = await source.next();
           if (step.done) release();
-          else events?.inc({ transport: TRANSPORT });
+          else slots.sent(TRANSPORT);
           return step;
         } catch (error) {
           release();
@@ -264,17 +234,6 @@ export class SubscriptionServer {
   }
 
   private format(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
-    const exposeInternals = this.options.debugErrors === true;
-    // A source stream's failure reaches graphql-ws bare: its original error holds the vocabulary.
-    return errors.map((error) => formatError(error.toJSON(), error.originalError ?? error, { exposeInternals }));
+    return formatSubscriptionErrors(errors, this.options.debugErrors === true);
   }
-}
-
-function requestError(message: string, code: string, original?: GraphQLError): GraphQLError {
-  return new GraphQLError(message, {
-    nodes: original?.nodes,
-    source: original?.source,
-    positions: original?.positions,
-    extensions: { code, retryable: false },
-  });
 }

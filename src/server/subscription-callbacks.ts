@@ -1,0 +1,359 @@
+import { randomUUID } from 'node:crypto';
+import { GraphQLError, subscribe, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { Agent } from 'undici';
+import type { Caller } from '../auth/caller-auth.js';
+import type { Logger } from '../observability/logger.js';
+import { RequestBase, type BaseContext } from '../observability/request-scope.js';
+import type { QueryLimits } from './limits.js';
+import {
+  formatSubscriptionErrors,
+  prepareSubscription,
+  subscriptionRules,
+  type SubscriptionRequest,
+  type SubscriptionSlots,
+} from './subscription-core.js';
+
+const TRANSPORT = 'callback';
+/** The protocol's version, on every callback request and on our answer to the router. */
+export const CALLBACK_PROTOCOL = 'callback/1.0';
+/** Heartbeats are checks: not more often than this, whatever the router asks. */
+export const MIN_HEARTBEAT_MS = 1_000;
+/** When the router names no interval (it always does): its own default. */
+const DEFAULT_HEARTBEAT_MS = 5_000;
+/** The router's answers carry nothing we need: read at most this much of one. */
+const ANSWER_READ_LIMIT = 4 * 1024;
+/** On stop, each `complete` waits at most this long (or VENDOR_TIMEOUT_MS if shorter): the process exits within 10 s. */
+const STOP_COMPLETE_MS = 5_000;
+/** setTimeout's longest delay; a token living longer is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** undici is loaded on the first callback: start-up does not wait for it. */
+let undiciLoading: Promise<typeof import('undici')> | undefined;
+const undici = () => (undiciLoading ??= import('undici'));
+
+export interface CallbackSubscriptionOptions {
+  schema: GraphQLSchema;
+  context(base: BaseContext): BaseContext;
+  logger: Logger;
+  limits?: QueryLimits;
+  slots: SubscriptionSlots;
+  /** Exact origins a callback URL may have (SUBSCRIPTION_CALLBACK_ORIGINS); empty = callback mode off. */
+  origins: readonly string[];
+  /** ROUTER_SECRET is configured, so `router-authorization` was checked before we are asked. */
+  routerChecked: boolean;
+  /** Each callback request's deadline (VENDOR_TIMEOUT_MS). */
+  timeoutMs: number;
+  debugErrors?: boolean;
+}
+
+/** What the router puts in `extensions.subscription`. */
+interface CallbackRequest {
+  callbackUrl: URL;
+  subscriptionId: string;
+  verifier: string;
+  heartbeatIntervalMs: number;
+}
+
+/** An answer to the router's POST: status, body and headers. */
+export interface CallbackAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+type Outcome = 'ok' | 'gone' | 'failed';
+
+/** One open callback subscription. */
+interface Open {
+  id: string;
+  ended: boolean;
+  end(reason: { complete: boolean; errors?: GraphQLFormattedError[]; timeoutMs?: number }): Promise<void>;
+}
+
+function refusal(status: number, code: string, message: string, retryable = false): CallbackAnswer {
+  return { status, body: { errors: [{ message, extensions: { code, retryable } }] } };
+}
+
+/** True when a POST /graphql body asks for a callback subscription (the router's callback mode). */
+export function asksForCallback(body: unknown): boolean {
+  const extensions = (body as { extensions?: unknown } | null)?.extensions;
+  return typeof extensions === 'object' && extensions !== null && 'subscription' in extensions;
+}
+
+/**
+ * The router's HTTP callback protocol (Apollo's `callback/1.0`): the router POSTs a subscription
+ * with `extensions.subscription`; we check its callback URL, answer `{"data":null}`, then POST each
+ * state (`next`), a `check` every heartbeat, and `complete`. Only for a router proving
+ * ROUTER_SECRET, to origins listed in SUBSCRIPTION_CALLBACK_ORIGINS; no redirect is followed and
+ * every callback has the vendor-call deadline. Events are states, pulled one at a time: a slow
+ * router holds one pending state, never a queue.
+ */
+export class CallbackSubscriptions {
+  /** Our own pool for callbacks, apart from the vendors'. */
+  private agent: Agent | undefined;
+  private readonly rules;
+  private readonly open = new Set<Open>();
+  private stopping = false;
+  private stopped: Promise<void> | undefined;
+
+  constructor(private readonly options: CallbackSubscriptionOptions) {
+    this.rules = subscriptionRules(options.limits);
+  }
+
+  /** Callback subscriptions open now. */
+  get size(): number {
+    return this.open.size;
+  }
+
+  /** The router's POST: refused before anything is fetched unless every rule holds. */
+  async handle(body: unknown, caller: Caller | null): Promise<CallbackAnswer> {
+    const { origins, routerChecked } = this.options;
+    if (origins.length === 0) {
+      return refusal(
+        400,
+        'BAD_USER_INPUT',
+        "Subscriptions over the router's HTTP callback protocol are off here (SUBSCRIPTION_CALLBACK_ORIGINS is not set); subscribe over WebSocket on /graphql",
+      );
+    }
+    if (!routerChecked) {
+      return refusal(403, 'FORBIDDEN', 'Callback subscriptions are served only to a router presenting ROUTER_SECRET');
+    }
+    if (this.stopping) return refusal(503, 'SERVICE_UNAVAILABLE', 'This service is stopping; subscribe again', true);
+    const asked = callbackRequest(body);
+    if (typeof asked === 'string') return refusal(400, 'BAD_USER_INPUT', asked);
+    if (!origins.includes(asked.callbackUrl.origin)) {
+      return refusal(403, 'FORBIDDEN', "The callback URL's origin is not one this service calls (SUBSCRIPTION_CALLBACK_ORIGINS)");
+    }
+    const payload = body as SubscriptionRequest;
+    if (typeof payload.query !== 'string') return refusal(400, 'BAD_USER_INPUT', 'The request has no GraphQL document (query)');
+    const document = prepareSubscription(
+      this.options.schema,
+      this.rules,
+      payload,
+      'Only subscriptions are served over the callback protocol; send queries and mutations without extensions.subscription',
+    );
+    if (Array.isArray(document)) return { status: 400, body: { errors: this.format(document) } };
+    if (caller?.expiresAt !== undefined && caller.expiresAt <= Date.now()) {
+      return refusal(401, 'UNAUTHENTICATED', 'The bearer token has expired');
+    }
+    const release = this.options.slots.reserve(TRANSPORT);
+    if (typeof release !== 'function') return { status: 503, body: { errors: this.format([release]) } };
+
+    let result: Awaited<ReturnType<typeof subscribe>>;
+    try {
+      const base = new RequestBase({ requestId: randomUUID(), caller }, this.options.logger);
+      result = await subscribe({
+        schema: this.options.schema,
+        document,
+        operationName: payload.operationName,
+        variableValues: payload.variables,
+        contextValue: this.options.context(base),
+      });
+    } catch (error) {
+      release();
+      throw error;
+    }
+    if (!(Symbol.asyncIterator in result)) {
+      // Refused before any event (a scope, a bad argument): an answer like a query's, nothing fetched.
+      release();
+      return { status: 200, body: { ...result, errors: result.errors && this.format(result.errors) } };
+    }
+    const source = result;
+    // The URL must take our check before the router hears yes: it proves the router expects us.
+    const checked = await this.post(asked, 'check');
+    if (this.stopping) {
+      // Stop began while we checked: it completes only what it found open.
+      release();
+      await source.return(undefined);
+      return refusal(503, 'SERVICE_UNAVAILABLE', 'This service is stopping; subscribe again', true);
+    }
+    if (checked !== 'ok') {
+      release();
+      await source.return(undefined);
+      return refusal(
+        400,
+        'BAD_USER_INPUT',
+        "The callback URL did not accept the subscription's check (it must answer 204, without redirect, in time)",
+      );
+    }
+    this.run(asked, source, release, caller);
+    return { status: 200, body: { data: null }, headers: { 'subscription-protocol': CALLBACK_PROTOCOL } };
+  }
+
+  /** Every open subscription gets `complete` (in parallel, each within the deadline), then the sockets close. */
+  stop(): Promise<void> {
+    this.stopped ??= this.stopOnce();
+    return this.stopped;
+  }
+
+  private async stopOnce(): Promise<void> {
+    this.stopping = true;
+    const stopping: GraphQLFormattedError = {
+      message: 'This service is stopping; subscribe again',
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+    };
+    await Promise.all(
+      [...this.open].map((open) =>
+        open.end({ complete: true, errors: [stopping], timeoutMs: Math.min(this.options.timeoutMs, STOP_COMPLETE_MS) }),
+      ),
+    );
+    await this.agent?.close();
+  }
+
+  /** Pulls states one at a time and POSTs each; ends on the stream's end, a 404, a failed callback, token expiry or stop. */
+  private run(asked: CallbackRequest, source: AsyncGenerator<ExecutionResult>, release: () => void, caller: Caller | null): void {
+    const { logger, slots } = this.options;
+    let heartbeat: NodeJS.Timeout | undefined;
+    let expiry: NodeJS.Timeout | undefined;
+    let ending: Promise<void> | undefined;
+    const open: Open = {
+      id: asked.subscriptionId,
+      ended: false,
+      end: (reason) =>
+        (ending ??= (async () => {
+          open.ended = true;
+          clearInterval(heartbeat);
+          clearTimeout(expiry);
+          this.open.delete(open);
+          release();
+          await source.return(undefined).catch(() => undefined);
+          if (reason.complete) await this.post(asked, 'complete', reason.errors?.length ? { errors: reason.errors } : {}, reason.timeoutMs);
+        })()),
+    };
+    this.open.add(open);
+    const gone = (why: string) => {
+      logger.info({ subscriptionId: asked.subscriptionId, why }, 'callback subscription ended by the router');
+      return open.end({ complete: false });
+    };
+
+    if (asked.heartbeatIntervalMs > 0) {
+      let checking = false;
+      heartbeat = setInterval(
+        () => {
+          if (checking || open.ended) return;
+          checking = true;
+          this.post(asked, 'check')
+            .then((outcome) => (outcome === 'ok' ? undefined : gone(`heartbeat check: ${outcome}`)))
+            .finally(() => (checking = false))
+            .catch(() => undefined);
+        },
+        Math.max(asked.heartbeatIntervalMs, MIN_HEARTBEAT_MS),
+      );
+      heartbeat.unref();
+    }
+    if (caller?.expiresAt !== undefined) {
+      const expiresAt = caller.expiresAt;
+      const arm = () => {
+        const delay = expiresAt - Date.now();
+        if (delay <= 0) {
+          void open.end({
+            complete: true,
+            errors: [{ message: 'The bearer token has expired', extensions: { code: 'UNAUTHENTICATED', retryable: false } }],
+          });
+          return;
+        }
+        expiry = setTimeout(arm, Math.min(delay, MAX_TIMER_MS));
+        expiry.unref();
+      };
+      arm();
+    }
+
+    const pump = async () => {
+      while (!open.ended) {
+        let step: IteratorResult<ExecutionResult>;
+        try {
+          step = await source.next();
+        } catch (error) {
+          const errors = this.format([
+            error instanceof GraphQLError
+              ? error
+              : new GraphQLError(error instanceof Error ? error.message : 'Internal server error', { originalError: error as Error }),
+          ]);
+          return open.end({ complete: true, errors });
+        }
+        if (open.ended) return;
+        if (step.done) return open.end({ complete: true });
+        const value = step.value;
+        const payload = { ...value, errors: value.errors && this.format(value.errors) };
+        if (payload.errors === undefined) delete payload.errors;
+        const outcome = await this.post(asked, 'next', { payload });
+        if (open.ended) return;
+        if (outcome !== 'ok') return gone(`next: ${outcome}`);
+        slots.sent(TRANSPORT);
+      }
+    };
+    pump().catch((error: unknown) => {
+      logger.error({ err: error, subscriptionId: asked.subscriptionId }, 'callback subscription failed');
+      void open.end({ complete: false });
+    });
+  }
+
+  /**
+   * One callback request: `{kind, action, id, verifier, …}` with `subscription-protocol`. 2xx = ok,
+   * 404 = the router forgot the subscription (gone); anything else, a redirect, an error or the
+   * deadline = failed. No redirect is followed (undici.request has none); at most a few KiB read.
+   */
+  private async post(
+    asked: CallbackRequest,
+    action: 'check' | 'next' | 'complete',
+    extra: Record<string, unknown> = {},
+    timeoutMs = this.options.timeoutMs,
+  ): Promise<Outcome> {
+    const body = JSON.stringify({ kind: 'subscription', action, id: asked.subscriptionId, verifier: asked.verifier, ...extra });
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const { Agent, request } = await undici();
+      this.agent ??= new Agent({ allowH2: false, keepAliveTimeout: 4_000, connect: { timeout: this.options.timeoutMs } });
+      const answer = await request(asked.callbackUrl, {
+        dispatcher: this.agent,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'subscription-protocol': CALLBACK_PROTOCOL },
+        body,
+        signal,
+      });
+      await answer.body.dump({ limit: ANSWER_READ_LIMIT }).catch(() => undefined);
+      if (answer.statusCode >= 200 && answer.statusCode < 300) return 'ok';
+      this.options.logger.warn({ subscriptionId: asked.subscriptionId, action, status: answer.statusCode }, 'callback request refused');
+      return answer.statusCode === 404 ? 'gone' : 'failed';
+    } catch (error) {
+      const reason = signal.aborted ? `no answer within ${timeoutMs} ms` : (error as Error).message;
+      this.options.logger.warn({ subscriptionId: asked.subscriptionId, action, reason }, 'callback request failed');
+      return 'failed';
+    }
+  }
+
+  private format(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
+    return formatSubscriptionErrors(errors, this.options.debugErrors === true);
+  }
+}
+
+/** `extensions.subscription`, checked: the callback URL (http or https), the id, the verifier, the heartbeat. */
+function callbackRequest(body: unknown): CallbackRequest | string {
+  const asked = (body as { extensions: { subscription?: unknown } }).extensions.subscription as Record<string, unknown> | null;
+  if (typeof asked !== 'object' || asked === null) return 'extensions.subscription must be an object';
+  // The protocol's camelCase names; earlier routers sent snake_case ones.
+  const callbackUrl = asked.callbackUrl ?? asked.callback_url;
+  const subscriptionId = asked.subscriptionId ?? asked.subscription_id;
+  const { verifier } = asked;
+  const heartbeatIntervalMs = asked.heartbeatIntervalMs ?? asked.heartbeat_interval_ms;
+  if (typeof callbackUrl !== 'string' || typeof subscriptionId !== 'string' || typeof verifier !== 'string') {
+    return 'extensions.subscription needs callbackUrl, subscriptionId and verifier (strings)';
+  }
+  if (subscriptionId.length > 256 || verifier.length > 1024 || callbackUrl.length > 2048)
+    return 'extensions.subscription has a value too long';
+  let url: URL;
+  try {
+    url = new URL(callbackUrl);
+  } catch {
+    return 'extensions.subscription.callbackUrl is not a URL';
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password) {
+    return 'extensions.subscription.callbackUrl must be an http(s) URL without credentials';
+  }
+  // Absent: the router's default interval.
+  const heartbeat = heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_MS;
+  if (typeof heartbeat !== 'number' || !Number.isFinite(heartbeat) || heartbeat < 0) {
+    return 'extensions.subscription.heartbeatIntervalMs must be a number of milliseconds (0 = none)';
+  }
+  return { callbackUrl: url, subscriptionId, verifier, heartbeatIntervalMs: heartbeat };
+}
