@@ -1,5 +1,7 @@
 import { CallerAuth } from './auth/caller-auth.js';
 import { configuredVendors, type Config } from './config.js';
+import { DEFAULT_MERCHANT, type Merchant } from './merchants/merchant.js';
+import { Merchants, type MerchantsSummary } from './merchants/merchants.js';
 import type { RequestContext } from './context.js';
 import type { Domain } from './domain.js';
 import { EntityChanges } from './entity-changes.js';
@@ -13,7 +15,7 @@ import { createPrinting, FEYIN_CALLBACK_PATH } from './printing/index.js';
 import type { BaseContext } from './observability/request-scope.js';
 import type { Tracing } from './observability/tracing.js';
 import { VendorTransports } from './vendor-http/vendor-transport.js';
-import { startSandbox, withSandboxVendors, type RunningSandbox } from './sandbox/index.js';
+import { sandboxMerchants, startSandbox, withSandboxVendors, type RunningSandbox } from './sandbox/index.js';
 import { buildSubgraph, fieldCostsOf } from './schema.js';
 import { ServiceServer } from './server/server.js';
 import { openStore, SANDBOX_SQLITE_FILE, SQLITE_FILE, type Store } from './store/index.js';
@@ -23,6 +25,8 @@ export interface RunningService {
   server: ServiceServer;
   metrics: ServiceMetrics;
   store: Store;
+  /** The configured merchants; `reload()` reads MERCHANTS_FILE again (SIGHUP). */
+  merchants: Merchants;
   /** Change announcements and who watches them (subscriptions). */
   entityChanges: EntityChanges;
   /** The in-process vendor simulators (sandbox mode only). */
@@ -71,6 +75,12 @@ async function startWith(
     logger,
     tracing,
   });
+  const merchants = new Merchants({
+    defaultMerchant: defaultMerchantOf(config),
+    builtIn: config.vendorMode === 'sandbox' && sandbox ? sandboxMerchants(sandbox) : [],
+    source: config.merchants,
+    logger,
+  });
   const metrics = new ServiceMetrics();
   let entityChanges: EntityChanges;
   try {
@@ -95,7 +105,7 @@ async function startWith(
     const leaseMs = leaseMsFor(config.vendorTimeoutMs);
     const entityStateMaxAgeSec = config.entityStateMaxAgeSec;
     const printing = createPrinting({
-      config: config.feyin,
+      merchants,
       vendorHttp,
       batchConcurrency: config.vendorConcurrency,
       metrics,
@@ -106,9 +116,8 @@ async function startWith(
       logger,
       entityChanges,
     });
-    const pickup = createPickup({ config: config.pickup, store, vendorHttp, entityStateMaxAgeSec, logger });
+    const pickup = createPickup({ store, vendorHttp, entityStateMaxAgeSec, logger });
     const logistics = createLogistics({
-      config: config.apiusb,
       store,
       vendorHttp,
       entityStateMaxAgeSec,
@@ -116,7 +125,7 @@ async function startWith(
       metrics,
       tokenFetchLeaseMs: leaseMs,
     });
-    const fiscal = await createFiscal({ config, store, vendorHttp, leaseMs, logger, metrics, tracing, entityChanges });
+    const fiscal = await createFiscal({ config, merchants, store, vendorHttp, leaseMs, logger, metrics, tracing, entityChanges });
     domains = { printing, pickup, logistics, fiscal };
   } catch (error) {
     await store.close();
@@ -140,6 +149,7 @@ async function startWith(
     logger,
     metrics,
     auth,
+    merchants,
     limits: { maxDepth: config.auth.maxQueryDepth, maxCost: config.auth.maxQueryCost, fieldCosts: fieldCostsOf(all) },
     production: config.production,
     debugErrors: config.debugErrors,
@@ -167,18 +177,21 @@ async function startWith(
   // Feyin's console setting, in the sandbox: its callbacks come to this service's own route.
   if (config.vendorMode === 'sandbox' && sandbox) sandbox.simulators.feyin.callbackUrl = `${server.url}${FEYIN_CALLBACK_PATH}`;
   transports.preload();
+  merchants.watchFile();
   for (const domain of all) domain.start?.();
-  logStartup(config, logger, { port: Number(new URL(server.url).port), sandbox, store, domains: all });
+  logStartup(config, logger, { port: Number(new URL(server.url).port), sandbox, store, domains: all, merchants: merchants.summary() });
 
   return {
     config,
     server,
     metrics,
     store,
+    merchants,
     entityChanges,
     sandbox,
     url: server.url,
     async stop() {
+      merchants.close();
       // In-flight requests and the domains' background work finish before the store closes.
       await Promise.all([server.stop(), ...all.map((domain) => domain.stop?.())]);
       await entityChanges.close();
@@ -205,7 +218,7 @@ function warnAboutRisks(config: Config, logger: Logger): void {
 function logStartup(
   config: Config,
   logger: Logger,
-  started: { port: number; sandbox?: RunningSandbox; store: Store; domains: Domain[] },
+  started: { port: number; sandbox?: RunningSandbox; store: Store; domains: Domain[]; merchants: MerchantsSummary },
 ): void {
   const { auth } = config;
   let vendors: string;
@@ -230,8 +243,21 @@ function logStartup(
       ...vendorFields,
       callerAuth: { method, issuer: auth.issuer, audience: auth.audience, routerSecret: Boolean(auth.routerSecret) },
       database: started.store.location,
+      merchants: started.merchants,
       domains: Object.fromEntries(started.domains.map((domain) => [domain.name, domain.summary ?? 'ready'])),
     },
-    `GraphQL at http://localhost:${started.port}/graphql; vendor mode: ${vendors}; caller authentication: ${callerAuth}`,
+    `GraphQL at http://localhost:${started.port}/graphql; vendor mode: ${vendors}; ${merchantsLine(started.merchants)}; caller authentication: ${callerAuth}`,
   );
+}
+
+/** `default`: the accounts of the FEYIN_*, PICKUP_*, APIUSB_*, LIFEPAY_* variables. */
+function defaultMerchantOf(config: Config): Merchant {
+  const { baseUrl, apiKey, login } = config.lifepay;
+  return { id: DEFAULT_MERCHANT, feyin: config.feyin, pickup: config.pickup, apiusb: config.apiusb, lifepay: { baseUrl, apiKey, login } };
+}
+
+/** `3 merchants (accounts: FEYIN 3, PICKUP 1, APIUSB 2, LIFEPAY 3)`. */
+function merchantsLine(summary: MerchantsSummary): string {
+  const accounts = Object.entries(summary.accounts).map(([vendor, count]) => `${vendor} ${count}`);
+  return `${summary.merchants} merchant${summary.merchants === 1 ? '' : 's'} (accounts: ${accounts.join(', ')})`;
 }

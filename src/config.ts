@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 import type { Vendor } from './errors.js';
+import type { Merchant } from './merchants/merchant.js';
+import { parseMerchantsFile, type AccountDefaults } from './merchants/merchants-file.js';
 import type { VendorTransportOptions } from './vendor-http/vendor-transport.js';
 
 export type VendorMode = 'sandbox' | 'live';
@@ -12,6 +14,8 @@ export interface FeyinConfig {
   appId?: string;
   /** The key in Feyin's callback `secret` (FEYIN_CALLBACK_KEY, else FEYIN_API_KEY). */
   callbackKey?: string;
+  /** Set when the merchant has no account with this vendor: what VENDOR_NOT_CONFIGURED names. */
+  missing?: string[];
 }
 
 export interface PickupConfig {
@@ -19,6 +23,7 @@ export interface PickupConfig {
   appId?: string;
   appSecret?: string;
   signKey?: string;
+  missing?: string[];
 }
 
 export interface ApiusbConfig {
@@ -28,12 +33,18 @@ export interface ApiusbConfig {
   accessToken?: string;
   appKey?: string;
   appSecret?: string;
+  missing?: string[];
 }
 
-export interface LifepayConfig {
+/** One LifePay account: its key, and the login of an X-report whose caller names none. */
+export interface LifepayAccount {
   baseUrl: string;
   apiKey?: string;
   login?: string;
+  missing?: string[];
+}
+
+export interface LifepayConfig extends LifepayAccount {
   retryScheduleSec: number[];
   retryMaxAgeSec: number;
   /** How often the outbox worker looks for due documents. */
@@ -49,6 +60,8 @@ export interface AuthConfig {
   disabled: boolean;
   /** Seconds: tokens must carry `exp`, at most this far from `iat` (or from now without one). */
   maxTokenAgeSec: number;
+  /** The claim naming the merchant a request acts for (AUTH_MERCHANT_CLAIM, `merchant` when unset); without it, `default`. */
+  merchantClaim?: string;
   maxQueryDepth: number;
   maxQueryCost: number;
 }
@@ -69,6 +82,10 @@ export interface Config {
   vendorConcurrency: number;
   /** Outbox deliveries this process may have in flight at once. */
   outboxConcurrency: number;
+  /** Vendor calls one merchant may have in flight per vendor (MERCHANT_VENDOR_CONCURRENCY); the rest queue within their deadline. */
+  merchantVendorConcurrency: number;
+  /** The merchants of MERCHANTS_FILE (besides `default`), and how to read the file again on reload. */
+  merchants: MerchantsSource;
   publicUrl?: string;
   /** Signs vendor callback URLs; when unset one is generated and kept in the store. */
   callbackSecret?: string;
@@ -105,6 +122,33 @@ export interface Config {
   cacheMaxAge: { status: number; final: number };
   /** Browser origins allowed to call `/graphql` (CORS_ORIGINS): exact, `scheme://host:*` (any port), or `*`. */
   corsOrigins: string[];
+}
+
+/** MERCHANTS_FILE as read at start, and what a reload needs to read it again the same way. */
+export interface MerchantsSource {
+  /** The file's path; none = `default` only. */
+  file?: string;
+  list: Merchant[];
+  /** Reads a `${NAME}` of the file: the environment the configuration was loaded from. */
+  variable(name: string): string | undefined;
+  /** Where an account without `baseUrl` points. */
+  defaults: AccountDefaults;
+}
+
+/** MERCHANTS_FILE's merchants, or its problems, each prefixed with the variable and the file. */
+export function readMerchantsFile(source: Omit<MerchantsSource, 'list'> & { file: string }): {
+  merchants: Merchant[];
+  problems: string[];
+  text?: string;
+} {
+  let text: string;
+  try {
+    text = readFileSync(source.file, 'utf8');
+  } catch (error) {
+    return { merchants: [], problems: [`MERCHANTS_FILE ${source.file}: cannot be read (${systemReason(error)})`] };
+  }
+  const parsed = parseMerchantsFile(text, source.variable, source.defaults);
+  return { merchants: parsed.merchants, problems: parsed.problems.map((problem) => `MERCHANTS_FILE ${source.file}: ${problem}`), text };
 }
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
@@ -237,6 +281,23 @@ export function loadConfig(env: Env = process.env): Config {
   );
 
   const vendorTimeoutMs = int('VENDOR_TIMEOUT_MS', 10_000, 50, 300_000);
+  const feyinBaseUrl = url('FEYIN_BASE_URL', 'https://api.open.feyin.net')!;
+  const apiusbBaseUrl = url('APIUSB_BASE_URL', 'https://api.apiusb.com/api/app')!;
+  const lifepayBaseUrl = url('LIFEPAY_BASE_URL', 'https://sapi.life-pay.ru')!;
+  const merchantsFile = read('MERCHANTS_FILE');
+  const merchantsSource = { variable: read, defaults: { feyinBaseUrl, apiusbBaseUrl, lifepayBaseUrl } };
+  let merchantList: Merchant[] = [];
+  if (merchantsFile !== undefined) {
+    const { merchants, problems: fileProblems } = readMerchantsFile({ ...merchantsSource, file: merchantsFile });
+    problems.push(...fileProblems);
+    merchantList = merchants;
+  }
+  const merchantClaim = read('AUTH_MERCHANT_CLAIM') ?? 'merchant';
+  if (!/^[A-Za-z0-9_.:/-]{1,64}$/.test(merchantClaim) || REGISTERED_CLAIMS.has(merchantClaim)) {
+    problems.push(
+      `AUTH_MERCHANT_CLAIM must name a claim of its own (1 to 64 of A-Z a-z 0-9 _ . : / -, not ${[...REGISTERED_CLAIMS].join(', ')})`,
+    );
+  }
   const config: Config = {
     nodeEnv,
     production,
@@ -254,6 +315,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     vendorConcurrency: int('VENDOR_CONCURRENCY', 8, 1, 256),
     outboxConcurrency: int('OUTBOX_CONCURRENCY', 8, 1, 256),
+    merchantVendorConcurrency: int('MERCHANT_VENDOR_CONCURRENCY', 16, 1, 1024),
+    merchants: { ...merchantsSource, file: merchantsFile, list: merchantList },
     publicUrl: url('PUBLIC_URL'),
     callbackSecret,
     callbackMaxAgeSec: int('CALLBACK_MAX_AGE', 300, 10, 86_400),
@@ -268,7 +331,7 @@ export function loadConfig(env: Env = process.env): Config {
     httpRequestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
     httpHeadersTimeoutMs: int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 1_000, 600_000),
     feyin: {
-      baseUrl: url('FEYIN_BASE_URL', 'https://api.open.feyin.net')!,
+      baseUrl: feyinBaseUrl,
       memberCode: read('FEYIN_MEMBER_CODE'),
       apiKey: read('FEYIN_API_KEY'),
       appId: read('FEYIN_APP_ID'),
@@ -281,14 +344,14 @@ export function loadConfig(env: Env = process.env): Config {
       signKey: read('PICKUP_SIGN_KEY'),
     },
     apiusb: {
-      baseUrl: url('APIUSB_BASE_URL', 'https://api.apiusb.com/api/app')!,
+      baseUrl: apiusbBaseUrl,
       baseUrlSet: read('APIUSB_BASE_URL') !== undefined,
       accessToken: read('APIUSB_ACCESS_TOKEN'),
       appKey: apiusbAppKey,
       appSecret: apiusbAppSecret,
     },
     lifepay: {
-      baseUrl: url('LIFEPAY_BASE_URL', 'https://sapi.life-pay.ru')!,
+      baseUrl: lifepayBaseUrl,
       apiKey: read('LIFEPAY_API_KEY'),
       login: lifepayLogin,
       retryScheduleSec,
@@ -303,6 +366,7 @@ export function loadConfig(env: Env = process.env): Config {
       routerSecret: read('ROUTER_SECRET'),
       disabled: bool('AUTH_DISABLED'),
       maxTokenAgeSec: int('AUTH_MAX_TOKEN_AGE', 86_400, 60, 30 * 86_400),
+      merchantClaim,
       maxQueryDepth: int('MAX_QUERY_DEPTH', 10, 2, 50),
       maxQueryCost: int('MAX_QUERY_COST', 500, 1, 1_000_000),
     },
@@ -382,6 +446,9 @@ function originPattern(entry: string): string | undefined {
   return anyPort ? `${url.origin}:*` : url.origin;
 }
 
+/** JWT claims with a meaning of their own: never the merchant's. */
+const REGISTERED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'scope']);
+
 const unset = (settings: Record<string, unknown>): string[] =>
   Object.entries(settings)
     .filter(([, value]) => !value)
@@ -392,8 +459,9 @@ const unset = (settings: Record<string, unknown>): string[] =>
  * that decides it: the clients refuse with VENDOR_NOT_CONFIGURED from it, start-up reports it.
  */
 export const missingSettings = {
-  FEYIN: (feyin: FeyinConfig) => unset({ FEYIN_MEMBER_CODE: feyin.memberCode, FEYIN_API_KEY: feyin.apiKey }),
+  FEYIN: (feyin: FeyinConfig) => feyin.missing ?? unset({ FEYIN_MEMBER_CODE: feyin.memberCode, FEYIN_API_KEY: feyin.apiKey }),
   PICKUP: (pickup: PickupConfig) =>
+    pickup.missing ??
     unset({
       PICKUP_BASE_URL: pickup.baseUrl,
       PICKUP_APP_ID: pickup.appId,
@@ -403,14 +471,15 @@ export const missingSettings = {
   // APIUSB works without a token when the vendor has signature checking off, but only on an
   // endpoint the operator named: the public default always needs a token.
   APIUSB: (apiusb: ApiusbConfig) =>
-    apiusb.accessToken || (apiusb.appKey && apiusb.appSecret) || apiusb.baseUrlSet
+    apiusb.missing ??
+    (apiusb.accessToken || (apiusb.appKey && apiusb.appSecret) || apiusb.baseUrlSet
       ? []
-      : ['APIUSB_ACCESS_TOKEN or APIUSB_APP_KEY + APIUSB_APP_SECRET (or APIUSB_BASE_URL for an endpoint without signing)'],
-  LIFEPAY: (lifepay: LifepayConfig) => unset({ LIFEPAY_API_KEY: lifepay.apiKey }),
+      : ['APIUSB_ACCESS_TOKEN or APIUSB_APP_KEY + APIUSB_APP_SECRET (or APIUSB_BASE_URL for an endpoint without signing)']),
+  LIFEPAY: (lifepay: LifepayAccount) => lifepay.missing ?? unset({ LIFEPAY_API_KEY: lifepay.apiKey }),
 } satisfies Record<Vendor, (config: never) => string[]>;
 
-/** Which vendors have the settings live mode needs. */
-export function configuredVendors(config: Pick<Config, 'feyin' | 'pickup' | 'apiusb' | 'lifepay'>): Record<Vendor, boolean> {
+/** Which vendors have the settings live mode needs (of the variables, or of one merchant). */
+export function configuredVendors(config: Pick<Merchant, 'feyin' | 'pickup' | 'apiusb' | 'lifepay'>): Record<Vendor, boolean> {
   return {
     FEYIN: missingSettings.FEYIN(config.feyin).length === 0,
     PICKUP: missingSettings.PICKUP(config.pickup).length === 0,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NonEmptyArray } from 'type-graphql';
-import type { RequestScope } from './observability/request-scope.js';
+import type { BaseContext } from './observability/request-scope.js';
 
 /** Schema coordinate (`Type.field`) → the caller scope the field needs. */
 export type FieldScopes = Readonly<Record<`${string}.${string}`, string>>;
@@ -82,8 +82,8 @@ export interface DomainSchema {
 export interface Domain<Slice extends object = object> extends DomainSchema {
   /** For the start-up summary, e.g. `printing`. */
   readonly name: string;
-  /** This domain's part of each request's context: its clients, and loaders that call the vendor for `scope`. */
-  context(scope?: RequestScope): Slice;
+  /** This domain's part of each request's context: its merchant's clients, and loaders that call the vendor for it. */
+  context(base: BaseContext): Slice;
   /** Endpoints beside GraphQL (vendor callbacks). */
   routes?: HttpRoute[];
   /** Background work (the fiscal outbox worker), started once the server listens. */

@@ -1,10 +1,14 @@
 import type { Store } from './store/index.js';
 
-/** The channel every replica announces entity changes on; payload `Type:id`, e.g. `PrintMessage:123`. */
+/** The channel every replica announces entity changes on; payload `merchant:Type:id`, e.g. `default:PrintMessage:123`. */
 export const ENTITY_CHANGED = 'entity_changed';
 
-/** The payload that names one entity on ENTITY_CHANGED. */
-export const entityKey = (type: string, id: string): string => `${type}:${id}`;
+/**
+ * The payload that names one merchant's entity on ENTITY_CHANGED: a subscriber watches its own
+ * merchant's key only, so another merchant's change to a record with the same id never wakes it.
+ * Merchant ids hold no `:`, so the key is unambiguous.
+ */
+export const entityKey = (merchant: string, type: string, id: string): string => `${merchant}:${type}:${id}`;
 
 /**
  * One listener on ENTITY_CHANGED per process, fanned out to watchers by entity key: a thousand
@@ -22,9 +26,9 @@ export class EntityChanges {
     return changes;
   }
 
-  /** Tells every replica's watchers of `type:id` that it changed (SQLite: this process). */
-  announce(type: string, id: string): Promise<void> {
-    return this.store.notify(ENTITY_CHANGED, entityKey(type, id));
+  /** Tells every replica's watchers of the merchant's `type:id` that it changed (SQLite: this process). */
+  announce(merchant: string, type: string, id: string): Promise<void> {
+    return this.store.notify(ENTITY_CHANGED, entityKey(merchant, type, id));
   }
 
   /** Calls `onChange` on each change of the entity; returns the function that stops it. */

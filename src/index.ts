@@ -51,4 +51,6 @@ const shutdown = (signal: string) => {
   );
 };
 process.on('SIGTERM', () => shutdown('SIGTERM'));
+// MERCHANTS_FILE again, swapped whole; a bad file keeps the merchants in use (one warning line).
+process.on('SIGHUP', () => void service.merchants.reload());
 process.on('SIGINT', () => shutdown('SIGINT'));

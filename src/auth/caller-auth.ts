@@ -9,6 +9,11 @@ export interface Caller {
   scopes: ReadonlySet<string>;
   /** When the token expires (ms since the epoch): a subscription ends then. */
   expiresAt?: number;
+  /**
+   * The merchant the token acts for (its AUTH_MERCHANT_CLAIM); undefined without the claim
+   * (`default`), `''` when the claim is not a string (a merchant no configuration has).
+   */
+  merchant?: string;
 }
 
 export type HeaderLookup = (name: string) => string | undefined;
@@ -78,7 +83,13 @@ export class CallerAuth {
     }
     this.checkLifetime(payload);
     const scope = typeof payload.scope === 'string' ? payload.scope : '';
-    return { subject: payload.sub ?? null, scopes: new Set(scope.split(/\s+/).filter(Boolean)), expiresAt: payload.exp! * 1000 };
+    const claim = payload[this.config.merchantClaim ?? 'merchant'];
+    return {
+      subject: payload.sub ?? null,
+      scopes: new Set(scope.split(/\s+/).filter(Boolean)),
+      expiresAt: payload.exp! * 1000,
+      ...(claim === undefined ? {} : { merchant: typeof claim === 'string' ? claim : '' }),
+    };
   }
 
   /**

@@ -7,12 +7,12 @@ export interface FiscalLoaders {
   fiscalDocument: DataLoader<string, XReportRecord | null>;
 }
 
-/** Each request's loaders, made when first used. */
+/** Each request's loaders, made when first used: they read the request's merchant's documents only. */
 export function createFiscalLoaders(xReports: XReports) {
-  return lazyLoaders<FiscalLoaders, unknown>({
-    fiscalDocument: () =>
+  return lazyLoaders<FiscalLoaders, string>({
+    fiscalDocument: (merchantId) =>
       storeLoader(
-        (extIds) => xReports.findMany(extIds),
+        (extIds) => xReports.findMany(merchantId, extIds),
         (record) => record.row.ext_id,
       ),
   });

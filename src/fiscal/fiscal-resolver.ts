@@ -41,7 +41,7 @@ export class FiscalDocumentResolver {
     @Arg('input', () => PrintXReportInput) input: PrintXReportInput,
     @Ctx() ctx: FiscalContext & BaseContext,
   ): Promise<PrintXReportPayload> {
-    const record = await ctx.xReports.print(input, ctx);
+    const record = await ctx.xReports.print(input, ctx, ctx);
     ctx.fiscalLoaders.fiscalDocument.clear(record.row.ext_id);
     return { document: toFiscalDocument(record) };
   }
@@ -66,6 +66,6 @@ export class FiscalRegisterResolver {
     const check = new InputCheck();
     if (limit < 1 || limit > DOCUMENTS_MAX) check.add('limit', `must be from 1 to ${DOCUMENTS_MAX}`);
     check.done();
-    return (await ctx.xReports.forRegister(register.serial, limit)).map(toFiscalDocument);
+    return (await ctx.xReports.forRegister(ctx.merchantId, register.serial, limit)).map(toFiscalDocument);
   }
 }

@@ -19,7 +19,7 @@ export function fiscalDocumentStates(extId: string, ctx: FiscalContext): AsyncIt
   const loader = ctx.fiscalLoaders.fiscalDocument;
   return liveStates({
     changes: ctx.entityChanges,
-    key: entityKey(FISCAL_DOCUMENT, id),
+    key: entityKey(ctx.merchantId, FISCAL_DOCUMENT, id),
     // Cleared first: the subscription's loader outlives one read.
     read: async () => {
       const record = await loader.clear(id).load(id);

@@ -2,7 +2,9 @@
 import 'reflect-metadata';
 import { SCOPES } from '../auth/caller-auth.js';
 import { CallbackTokens } from '../callback-tokens.js';
-import type { Config } from '../config.js';
+import type { Config, LifepayAccount } from '../config.js';
+import { AccountClients } from '../merchants/account-clients.js';
+import type { Merchant } from '../merchants/merchant.js';
 import type { EntityChanges } from '../entity-changes.js';
 import { COST, type Domain, type DomainSchema } from '../domain.js';
 import type { VendorHttpFactory } from '../vendor-http/vendor-http.js';
@@ -60,6 +62,8 @@ export const fiscalSchema: DomainSchema = {
 
 export interface FiscalOptions {
   config: Pick<Config, 'lifepay' | 'vendorMode' | 'publicUrl' | 'callbackSecret' | 'outboxConcurrency'>;
+  /** The merchants as configured now: whose LifePay account a retry uses. */
+  merchants: { get(id: string): Merchant | undefined };
   store: Store;
   vendorHttp: VendorHttpFactory;
   /** How long an outbox attempt may hold a document (derived from VENDOR_TIMEOUT_MS). */
@@ -75,13 +79,13 @@ export interface FiscalOptions {
 export async function createFiscal(options: FiscalOptions): Promise<Domain<FiscalContext>> {
   const { config, store, logger } = options;
   // LifePay answers only with HTTP 200; any other status means "repeat the same request".
-  const lifepay = new LifepayClient(
-    config.lifepay,
-    options.vendorHttp('LIFEPAY', config.lifepay.baseUrl, { acceptStatuses: lifepayAnswered }),
+  const clients = new AccountClients(
+    (account: LifepayAccount, merchantId: string) =>
+      new LifepayClient(account, options.vendorHttp('LIFEPAY', account.baseUrl, { acceptStatuses: lifepayAnswered, merchant: merchantId })),
   );
   const tokens = await CallbackTokens.load(config, store);
   const { publicUrl } = config;
-  if (publicUrl && lifepayCallbackUrl(publicUrl, tokens, 'x'.repeat(EXT_ID_MAX)) === undefined) {
+  if (publicUrl && lifepayCallbackUrl(publicUrl, tokens, 'default', 'x'.repeat(EXT_ID_MAX)) === undefined) {
     logger.warn(
       'PUBLIC_URL is too long for LifePay (callback_url is at most 255 characters): X-reports with long extIds are sent without a callback',
     );
@@ -89,15 +93,17 @@ export async function createFiscal(options: FiscalOptions): Promise<Domain<Fisca
   const xReports = new XReports({
     store,
     mode: config.vendorMode,
-    lifepay,
-    defaultLogin: config.lifepay.login,
+    lifepayOf: (merchantId) => {
+      const merchant = options.merchants.get(merchantId);
+      return merchant && !merchant.lifepay.missing ? clients.for(merchant.lifepay, merchantId) : undefined;
+    },
     retry: config.lifepay,
     concurrency: config.outboxConcurrency,
     leaseMs: options.leaseMs,
-    callbackUrl: publicUrl ? (extId) => lifepayCallbackUrl(publicUrl, tokens, extId) : undefined,
+    callbackUrl: publicUrl ? (merchantId, extId) => lifepayCallbackUrl(publicUrl, tokens, merchantId, extId) : undefined,
     logger,
     tracing: options.tracing,
-    onChange: (extId) => options.entityChanges.announce(FISCAL_DOCUMENT, extId),
+    onChange: (merchantId, extId) => options.entityChanges.announce(merchantId, FISCAL_DOCUMENT, extId),
   });
   options.metrics?.trackOutbox({ countByStatus: () => xReports.countByStatus(), dueSummary: () => xReports.dueSummary() });
   const fiscalLoaders = createFiscalLoaders(xReports);
@@ -111,7 +117,13 @@ export async function createFiscal(options: FiscalOptions): Promise<Domain<Fisca
   return {
     ...fiscalSchema,
     name: 'fiscal',
-    context: () => ({ xReports, fiscalLoaders: fiscalLoaders(undefined), entityChanges: options.entityChanges }),
+    context: ({ merchant, merchantId }) => ({
+      xReports,
+      fiscalLoaders: fiscalLoaders(merchantId),
+      entityChanges: options.entityChanges,
+      lifepay: clients.for(merchant.lifepay, merchantId),
+      merchantId,
+    }),
     routes: [lifepayCallbackRoute({ tokens, xReports, logger, metrics: options.metrics })],
     start: () => xReports.startWorker(),
     stop: () => xReports.stopWorker(),

@@ -1,4 +1,5 @@
 import type { CallbackTokens } from '../callback-tokens.js';
+import { DEFAULT_MERCHANT } from '../merchants/merchant.js';
 import { readLimited, sendJson } from '../http-body.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
@@ -13,9 +14,20 @@ const CALLBACKS_PER_DOCUMENT = 20;
 const CALLBACK_URL_MAX = 255;
 const VENDOR = 'LIFEPAY';
 
-/** `PUBLIC_URL/callbacks/lifepay/<extId>/<token>`, or undefined when it would not fit LifePay's limit. */
-export function lifepayCallbackUrl(publicUrl: string, tokens: CallbackTokens, extId: string): string | undefined {
-  const url = `${publicUrl}${LIFEPAY_CALLBACK_PATH}/${encodeURIComponent(extId)}/${tokens.tokenFor(VENDOR, extId)}`;
+/**
+ * What a callback URL's token signs: the extId for `default` (URLs handed out before merchants
+ * keep working), the merchant and the extId for any other (an extId is unique per merchant only).
+ */
+const signedId = (merchantId: string, extId: string) => (merchantId === DEFAULT_MERCHANT ? extId : `${merchantId}\n${extId}`);
+
+/**
+ * `PUBLIC_URL/callbacks/lifepay/<extId>/<token>` for `default`, `…/lifepay/<merchant>/<extId>/<token>`
+ * for another merchant; undefined when it would not fit LifePay's limit.
+ */
+export function lifepayCallbackUrl(publicUrl: string, tokens: CallbackTokens, merchantId: string, extId: string): string | undefined {
+  const merchantPart = merchantId === DEFAULT_MERCHANT ? '' : `/${merchantId}`;
+  const token = tokens.tokenFor(VENDOR, signedId(merchantId, extId));
+  const url = `${publicUrl}${LIFEPAY_CALLBACK_PATH}${merchantPart}/${encodeURIComponent(extId)}/${token}`;
   return url.length <= CALLBACK_URL_MAX ? url : undefined;
 }
 
@@ -32,17 +44,19 @@ export function lifepayCallbackRoute(options: {
   const count = (outcome: string) => options.metrics?.vendorCallbacks.inc({ vendor: VENDOR, outcome });
   return {
     method: 'POST',
-    pattern: /^\/callbacks\/lifepay\/([^/]+)\/([^/]+)$/,
+    pattern: /^\/callbacks\/lifepay\/(?:([A-Za-z0-9_.-]{1,64})\/)?([^/]+)\/([^/]+)$/,
     async handle(req, res, match) {
+      const merchantId = match[1] ?? DEFAULT_MERCHANT;
       let extId: string;
       try {
-        extId = decodeURIComponent(match[1]);
+        extId = decodeURIComponent(match[2]);
       } catch {
         count('not_found');
         return sendJson(res, 404, { error: 'not found' });
       }
-      // Same answer for a wrong token and an unknown document: nothing to probe.
-      if (!options.tokens.verify(VENDOR, extId, match[2])) {
+      // Same answer for a wrong token and an unknown document: nothing to probe. The token is the
+      // merchant's proof: a document is only ever reached through its own merchant's URL.
+      if (match[1] === DEFAULT_MERCHANT || !options.tokens.verify(VENDOR, signedId(merchantId, extId), match[3])) {
         count('not_found');
         return sendJson(res, 404, { error: 'not found' });
       }
@@ -52,18 +66,18 @@ export function lifepayCallbackRoute(options: {
         return sendJson(res, 413, { error: `body larger than ${CALLBACK_BODY_LIMIT} bytes` });
       }
       const contentType = typeof req.headers['content-type'] === 'string' ? req.headers['content-type'].slice(0, 200) : null;
-      const outcome = await options.xReports.recordCallback(extId, { body, contentType }, CALLBACKS_PER_DOCUMENT);
+      const outcome = await options.xReports.recordCallback(merchantId, extId, { body, contentType }, CALLBACKS_PER_DOCUMENT);
       if (outcome === 'unknown') {
         count('not_found');
         return sendJson(res, 404, { error: 'not found' });
       }
       count('accepted');
       if (outcome === 'stored')
-        options.logger.info({ extId, bytes: Buffer.byteLength(body) }, 'LifePay callback stored; document PROCESSED');
-      else if (outcome === 'duplicate') options.logger.debug({ extId }, 'LifePay callback replayed: already stored');
+        options.logger.info({ extId, merchant: merchantId, bytes: Buffer.byteLength(body) }, 'LifePay callback stored; document PROCESSED');
+      else if (outcome === 'duplicate') options.logger.debug({ extId, merchant: merchantId }, 'LifePay callback replayed: already stored');
       else
         options.logger.warn(
-          { extId, kept: CALLBACKS_PER_DOCUMENT },
+          { extId, merchant: merchantId, kept: CALLBACKS_PER_DOCUMENT },
           'LifePay callback not stored: this document has the most callbacks kept',
         );
       // 200 in every case: the sender has been heard and should stop repeating.

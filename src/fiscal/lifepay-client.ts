@@ -1,4 +1,4 @@
-import { missingSettings, type LifepayConfig } from '../config.js';
+import { missingSettings, type LifepayAccount } from '../config.js';
 import { requireSettings, vendorUnavailable } from '../errors.js';
 import { expectJsonObject, type VendorHttp } from '../vendor-http/vendor-http.js';
 import type { CallScope } from '../observability/request-scope.js';
@@ -27,9 +27,14 @@ export const lifepayAnswered = (status: number) => status === 200;
 /** LifePay's cloud-print API (VENDORS.md §4): JSON bodies, `apikey` in every body, `code` 0 for success. */
 export class LifepayClient {
   constructor(
-    private readonly config: LifepayConfig,
+    private readonly config: LifepayAccount,
     private readonly http: VendorHttp,
   ) {}
+
+  /** The account's login (LIFEPAY_LOGIN, or the merchant's): an X-report's when its caller names none. */
+  get defaultLogin(): string | undefined {
+    return this.config.login;
+  }
 
   /** Throws VENDOR_NOT_CONFIGURED unless an API key is set. */
   requireCredentials(): { apiKey: string } {

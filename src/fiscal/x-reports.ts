@@ -30,21 +30,29 @@ export interface XReportsOptions {
   store: Store;
   /** Stamped on every document; the worker sends only documents of this mode. */
   mode: VendorMode;
-  lifepay: LifepayClient;
-  /** LIFEPAY_LOGIN: the login of an X-report whose caller gives none. */
-  defaultLogin?: string;
+  /**
+   * The merchant's LifePay client as configured now, for a retry (which uses the account of its
+   * own time); undefined when the merchant, or its LifePay account, is gone from the configuration.
+   */
+  lifepayOf(merchantId: string): LifepayClient | undefined;
   retry: Pick<LifepayConfig, 'retryScheduleSec' | 'retryMaxAgeSec' | 'workerPollMs'>;
   /** Worker attempts in flight at once (OUTBOX_CONCURRENCY). */
   concurrency: number;
   /** How long an attempt may hold a document before another worker may take it over. */
   leaseMs: number;
-  /** The callback URL LifePay should notify for a document, when callbacks are on. */
-  callbackUrl?: (extId: string) => string | undefined;
+  /** The callback URL LifePay should notify for a merchant's document, when callbacks are on. */
+  callbackUrl?: (merchantId: string, extId: string) => string | undefined;
   logger: Logger;
   /** A span per attempt: under the mutation's span, or for a worker retry a trace of its own linked to it. */
   tracing?: Tracing;
-  /** Announces that a document's state changed (attempt outcome, callback), for subscribers on every replica. */
-  onChange?: (extId: string) => Promise<void>;
+  /** Announces that a merchant's document changed (attempt outcome, callback), for subscribers on every replica. */
+  onChange?: (merchantId: string, extId: string) => Promise<void>;
+}
+
+/** Who prints: the request's merchant, with the LifePay client of its account as configured when the request began. */
+export interface XReportIssuer {
+  merchantId: string;
+  lifepay: LifepayClient;
 }
 
 /** Where an attempt comes from: the recording request (first attempt), or the worker with the recording's traceparent. */
@@ -90,31 +98,40 @@ export class XReports {
    * when LifePay refused it (the document is then FAILED). A known ext_id returns the stored
    * document.
    */
-  async print(input: PrintXReportInput, scope?: CallScope): Promise<XReportRecord> {
-    const order = xReportOrder(input, this.options.defaultLogin);
-    const { lifepay } = this.options;
+  async print(input: PrintXReportInput, issuer: XReportIssuer, scope?: CallScope): Promise<XReportRecord> {
+    const { merchantId, lifepay } = issuer;
+    const order = xReportOrder(input, lifepay.defaultLogin);
     lifepay.requireCredentials();
-    const request = lifepay.xReportRequest(order, this.options.callbackUrl?.(order.extId));
+    const request = lifepay.xReportRequest(order, this.options.callbackUrl?.(merchantId, order.extId));
     const lease = this.newLease();
     const { tracing } = this.options;
     const traceparent = tracing ? traceparentOf(tracing, scope?.traceContext) : undefined;
     const recorded = await this.documents.record(
-      { kind: X_REPORT, extId: order.extId, target: order.targetSerial ?? null, request, test: order.test, traceparent },
+      {
+        merchant: merchantId,
+        kind: X_REPORT,
+        extId: order.extId,
+        target: order.targetSerial ?? null,
+        request,
+        test: order.test,
+        traceparent,
+      },
       lease,
     );
-    if (!recorded) return this.stored(order.extId, request);
-    const { document, refusal } = await this.attempt({ row: recorded, request }, lease, { scope });
+    if (!recorded) return this.stored(merchantId, order.extId, request);
+    const { document, refusal } = await this.attempt({ row: recorded, request }, lifepay, lease, { scope });
     if (refusal) throw refusal;
     return document;
   }
 
-  async findMany(extIds: readonly string[]): Promise<XReportRecord[]> {
-    return (await this.documents.findMany(extIds)).map(readRecord);
+  /** The merchant's documents with these extIds: another merchant's reads as absent. */
+  async findMany(merchantId: string, extIds: readonly string[]): Promise<XReportRecord[]> {
+    return (await this.documents.findMany(merchantId, extIds)).map(readRecord);
   }
 
-  /** The documents sent to a register, newest first. */
-  async forRegister(serial: string, limit: number): Promise<XReportRecord[]> {
-    return (await this.documents.listForTarget(serial, limit)).map(readRecord);
+  /** The merchant's documents sent to a register, newest first. */
+  async forRegister(merchantId: string, serial: string, limit: number): Promise<XReportRecord[]> {
+    return (await this.documents.listForTarget(merchantId, serial, limit)).map(readRecord);
   }
 
   /** LifePay's latest callback for a document (by its store id), verbatim. */
@@ -124,12 +141,13 @@ export class XReports {
 
   /** Stores a LifePay callback for a document (once per distinct body, at most `maxPerDocument`). */
   async recordCallback(
+    merchantId: string,
     extId: string,
     callback: { body: string; contentType: string | null },
     maxPerDocument: number,
   ): Promise<NotificationOutcome> {
-    const outcome = await this.documents.recordNotification(extId, callback, { maxPerDocument });
-    if (outcome === 'stored') await this.changed(extId);
+    const outcome = await this.documents.recordNotification(merchantId, extId, callback, { maxPerDocument });
+    if (outcome === 'stored') await this.changed(merchantId, extId);
     return outcome;
   }
 
@@ -150,22 +168,32 @@ export class XReports {
 
   /** One worker attempt at a document the worker claimed (it holds the lease). */
   private async retry(claimed: VendorDocumentRow): Promise<void> {
-    const { id } = claimed;
+    const { id, merchant } = claimed;
     const lease: Lease = { owner: claimed.lease_owner!, until: new Date(claimed.lease_until!) };
+    const log = { extId: claimed.ext_id, merchant };
     if (Date.now() - Date.parse(claimed.created_at) > this.options.retry.retryMaxAgeSec * 1000) {
       const error = `LifePay did not accept the document within ${this.options.retry.retryMaxAgeSec} s; not sent again`;
       await this.documents.complete(id, lease.owner, { status: 'FAILED', error, errorCode: 'EXPIRED' });
-      await this.changed(claimed.ext_id);
-      this.options.logger.warn({ extId: claimed.ext_id, attempts: claimed.attempts - 1 }, 'LifePay X-report failed: too old to send');
+      await this.changed(merchant, claimed.ext_id);
+      this.options.logger.warn({ ...log, attempts: claimed.attempts - 1 }, 'LifePay X-report failed: too old to send');
+      return;
+    }
+    // The account as configured at this attempt: a merchant (or its LifePay account) removed meanwhile ends the document.
+    const lifepay = this.options.lifepayOf(merchant);
+    if (!lifepay) {
+      const error = `Merchant "${merchant}" has no LifePay account on this service any more; not sent again`;
+      await this.documents.complete(id, lease.owner, { status: 'FAILED', error, errorCode: 'VENDOR_NOT_CONFIGURED' });
+      await this.changed(merchant, claimed.ext_id);
+      this.options.logger.warn(log, 'LifePay X-report failed: its merchant has no LifePay account any more');
       return;
     }
     // Which replica holds which attempt, for an operator following one document across replicas.
-    this.options.logger.debug({ extId: claimed.ext_id, attempt: claimed.attempts }, 'LifePay X-report retry sending');
-    await this.attempt(readRecord(claimed), lease, { recordedBy: claimed.traceparent });
+    this.options.logger.debug({ ...log, attempt: claimed.attempts }, 'LifePay X-report retry sending');
+    await this.attempt(readRecord(claimed), lifepay, lease, { recordedBy: claimed.traceparent });
   }
 
-  private async stored(extId: string, request: XReportRequest): Promise<XReportRecord> {
-    const existing = await this.documents.find(extId);
+  private async stored(merchantId: string, extId: string, request: XReportRequest): Promise<XReportRecord> {
+    const existing = await this.documents.find(merchantId, extId);
     if (!existing) throw new Error(`document ${extId} vanished after a conflicting insert`);
     const record = readRecord(existing);
     if (!sameOrder(record.request, request)) {
@@ -177,18 +205,20 @@ export class XReports {
   /** One attempt, in its own span when tracing records it. */
   private async attempt(
     record: XReportRecord,
+    lifepay: LifepayClient,
     lease: Lease,
     origin: AttemptOrigin,
   ): Promise<{ document: XReportRecord; refusal?: VendorError }> {
     const { tracing } = this.options;
-    const scope = 'scope' in origin ? origin.scope : undefined;
+    // A retry has no request: its log lines and spans still name the merchant.
+    const scope = 'scope' in origin ? origin.scope : { merchantId: record.row.merchant };
     const traced = tracing ? attemptSpan(tracing, record.row, origin) : undefined;
-    if (!tracing || !traced) return this.send(record, lease, scope);
+    if (!tracing || !traced) return this.send(record, lifepay, lease, scope);
     let errorCode: string | undefined = 'INTERNAL';
     try {
       // `context.with` only for a recorded attempt: its store queries become the span's children.
       const tracedScope = { ...scope, traceId: traced.traceId, traceContext: traced.context };
-      const result = await tracing.api.context.with(traced.context, () => this.send(record, lease, tracedScope));
+      const result = await tracing.api.context.with(traced.context, () => this.send(record, lifepay, lease, tracedScope));
       const { status, last_error_code: code } = result.document.row;
       traced.span.setAttribute('outbox.status', status);
       errorCode = status === 'ACCEPTED' ? undefined : (code ?? status);
@@ -201,15 +231,16 @@ export class XReports {
   /** Sends the recorded body (plus the API key) and records the outcome. */
   private async send(
     { row: document, request }: XReportRecord,
+    lifepay: LifepayClient,
     lease: Lease,
     scope: CallScope | undefined,
   ): Promise<{ document: XReportRecord; refusal?: VendorError }> {
     const { logger, retry } = this.options;
-    const log = { extId: document.ext_id, attempt: document.attempts, ...scopeLogFields(scope) };
+    const log = { extId: document.ext_id, attempt: document.attempts, ...scopeLogFields(scope), merchant: document.merchant };
     let outcome: AttemptOutcome;
     let refusal: VendorError | undefined;
     try {
-      const { uuid } = await this.options.lifepay.createXReport(request, scope);
+      const { uuid } = await lifepay.createXReport(request, scope);
       outcome = { status: 'ACCEPTED', vendorRef: uuid };
       if (document.attempts > 1) logger.info(log, 'LifePay X-report accepted after retries');
     } catch (error) {
@@ -236,15 +267,17 @@ export class XReports {
       }
     }
     const row = await this.documents.complete(document.id, lease.owner, outcome);
-    await this.changed(document.ext_id);
+    await this.changed(document.merchant, document.ext_id);
     return { document: { row, request }, refusal };
   }
 
   /** The change stands even if the announcement fails: subscribers miss one event, the document is right. */
-  private async changed(extId: string): Promise<void> {
+  private async changed(merchantId: string, extId: string): Promise<void> {
     await this.options
-      .onChange?.(extId)
-      .catch((error: unknown) => this.options.logger.warn({ err: error, extId }, 'fiscal: announcing a change failed'));
+      .onChange?.(merchantId, extId)
+      .catch((error: unknown) =>
+        this.options.logger.warn({ err: error, extId, merchant: merchantId }, 'fiscal: announcing a change failed'),
+      );
   }
 
   private newLease(): Lease {
@@ -259,6 +292,7 @@ export class XReports {
 function attemptSpan(tracing: Tracing, document: VendorDocumentRow, origin: AttemptOrigin): TraceSpan | undefined {
   const attributes = {
     vendor: 'LIFEPAY',
+    merchant: document.merchant,
     'outbox.kind': document.kind,
     'outbox.document_id': document.id,
     'outbox.attempt': document.attempts,

@@ -39,27 +39,28 @@ export class CancelledOrders {
     return new Date(this.expiry.nowIso());
   }
 
-  async remember(order: CancelledOrder): Promise<void> {
+  async remember(merchant: string, order: CancelledOrder): Promise<void> {
     const row = { task_id: order.taskId, reason: order.reason, cancelled_at: order.cancelledAt.toISOString() };
     // APIUSB cancels an order once; should two replicas both record it, the later one wins whole.
     await this.store.db
       .insertInto('cancelled_orders')
-      .values({ order_id: order.orderId, ...row })
-      .onConflict((oc) => oc.column('order_id').doUpdateSet(row))
+      .values({ merchant, order_id: order.orderId, ...row })
+      .onConflict((oc) => oc.columns(['merchant', 'order_id']).doUpdateSet(row))
       .execute();
     await this.expiry.afterWrite();
   }
 
-  async find(orderId: string): Promise<CancelledOrder | undefined> {
-    return (await this.findMany([orderId]))[0];
+  async find(merchant: string, orderId: string): Promise<CancelledOrder | undefined> {
+    return (await this.findMany(merchant, [orderId]))[0];
   }
 
-  /** One query for any number of orders (a request's batch of references). */
-  async findMany(orderIds: readonly string[]): Promise<CancelledOrder[]> {
+  /** One query for any number of the merchant's orders (a request's batch of references). */
+  async findMany(merchant: string, orderIds: readonly string[]): Promise<CancelledOrder[]> {
     if (orderIds.length === 0) return [];
     const rows = await this.store.db
       .selectFrom('cancelled_orders')
       .selectAll()
+      .where('merchant', '=', merchant)
       .where('order_id', 'in', orderIds)
       .where('cancelled_at', '>=', this.expiry.cutoff())
       .execute();

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { SCOPES } from '../auth/caller-auth.js';
 import type { ApiusbConfig } from '../config.js';
+import { AccountClients } from '../merchants/account-clients.js';
 import { COST, type Domain, type DomainSchema } from '../domain.js';
 import type { VendorHttpFactory } from '../vendor-http/vendor-http.js';
 import type { Logger } from '../observability/logger.js';
@@ -27,7 +28,6 @@ export const logisticsSchema: DomainSchema = {
 };
 
 export interface LogisticsOptions {
-  config: ApiusbConfig;
   store: Store;
   vendorHttp: VendorHttpFactory;
   /** Cancelled orders are forgotten after this (ENTITY_STATE_MAX_AGE). */
@@ -43,11 +43,16 @@ export interface LogisticsOptions {
  * every replica) and what this service cancelled.
  */
 export function createLogistics(options: LogisticsOptions): Domain<LogisticsContext> {
-  const { config } = options;
-  const slot = new VendorTokenSlot(options.store, { vendor: 'APIUSB', identity: [config.baseUrl, config.appKey] });
-  const apiusb = new ApiusbClient(config, options.vendorHttp('APIUSB', config.baseUrl), {
-    onTokenRenew: () => options.metrics?.tokenRenewals.inc({ vendor: 'APIUSB' }),
-    sharedToken: { slot, fetchLeaseMs: options.tokenFetchLeaseMs },
+  const clients = new AccountClients((account: ApiusbConfig, merchantId: string) => {
+    const slot = new VendorTokenSlot(options.store, {
+      vendor: 'APIUSB',
+      merchant: merchantId,
+      identity: [account.baseUrl, account.appKey],
+    });
+    return new ApiusbClient(account, options.vendorHttp('APIUSB', account.baseUrl, { merchant: merchantId }), {
+      onTokenRenew: () => options.metrics?.tokenRenewals.inc({ vendor: 'APIUSB' }),
+      sharedToken: { slot, fetchLeaseMs: options.tokenFetchLeaseMs },
+    });
   });
   const cancelledOrders = new CancelledOrders({
     store: options.store,
@@ -58,6 +63,11 @@ export function createLogistics(options: LogisticsOptions): Domain<LogisticsCont
   return {
     ...logisticsSchema,
     name: 'logistics',
-    context: () => ({ apiusb, cancelledOrders, logisticsLoaders: logisticsLoaders(undefined) }),
+    context: ({ merchant, merchantId }) => ({
+      apiusb: clients.for(merchant.apiusb, merchantId),
+      cancelledOrders,
+      logisticsLoaders: logisticsLoaders(merchantId),
+      merchantId,
+    }),
   };
 }

@@ -8,4 +8,6 @@ export interface LogisticsContext {
   /** Courier orders this service cancelled (APIUSB has no status call). */
   cancelledOrders: CancelledOrders;
   logisticsLoaders: LogisticsLoaders;
+  /** The merchant whose account and records these are. */
+  merchantId: string;
 }

@@ -7,12 +7,12 @@ export interface LogisticsLoaders {
   cancelledOrder: DataLoader<string, CancelledOrder | null>;
 }
 
-/** Each request's loaders, made when first used. */
+/** Each request's loaders, made when first used: they read the request's merchant's orders only. */
 export function createLogisticsLoaders(cancelledOrders: CancelledOrders) {
-  return lazyLoaders<LogisticsLoaders, unknown>({
-    cancelledOrder: () =>
+  return lazyLoaders<LogisticsLoaders, string>({
+    cancelledOrder: (merchantId) =>
       storeLoader(
-        (orderIds) => cancelledOrders.findMany(orderIds),
+        (orderIds) => cancelledOrders.findMany(merchantId, orderIds),
         (order) => order.orderId,
       ),
   });

@@ -19,7 +19,7 @@ export class LogisticsOrderResolver {
     const order = cancellation({ orderId, taskId, reason });
     await ctx.apiusb.cancelOrder(order, ctx);
     const cancelled = { ...order, cancelledAt: ctx.cancelledOrders.now() };
-    await recordAfterVendor(ctx, 'cancelled order', () => ctx.cancelledOrders.remember(cancelled));
+    await recordAfterVendor(ctx, 'cancelled order', () => ctx.cancelledOrders.remember(ctx.merchantId, cancelled));
     return { order: toLogisticsOrder(order.orderId, cancelled) };
   }
 }

@@ -1,5 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { Caller } from '../auth/caller-auth.js';
+import type { Merchant } from '../merchants/merchant.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -12,6 +13,8 @@ export interface CallScope {
   traceId?: string;
   /** The OpenTelemetry context holding the current span; set only while tracing records this work. */
   traceContext?: Context;
+  /** The merchant the work is for: in every log line and span about it (never a metric label). */
+  merchantId?: string;
 }
 
 /** What every log line made while serving one request should carry. */
@@ -23,6 +26,9 @@ export interface RequestScope extends CallScope {
 export interface BaseContext extends RequestScope {
   /** The verified caller; `null` when caller auth is off. */
   caller: Caller | null;
+  /** The merchant this request acts for, as configured when it began: its accounts and its records only. */
+  merchant: Merchant;
+  merchantId: string;
   log: Logger;
 }
 
@@ -32,17 +38,21 @@ export class RequestBase implements BaseContext {
   readonly traceId?: string;
   readonly traceContext?: Context;
   readonly caller: Caller | null;
+  readonly merchant: Merchant;
+  readonly merchantId: string;
   /** A plain field, not `#log`: Apollo copies the context object (own fields onto the same prototype). */
   private childLog?: Logger;
 
   constructor(
-    scope: RequestScope & { caller: Caller | null },
+    scope: RequestScope & { caller: Caller | null; merchant: Merchant },
     private readonly logger: Logger,
   ) {
     this.requestId = scope.requestId;
     this.traceId = scope.traceId;
     this.traceContext = scope.traceContext;
     this.caller = scope.caller;
+    this.merchant = scope.merchant;
+    this.merchantId = scope.merchant.id;
   }
 
   get log(): Logger {
@@ -50,11 +60,12 @@ export class RequestBase implements BaseContext {
   }
 }
 
-/** The scope's ids as log fields (`requestId`, `trace_id`), leaving out those it does not have. */
+/** The scope's ids as log fields (`requestId`, `trace_id`, `merchant`), leaving out those it does not have. */
 export function scopeLogFields(scope: CallScope | undefined): Record<string, string> {
   const fields: Record<string, string> = {};
   if (scope?.requestId) fields.requestId = scope.requestId;
   if (scope?.traceId) fields.trace_id = scope.traceId;
+  if (scope?.merchantId) fields.merchant = scope.merchantId;
   return fields;
 }
 

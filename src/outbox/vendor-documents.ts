@@ -7,6 +7,8 @@ import type { Store } from '../store/store.js';
 import type { Unlisten } from '../store/notifications.js';
 
 export interface NewDocument {
+  /** Whose document: its ext_id is unique per merchant, and only that merchant reads it. */
+  merchant: string;
   kind: string;
   extId: string;
   target: string | null;
@@ -65,6 +67,7 @@ export class VendorDocuments {
       .values({
         id: randomUUID(),
         vendor: this.vendor,
+        merchant: document.merchant,
         kind: document.kind,
         ext_id: document.extId,
         target: document.target,
@@ -80,27 +83,29 @@ export class VendorDocuments {
         updated_at: at,
         traceparent: document.traceparent ?? null,
       })
-      .onConflict((oc) => oc.columns(['vendor', 'ext_id']).doNothing())
+      .onConflict((oc) => oc.columns(['vendor', 'merchant', 'ext_id']).doNothing())
       .executeTakeFirst();
     if (Number(result.numInsertedOrUpdatedRows ?? 0) !== 1) return null;
-    return (await this.find(document.extId)) ?? null;
+    return (await this.find(document.merchant, document.extId)) ?? null;
   }
 
-  async find(extId: string): Promise<VendorDocumentRow | undefined> {
+  async find(merchant: string, extId: string): Promise<VendorDocumentRow | undefined> {
     return this.store.db
       .selectFrom('vendor_documents')
       .selectAll()
       .where('vendor', '=', this.vendor)
+      .where('merchant', '=', merchant)
       .where('ext_id', '=', extId)
       .executeTakeFirst();
   }
 
-  async findMany(extIds: readonly string[]): Promise<VendorDocumentRow[]> {
+  async findMany(merchant: string, extIds: readonly string[]): Promise<VendorDocumentRow[]> {
     if (extIds.length === 0) return [];
     return this.store.db
       .selectFrom('vendor_documents')
       .selectAll()
       .where('vendor', '=', this.vendor)
+      .where('merchant', '=', merchant)
       .where('ext_id', 'in', [...extIds])
       .execute();
   }
@@ -116,12 +121,13 @@ export class VendorDocuments {
     return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
   }
 
-  /** Newest first. */
-  async listForTarget(target: string, limit: number): Promise<VendorDocumentRow[]> {
+  /** The merchant's documents for a target, newest first. */
+  async listForTarget(merchant: string, target: string, limit: number): Promise<VendorDocumentRow[]> {
     return this.store.db
       .selectFrom('vendor_documents')
       .selectAll()
       .where('vendor', '=', this.vendor)
+      .where('merchant', '=', merchant)
       .where('target', '=', target)
       .orderBy('created_at', 'desc')
       .orderBy('id')
@@ -316,6 +322,7 @@ export class VendorDocuments {
    * are kept, so a replaying sender cannot grow the table.
    */
   async recordNotification(
+    merchant: string,
     extId: string,
     notification: { body: string; contentType: string | null },
     options: { maxPerDocument: number; now?: Date },
@@ -326,6 +333,7 @@ export class VendorDocuments {
         .selectFrom('vendor_documents')
         .select('id')
         .where('vendor', '=', this.vendor)
+        .where('merchant', '=', merchant)
         .where('ext_id', '=', extId)
         .executeTakeFirst();
       if (!document) return 'unknown';

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { SCOPES } from '../auth/caller-auth.js';
 import type { PickupConfig } from '../config.js';
+import { AccountClients } from '../merchants/account-clients.js';
 import { COST, type Domain, type DomainSchema } from '../domain.js';
 import type { VendorHttpFactory } from '../vendor-http/vendor-http.js';
 import type { Logger } from '../observability/logger.js';
@@ -44,7 +45,6 @@ export const pickupSchema: DomainSchema = {
 const NO_PICKUP_HOST = 'http://pickup.invalid';
 
 export interface PickupOptions {
-  config: PickupConfig;
   store: Store;
   vendorHttp: VendorHttpFactory;
   /** Known codes are forgotten this long after their last write (ENTITY_STATE_MAX_AGE). */
@@ -52,9 +52,12 @@ export interface PickupOptions {
   logger: Logger;
 }
 
-/** Vending-machine pickup codes: the signing client and the codes this service has seen. */
+/** Vending-machine pickup codes: a signing client per merchant's account, and the codes this service has seen. */
 export function createPickup(options: PickupOptions): Domain<PickupContext> {
-  const pickup = new PickupClient(options.config, options.vendorHttp('PICKUP', options.config.baseUrl ?? NO_PICKUP_HOST));
+  const clients = new AccountClients(
+    (account: PickupConfig, merchantId: string) =>
+      new PickupClient(account, options.vendorHttp('PICKUP', account.baseUrl || NO_PICKUP_HOST, { merchant: merchantId })),
+  );
   const knownPickupCodes = new KnownPickupCodes({
     store: options.store,
     maxAgeSec: options.entityStateMaxAgeSec,
@@ -64,6 +67,11 @@ export function createPickup(options: PickupOptions): Domain<PickupContext> {
   return {
     ...pickupSchema,
     name: 'pickup',
-    context: () => ({ pickup, knownPickupCodes, pickupLoaders: pickupLoaders(undefined) }),
+    context: ({ merchant, merchantId }) => ({
+      pickup: clients.for(merchant.pickup, merchantId),
+      knownPickupCodes,
+      pickupLoaders: pickupLoaders(merchantId),
+      merchantId,
+    }),
   };
 }

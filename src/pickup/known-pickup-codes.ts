@@ -15,7 +15,7 @@ export interface KnownPickupCodesOptions {
   now?: () => number;
 }
 
-/** 8 parameters a row: far below SQLite's (32766) and PostgreSQL's (65535) limits. */
+/** 9 parameters a row: far below SQLite's (32766) and PostgreSQL's (65535) limits. */
 const ROWS_PER_UPSERT = 500;
 const STATUSES = new Set<KnownPickupCode['status']>(['UNUSED', 'USED', 'EXPIRED', 'UNKNOWN', 'CANCELLED']);
 
@@ -38,17 +38,17 @@ export class KnownPickupCodes {
     });
   }
 
-  /** Codes as the vendor just listed them: one upsert per 500 codes. */
-  async rememberAll(codes: readonly KnownPickupCode[]): Promise<void> {
+  /** Codes as the vendor just listed them for the merchant: one upsert per 500 codes. */
+  async rememberAll(merchant: string, codes: readonly KnownPickupCode[]): Promise<void> {
     const recordedAt = this.expiry.nowIso();
     // One row per id: PostgreSQL refuses an upsert that touches the same row twice.
-    const rows = [...new Map(codes.map((code) => [code.id, toRow(code, recordedAt)])).values()];
+    const rows = [...new Map(codes.map((code) => [code.id, toRow(merchant, code, recordedAt)])).values()];
     for (let start = 0; start < rows.length; start += ROWS_PER_UPSERT) {
       await this.store.db
         .insertInto('pickup_codes')
         .values(rows.slice(start, start + ROWS_PER_UPSERT))
         .onConflict((oc) =>
-          oc.column('id').doUpdateSet((eb) => ({
+          oc.columns(['merchant', 'id']).doUpdateSet((eb) => ({
             machine_no: eb.ref('excluded.machine_no'),
             code: eb.ref('excluded.code'),
             // A cancellation is final: a listing that raced with it (another replica) must not undo it.
@@ -64,16 +64,17 @@ export class KnownPickupCodes {
     if (rows.length > 0) await this.expiry.afterWrite();
   }
 
-  async find(id: string): Promise<KnownPickupCode | undefined> {
-    return (await this.findMany([id]))[0];
+  async find(merchant: string, id: string): Promise<KnownPickupCode | undefined> {
+    return (await this.findMany(merchant, [id]))[0];
   }
 
-  /** One query for any number of ids (a request's batch of references). */
-  async findMany(ids: readonly string[]): Promise<KnownPickupCode[]> {
+  /** One query for any number of the merchant's ids (a request's batch of references). */
+  async findMany(merchant: string, ids: readonly string[]): Promise<KnownPickupCode[]> {
     if (ids.length === 0) return [];
     const rows = await this.store.db
       .selectFrom('pickup_codes')
       .selectAll()
+      .where('merchant', '=', merchant)
       .where('id', 'in', ids)
       .where('recorded_at', '>=', this.expiry.cutoff())
       .execute();
@@ -84,12 +85,13 @@ export class KnownPickupCodes {
    * After the vendor cancelled: with `id`, that code (remembered even if never listed: its
    * machine and status are known); without, every UNUSED code of the machine, in one UPDATE.
    */
-  async markCancelled(machineNo: string, id?: string): Promise<void> {
+  async markCancelled(merchant: string, machineNo: string, id?: string): Promise<void> {
     const recordedAt = this.expiry.nowIso();
     if (id === undefined) {
       await this.store.db
         .updateTable('pickup_codes')
         .set({ status: 'CANCELLED', recorded_at: recordedAt })
+        .where('merchant', '=', merchant)
         .where('machine_no', '=', machineNo)
         .where('status', '=', 'UNUSED')
         .execute();
@@ -97,6 +99,7 @@ export class KnownPickupCodes {
       await this.store.db
         .insertInto('pickup_codes')
         .values({
+          merchant,
           id,
           machine_no: machineNo,
           code: null,
@@ -106,15 +109,18 @@ export class KnownPickupCodes {
           quantity: null,
           recorded_at: recordedAt,
         })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ machine_no: machineNo, status: 'CANCELLED', recorded_at: recordedAt }))
+        .onConflict((oc) =>
+          oc.columns(['merchant', 'id']).doUpdateSet({ machine_no: machineNo, status: 'CANCELLED', recorded_at: recordedAt }),
+        )
         .execute();
     }
     await this.expiry.afterWrite();
   }
 }
 
-function toRow(code: KnownPickupCode, recordedAt: string) {
+function toRow(merchant: string, code: KnownPickupCode, recordedAt: string) {
   return {
+    merchant,
     id: code.id,
     machine_no: code.machineNo,
     code: code.code,

@@ -8,4 +8,6 @@ export interface PickupContext {
   /** Pickup codes listed or cancelled by this service (the vendor has no lookup by id). */
   knownPickupCodes: KnownPickupCodes;
   pickupLoaders: PickupLoaders;
+  /** The merchant whose account and records these are. */
+  merchantId: string;
 }

@@ -7,12 +7,12 @@ export interface PickupLoaders {
   pickupCode: DataLoader<string, KnownPickupCode | null>;
 }
 
-/** Each request's loaders, made when first used. */
+/** Each request's loaders, made when first used: they read the request's merchant's codes only. */
 export function createPickupLoaders(knownPickupCodes: KnownPickupCodes) {
-  return lazyLoaders<PickupLoaders, unknown>({
-    pickupCode: () =>
+  return lazyLoaders<PickupLoaders, string>({
+    pickupCode: (merchantId) =>
       storeLoader(
-        (ids) => knownPickupCodes.findMany(ids),
+        (ids) => knownPickupCodes.findMany(merchantId, ids),
         (code) => code.id,
       ),
   });

@@ -22,7 +22,7 @@ export class MachineResolver {
   ): Promise<PickupCode[]> {
     const product = InputCheck.single((check) => checkProductId(check, productId));
     const codes = (await ctx.pickup.listCodes(machine.machineNo, product, ctx)).map((code) => ({ ...code, machineNo: machine.machineNo }));
-    await recordAfterVendor(ctx, 'listed pickup codes', () => ctx.knownPickupCodes.rememberAll(codes));
+    await recordAfterVendor(ctx, 'listed pickup codes', () => ctx.knownPickupCodes.rememberAll(ctx.merchantId, codes));
     return codes.map(toPickupCode);
   }
 
@@ -40,7 +40,9 @@ export class MachineResolver {
     check.done();
     if (codeId === null) await ctx.pickup.cancelAll(machine, ctx);
     else await ctx.pickup.cancelOne(machine, codeId, ctx);
-    await recordAfterVendor(ctx, 'cancelled pickup codes', () => ctx.knownPickupCodes.markCancelled(machine, codeId ?? undefined));
+    await recordAfterVendor(ctx, 'cancelled pickup codes', () =>
+      ctx.knownPickupCodes.markCancelled(ctx.merchantId, machine, codeId ?? undefined),
+    );
     return {
       machine: { machineNo: machine },
       scope: codeId === null ? PickupCancelScope.ALL : PickupCancelScope.ONE,

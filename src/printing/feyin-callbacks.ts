@@ -1,4 +1,5 @@
 import type { HttpRoute } from '../domain.js';
+import { DEFAULT_MERCHANT, type Merchant } from '../merchants/merchant.js';
 import { readLimited, sendJson } from '../http-body.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
@@ -14,74 +15,94 @@ const OK = { errcode: 0, errmsg: 'ok' };
 
 export interface FeyinCallbackRouteOptions {
   reports: FeyinReports;
-  /** FEYIN_CALLBACK_KEY and CALLBACK_MAX_AGE. */
-  check: FeyinCallbackCheck;
+  /** Whose key checks a callback: the merchant named in the path (the bare path is `default`'s). */
+  merchants: { get(id: string): Merchant | undefined };
+  /** CALLBACK_MAX_AGE. */
+  maxAgeSec: number;
+  now?: FeyinCallbackCheck['now'];
   logger: Logger;
   metrics?: ServiceMetrics;
 }
 
 /**
- * `POST /callbacks/feyin`, the one URL set in Feyin's console (VENDORS.md §1). A callback is
- * applied only once its secret and time check out; a refused one stores and announces nothing.
- * Neither the body nor the secret is ever logged.
+ * `POST /callbacks/feyin/<merchant>` (the bare path: `default`), the URL set in each member's
+ * Feyin console (VENDORS.md §1). A callback is applied, to that merchant's records only, once
+ * its secret (that merchant's Feyin key) and time check out; a refused one stores and announces
+ * nothing. Neither the body nor the secret is ever logged.
  */
 export function feyinCallbackRoute(options: FeyinCallbackRouteOptions): HttpRoute {
   const { reports, logger, metrics } = options;
   const count = (outcome: string) => metrics?.vendorCallbacks.inc({ vendor: VENDOR, outcome });
-  const refuse = (res: Parameters<HttpRoute['handle']>[1], status: number, reason: string) => {
+  const refuse = (res: Parameters<HttpRoute['handle']>[1], status: number, reason: string, merchant: string) => {
     count(reason);
-    logger.warn({ vendor: VENDOR, reason, status }, 'Feyin callback refused');
+    logger.warn({ vendor: VENDOR, reason, status, merchant }, 'Feyin callback refused');
     sendJson(res, status, { errcode: status, errmsg: reason });
   };
 
-  /** Stores what the callback says; announces it only when it changed something. */
-  const apply = async (callback: FeyinCallback): Promise<void> => {
+  /** Stores what the callback says for the merchant; announces it only when it changed something. */
+  const apply = async (merchant: string, callback: FeyinCallback): Promise<void> => {
+    const log = logger.child({ merchant });
     switch (callback.msgType) {
       case 'msg_printed': {
         const { msgNo, deviceNo, printedAt } = callback;
-        if (await reports.recordPrinted({ msgNo, deviceNo, printedAt })) {
-          await reports.announce('PrintMessage', msgNo);
-          logger.info({ msgNo, deviceNo, printedAt }, 'Feyin callback: message printed');
-        } else logger.debug({ msgNo }, 'Feyin callback replayed: message already recorded as printed');
+        if (await reports.recordPrinted(merchant, { msgNo, deviceNo, printedAt })) {
+          await reports.announce(merchant, 'PrintMessage', msgNo);
+          log.info({ msgNo, deviceNo, printedAt }, 'Feyin callback: message printed');
+        } else log.debug({ msgNo }, 'Feyin callback replayed: message already recorded as printed');
         return;
       }
       case 'device_status': {
         const { deviceNo, onlineStatus: status, paperStatus } = callback;
-        if (await reports.recordPrinterStatus({ deviceNo, status, paperStatus })) {
-          await reports.announce('Printer', deviceNo);
-          logger.info({ deviceNo, status, paperStatus }, 'Feyin callback: printer status');
-        } else logger.debug({ deviceNo }, 'Feyin callback: printer status unchanged');
+        if (await reports.recordPrinterStatus(merchant, { deviceNo, status, paperStatus })) {
+          await reports.announce(merchant, 'Printer', deviceNo);
+          log.info({ deviceNo, status, paperStatus }, 'Feyin callback: printer status');
+        } else log.debug({ deviceNo }, 'Feyin callback: printer status unchanged');
         return;
       }
       case 'auth_added':
       case 'auth_removed':
-        logger.info({ msgType: callback.msgType, uid: callback.uid, appId: callback.appId }, 'Feyin callback: app authorisation changed');
+        log.info({ msgType: callback.msgType, uid: callback.uid, appId: callback.appId }, 'Feyin callback: app authorisation changed');
         return;
       case 'heartbeat':
-        logger.debug('Feyin callback: heartbeat');
+        log.debug('Feyin callback: heartbeat');
         return;
     }
   };
 
   return {
     method: 'POST',
-    pattern: new RegExp(`^${FEYIN_CALLBACK_PATH}$`),
-    async handle(req, res) {
+    pattern: new RegExp(`^${FEYIN_CALLBACK_PATH}(?:/([^/]+))?$`),
+    async handle(req, res, match) {
+      const merchantId = match[1] ?? DEFAULT_MERCHANT;
+      const merchant = options.merchants.get(merchantId);
+      // The path is the sender's: only a configured merchant's id reaches a log line.
+      const shownId = merchant ? merchantId : 'unknown';
       // Read within the server's request deadline (HTTP_REQUEST_TIMEOUT_MS), like every request body.
       const text = await readLimited(req, CALLBACK_BODY_LIMIT);
-      if (text === null) return refuse(res, 413, 'too_large');
-      const reading = readFeyinCallback(text, options.check);
+      if (text === null) return refuse(res, 413, 'too_large', shownId);
+      const reading = readFeyinCallback(text, { key: merchant?.feyin.callbackKey, maxAgeSec: options.maxAgeSec, now: options.now });
       if (!reading.ok) {
-        if (reading.reason === 'no_key')
-          logger.error('FEYIN_CALLBACK_KEY (or FEYIN_API_KEY) is not set: Feyin callbacks cannot be verified');
-        return refuse(res, REFUSAL_STATUS[reading.reason], reading.reason);
+        // An unknown merchant reads like a wrong secret: the path cannot be used to list merchants.
+        const reason = reading.reason === 'no_key' && !merchant ? 'bad_secret' : reading.reason;
+        if (reason === 'no_key') {
+          logger.error(
+            { merchant: merchantId },
+            merchantId === DEFAULT_MERCHANT
+              ? 'FEYIN_CALLBACK_KEY (or FEYIN_API_KEY) is not set: Feyin callbacks cannot be verified'
+              : 'This merchant has no Feyin account in MERCHANTS_FILE: its Feyin callbacks cannot be verified',
+          );
+        }
+        return refuse(res, REFUSAL_STATUS[reason], reason, shownId);
       }
       try {
-        await apply(reading.callback);
+        await apply(merchantId, reading.callback);
       } catch (error) {
         // Not acknowledged: Feyin sends it again, and a replay is applied once.
         count('store_unavailable');
-        logger.warn({ err: error, msgType: reading.callback.msgType }, 'Feyin callback not stored: the database failed');
+        logger.warn(
+          { err: error, msgType: reading.callback.msgType, merchant: merchantId },
+          'Feyin callback not stored: the database failed',
+        );
         return sendJson(res, 503, { errcode: -1, errmsg: 'try again' });
       }
       count('accepted');

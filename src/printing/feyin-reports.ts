@@ -20,7 +20,7 @@ export interface ReportedPrinterStatus {
 }
 
 export { ENTITY_CHANGED };
-/** The payload's shape on ENTITY_CHANGED: `PrintMessage:<msgNo>`, `Printer:<deviceNo>`. */
+/** The entity types on ENTITY_CHANGED: `<merchant>:PrintMessage:<msgNo>`, `<merchant>:Printer:<deviceNo>`. */
 export type PrintingEntity = 'PrintMessage' | 'Printer';
 
 export interface FeyinReportsOptions {
@@ -33,7 +33,8 @@ export interface FeyinReportsOptions {
 
 /**
  * What Feyin's callbacks reported, in the store: every replica and a restarted process answer
- * from it where Feyin's status call fails or lags behind its own callbacks.
+ * from it where Feyin's status call fails or lags behind its own callbacks. Each merchant's own:
+ * every read and write names the merchant (a Feyin member's ids are its own).
  */
 export class FeyinReports {
   private readonly store: Store;
@@ -56,10 +57,11 @@ export class FeyinReports {
    * Records a printed message; `false` when it was already recorded (a replay, or another
    * replica's copy of the same callback): a printout is final, the first report stands.
    */
-  async recordPrinted(message: Omit<PrintedMessage, 'updatedAt'>): Promise<boolean> {
+  async recordPrinted(merchant: string, message: Omit<PrintedMessage, 'updatedAt'>): Promise<boolean> {
     const result = await this.store.db
       .insertInto('feyin_printed_messages')
       .values({
+        merchant,
         msg_no: message.msgNo,
         device_no: message.deviceNo,
         printed_at: message.printedAt.toISOString(),
@@ -68,7 +70,7 @@ export class FeyinReports {
       // Only a row past the age limit (no longer read) is written over.
       .onConflict((oc) =>
         oc
-          .column('msg_no')
+          .columns(['merchant', 'msg_no'])
           .doUpdateSet((eb) => ({
             device_no: eb.ref('excluded.device_no'),
             printed_at: eb.ref('excluded.printed_at'),
@@ -82,14 +84,24 @@ export class FeyinReports {
   }
 
   /** Records a printer's status; `false` when it is the status already recorded (nothing changed). */
-  async recordPrinterStatus(report: Pick<ReportedPrinterStatus, 'deviceNo' | 'status' | 'paperStatus'>): Promise<boolean> {
+  async recordPrinterStatus(
+    merchant: string,
+    report: Pick<ReportedPrinterStatus, 'deviceNo' | 'status' | 'paperStatus'>,
+  ): Promise<boolean> {
     const now = this.expiry.nowIso();
     const result = await this.store.db
       .insertInto('feyin_printer_states')
-      .values({ device_no: report.deviceNo, online_status: report.status, paper_status: report.paperStatus, since: now, updated_at: now })
+      .values({
+        merchant,
+        device_no: report.deviceNo,
+        online_status: report.status,
+        paper_status: report.paperStatus,
+        since: now,
+        updated_at: now,
+      })
       .onConflict((oc) =>
         oc
-          .column('device_no')
+          .columns(['merchant', 'device_no'])
           .doUpdateSet((eb) => ({
             online_status: eb.ref('excluded.online_status'),
             paper_status: eb.ref('excluded.paper_status'),
@@ -110,29 +122,31 @@ export class FeyinReports {
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
-  async printedMessage(msgNo: string): Promise<PrintedMessage | undefined> {
+  async printedMessage(merchant: string, msgNo: string): Promise<PrintedMessage | undefined> {
     const row = await this.store.db
       .selectFrom('feyin_printed_messages')
       .selectAll()
+      .where('merchant', '=', merchant)
       .where('msg_no', '=', msgNo)
       .where('updated_at', '>=', this.expiry.cutoff())
       .executeTakeFirst();
     return row && toPrintedMessage(row);
   }
 
-  async printerStatus(deviceNo: string): Promise<ReportedPrinterStatus | undefined> {
+  async printerStatus(merchant: string, deviceNo: string): Promise<ReportedPrinterStatus | undefined> {
     const row = await this.store.db
       .selectFrom('feyin_printer_states')
       .selectAll()
+      .where('merchant', '=', merchant)
       .where('device_no', '=', deviceNo)
       .where('updated_at', '>=', this.expiry.cutoff())
       .executeTakeFirst();
     return row && toPrinterStatus(row);
   }
 
-  /** Tells every replica's live updates that the entity changed (SQLite: this process). */
-  async announce(entity: PrintingEntity, id: string): Promise<void> {
-    await this.store.notify(ENTITY_CHANGED, entityKey(entity, id));
+  /** Tells every replica's live updates that the merchant's entity changed (SQLite: this process). */
+  async announce(merchant: string, entity: PrintingEntity, id: string): Promise<void> {
+    await this.store.notify(ENTITY_CHANGED, entityKey(merchant, entity, id));
   }
 }
 

@@ -2,6 +2,8 @@
 import 'reflect-metadata';
 import { SCOPES } from '../auth/caller-auth.js';
 import type { FeyinConfig } from '../config.js';
+import { AccountClients } from '../merchants/account-clients.js';
+import { DEFAULT_MERCHANT, type Merchant } from '../merchants/merchant.js';
 import type { EntityChanges } from '../entity-changes.js';
 import { COST, type Domain, type DomainSchema } from '../domain.js';
 import type { VendorHttpFactory } from '../vendor-http/vendor-http.js';
@@ -54,7 +56,8 @@ export const printingSchema: DomainSchema = {
 };
 
 export interface PrintingOptions {
-  config: FeyinConfig;
+  /** The merchants, by id: whose Feyin account a callback to `/callbacks/feyin/<merchant>` is checked with. */
+  merchants: { get(id: string): Merchant | undefined };
   vendorHttp: VendorHttpFactory;
   /** Status calls one request's entity batch may have in flight (VENDOR_CONCURRENCY). */
   batchConcurrency: number;
@@ -72,34 +75,52 @@ export interface PrintingOptions {
   entityChanges: EntityChanges;
 }
 
-/** Feyin cloud printers: one client, and one access token per account shared by every replica. */
+/** Feyin cloud printers: one client per merchant's account, and one access token per account shared by every replica. */
 export function createPrinting(options: PrintingOptions): Domain<PrintingContext> {
-  const { config } = options;
-  // An app-level token (with appid) and the member's own are separate tokens at Feyin.
-  const slot = new VendorTokenSlot(options.store, { vendor: 'FEYIN', identity: [config.baseUrl, config.memberCode, config.appId] });
-  const feyin = new FeyinClient(config, options.vendorHttp('FEYIN', config.baseUrl), {
-    batchConcurrency: options.batchConcurrency,
-    onTokenRenew: () => options.metrics?.tokenRenewals.inc({ vendor: 'FEYIN' }),
-    sharedToken: { slot, fetchLeaseMs: options.tokenFetchLeaseMs },
+  const clients = new AccountClients((account: FeyinConfig, merchantId: string) => {
+    // An app-level token (with appid) and the member's own are separate tokens at Feyin.
+    const identity = [account.baseUrl, account.memberCode, account.appId];
+    const slot = new VendorTokenSlot(options.store, { vendor: 'FEYIN', merchant: merchantId, identity });
+    return new FeyinClient(account, options.vendorHttp('FEYIN', account.baseUrl, { merchant: merchantId }), {
+      batchConcurrency: options.batchConcurrency,
+      onTokenRenew: () => options.metrics?.tokenRenewals.inc({ vendor: 'FEYIN' }),
+      sharedToken: { slot, fetchLeaseMs: options.tokenFetchLeaseMs },
+    });
   });
   const feyinReports = new FeyinReports({
     store: options.store,
     maxAgeSec: options.entityStateMaxAgeSec,
     onExpiryError: (error) => options.logger.warn({ err: error }, 'printing: removing expired Feyin reports failed'),
   });
-  const printingLoaders = createPrintingLoaders(feyin, feyinReports);
+  const printingLoaders = createPrintingLoaders();
+  const defaultKey = options.merchants.get(DEFAULT_MERCHANT)?.feyin.callbackKey;
   return {
     ...printingSchema,
     name: 'printing',
-    context: (scope) => ({ feyin, feyinReports, printingLoaders: printingLoaders(scope), entityChanges: options.entityChanges }),
+    context: (base) => {
+      const { merchantId } = base;
+      const feyin = clients.for(base.merchant.feyin, merchantId);
+      return {
+        feyin,
+        feyinReports,
+        printingLoaders: printingLoaders({ feyin, reports: feyinReports, merchantId, scope: base }),
+        entityChanges: options.entityChanges,
+        merchantId,
+      };
+    },
     routes: [
       feyinCallbackRoute({
         reports: feyinReports,
-        check: { key: config.callbackKey, maxAgeSec: options.callbackMaxAgeSec },
+        merchants: options.merchants,
+        maxAgeSec: options.callbackMaxAgeSec,
         logger: options.logger,
         metrics: options.metrics,
       }),
     ],
-    summary: { callbacks: config.callbackKey ? `on (POST ${FEYIN_CALLBACK_PATH})` : 'off (no FEYIN_CALLBACK_KEY or FEYIN_API_KEY)' },
+    summary: {
+      callbacks: defaultKey
+        ? `on (POST ${FEYIN_CALLBACK_PATH}, and ${FEYIN_CALLBACK_PATH}/<merchant>)`
+        : `default off (no FEYIN_CALLBACK_KEY or FEYIN_API_KEY); ${FEYIN_CALLBACK_PATH}/<merchant> for the others`,
+    },
   };
 }

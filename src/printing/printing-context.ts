@@ -11,4 +11,6 @@ export interface PrintingContext {
   printingLoaders: PrintingLoaders;
   /** Change announcements from every replica: what subscriptions wait for. */
   entityChanges: EntityChanges;
+  /** The merchant whose Feyin account and records these are (its entity keys). */
+  merchantId: string;
 }

@@ -22,18 +22,18 @@ const unavailable = (error: unknown) => error instanceof VendorError && error.co
  * call that has not caught up, and answers when the call fails. Without a report, Feyin's
  * answer or error stands; the store failing too never hides Feyin's answer.
  */
-async function messageStatus(feyin: FeyinClient, reports: FeyinReports, msgNo: string, scope?: CallScope) {
+async function messageStatus({ feyin, reports, merchantId, scope }: PrintingRequest, msgNo: string) {
   let live: FeyinMessageStatus | null;
   try {
     live = await feyin.messageStatus(msgNo, scope);
   } catch (error) {
     if (!unavailable(error)) throw error;
-    const printed = await reports.printedMessage(msgNo).catch(() => undefined);
+    const printed = await reports.printedMessage(merchantId, msgNo).catch(() => undefined);
     if (!printed) throw error;
     return { msgNo, status: PRINTED_STATUS, createdAt: null, printedAt: printed.printedAt };
   }
   if (live?.printedAt) return live;
-  const printed = await reports.printedMessage(msgNo).catch(() => undefined);
+  const printed = await reports.printedMessage(merchantId, msgNo).catch(() => undefined);
   if (!printed) return live;
   return { msgNo, status: PRINTED_STATUS, createdAt: live?.createdAt ?? null, printedAt: printed.printedAt };
 }
@@ -43,7 +43,7 @@ async function messageStatus(feyin: FeyinClient, reports: FeyinReports, msgNo: s
  * status Feyin gives (`since`), or Feyin cannot be reached. A printer Feyin does not know stays unknown.
  */
 async function withReport(
-  reports: FeyinReports,
+  { reports, merchantId }: PrintingRequest,
   deviceNo: string,
   live: FeyinPrinterStatus | null | Error,
 ): Promise<FeyinPrinterStatus | null> {
@@ -51,7 +51,7 @@ async function withReport(
   if (live instanceof Error && !unavailable(live)) throw live;
   // Without Feyin's `since` nothing says which is newer: Feyin's answer is the current one.
   if (!(live instanceof Error) && !live.since) return live;
-  const reported = await reports.printerStatus(deviceNo).catch(() => undefined);
+  const reported = await reports.printerStatus(merchantId, deviceNo).catch(() => undefined);
   if (live instanceof Error) {
     if (!reported) throw live;
     return { deviceNo, status: reported.status, paperStatus: reported.paperStatus, since: reported.since, lastConnectedAt: null };
@@ -60,15 +60,24 @@ async function withReport(
   return { ...live, status: reported.status, paperStatus: reported.paperStatus, since: reported.since };
 }
 
-/** Each request's loaders, made when first used: their vendor calls are made for `scope` (its log ids, its span). */
-export function createPrintingLoaders(feyin: FeyinClient, reports: FeyinReports) {
-  return lazyLoaders<PrintingLoaders, CallScope | undefined>({
-    printerStatus: (scope) => {
+/** What one request's loaders read with: its merchant's Feyin client and reports, its scope (log ids, span). */
+export interface PrintingRequest {
+  feyin: FeyinClient;
+  reports: FeyinReports;
+  merchantId: string;
+  scope?: CallScope;
+}
+
+/** Each request's loaders, made when first used. */
+export function createPrintingLoaders() {
+  return lazyLoaders<PrintingLoaders, PrintingRequest>({
+    printerStatus: (request) => {
+      const { feyin, scope } = request;
       const statusEach = loadEach(
         (deviceNo: string) =>
           feyin.printerStatus(deviceNo, scope).then(
-            (live) => withReport(reports, deviceNo, live),
-            (error: unknown) => withReport(reports, deviceNo, error instanceof Error ? error : new Error(String(error))),
+            (live) => withReport(request, deviceNo, live),
+            (error: unknown) => withReport(request, deviceNo, error instanceof Error ? error : new Error(String(error))),
           ),
         feyin.batchConcurrency,
       );
@@ -78,10 +87,10 @@ export function createPrintingLoaders(feyin: FeyinClient, reports: FeyinReports)
         if (!listed) return statusEach(deviceNos);
         // The list holds every device of the account: one missing from it is unknown to us.
         const byNo = new Map(listed.map((printer) => [printer.deviceNo, printer]));
-        return loadEach((deviceNo: string) => withReport(reports, deviceNo, byNo.get(deviceNo) ?? null), feyin.batchConcurrency)(deviceNos);
+        return loadEach((deviceNo: string) => withReport(request, deviceNo, byNo.get(deviceNo) ?? null), feyin.batchConcurrency)(deviceNos);
       });
     },
-    printMessageStatus: (scope) =>
-      new DataLoader(loadEach((msgNo: string) => messageStatus(feyin, reports, msgNo, scope), feyin.batchConcurrency)),
+    printMessageStatus: (request) =>
+      new DataLoader(loadEach((msgNo: string) => messageStatus(request, msgNo), request.feyin.batchConcurrency)),
   });
 }

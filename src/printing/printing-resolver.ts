@@ -55,7 +55,7 @@ export class PrintMessageResolver {
     ctx.printingLoaders.printMessageStatus.clear(id);
     // The cancel stands even if the announcement fails: live updates miss one event, callers do not.
     await ctx.feyinReports
-      .announce('PrintMessage', id)
+      .announce(ctx.merchantId, 'PrintMessage', id)
       .catch((error: unknown) => ctx.log.warn({ err: error, msgNo: id }, 'printing: announcing a cancel failed'));
     return { message: { msgNo: id }, cancelled: true };
   }

@@ -21,7 +21,7 @@ export function printMessageStates(msgNo: string, ctx: PrintingContext): AsyncIt
   const loader = ctx.printingLoaders.printMessageStatus;
   return liveStates({
     changes: ctx.entityChanges,
-    key: entityKey('PrintMessage', id),
+    key: entityKey(ctx.merchantId, 'PrintMessage', id),
     // Cleared first: the subscription's loader outlives one read. The field resolvers then find this answer.
     read: () => loader.clear(id).load(id),
     isFinal: isFinalMessage,
@@ -34,7 +34,7 @@ export function printerStates(deviceNo: string, ctx: PrintingContext): AsyncIter
   const loader = ctx.printingLoaders.printerStatus;
   return liveStates({
     changes: ctx.entityChanges,
-    key: entityKey('Printer', id),
+    key: entityKey(ctx.merchantId, 'Printer', id),
     read: () => loader.clear(id).load(id),
     isFinal: () => false,
   });

@@ -1,4 +1,5 @@
 import { loadConfig, type Config } from '../config.js';
+import type { Merchant } from '../merchants/merchant.js';
 import { APIUSB_SANDBOX_CREDENTIALS, ApiusbSimulator } from './apiusb-simulator.js';
 import { FEYIN_SANDBOX_CREDENTIALS, FeyinSimulator, type FeyinSimulatorOptions } from './feyin-simulator.js';
 import { LIFEPAY_SANDBOX_CREDENTIALS, LifepaySimulator } from './lifepay-simulator.js';
@@ -91,4 +92,9 @@ export function withSandboxVendors(config: Config, running: RunningSandbox): Con
   // itself on loopback (the simulators run in its process), once its port is known in advance.
   const publicUrl = config.publicUrl ?? (config.port === 0 ? undefined : `http://127.0.0.1:${config.port}`);
   return { ...config, feyin, pickup, apiusb, lifepay: { ...config.lifepay, baseUrl, apiKey, login }, publicUrl };
+}
+
+/** The merchants the simulators know besides `default`. */
+export function sandboxMerchants(_running: RunningSandbox): Merchant[] {
+  return [];
 }

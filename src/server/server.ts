@@ -8,6 +8,8 @@ import type { GraphQLSchema } from 'graphql';
 import { graphiqlAsset, graphiqlPage, loadExampleOperations } from './graphiql.js';
 import { readLimited, sendJson } from '../http-body.js';
 import type { CallerAuth } from '../auth/caller-auth.js';
+import type { Merchant } from '../merchants/merchant.js';
+import type { MerchantLookup } from '../merchants/merchants.js';
 import { StartupError, systemReason } from '../config.js';
 import { formatError, httpErrorBody, ServiceError } from '../errors.js';
 import { cacheControlPlugin, type CacheControlOptions } from './cache-control.js';
@@ -43,6 +45,8 @@ export interface ServiceServerOptions {
   metrics?: ServiceMetrics;
   /** Caller authentication; absent or not enforcing = open (sandbox). */
   auth?: CallerAuth;
+  /** The merchant a caller acts for; throws FORBIDDEN for a merchant not configured. */
+  merchants: MerchantLookup;
   limits?: QueryLimits;
   production: boolean;
   /** Stack traces and internal messages in error responses (DEBUG_ERRORS, never in production). */
@@ -134,6 +138,7 @@ export class ServiceServer {
         context: options.context,
         logger: options.logger,
         auth: options.auth,
+        merchants: options.merchants,
         limits: options.limits,
         debugErrors: options.debugErrors,
         slots,
@@ -242,6 +247,13 @@ export class ServiceServer {
       res.setHeader('www-authenticate', 'Bearer');
       return sendJson(res, 401, httpErrorBody(error.code, error.message));
     }
+    let merchant: Merchant;
+    try {
+      merchant = this.options.merchants.forCaller(caller);
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      return sendJson(res, 403, httpErrorBody(error.code, error.message));
+    }
     let body: unknown;
     if (req.method === 'POST') {
       const text = await readLimited(req, GRAPHQL_BODY_LIMIT);
@@ -255,7 +267,7 @@ export class ServiceServer {
     }
     // The router's callback mode: ours, not Apollo's (which would run it as a plain subscription request).
     if (req.method === 'POST' && this.callbacks && asksForCallback(body)) {
-      const answer = await this.callbacks.handle(body, caller);
+      const answer = await this.callbacks.handle(body, caller, merchant);
       for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
       return sendJson(res, answer.status, answer.body);
     }
@@ -268,7 +280,8 @@ export class ServiceServer {
     const operation = tracing ? startOperationSpan(tracing, req.headers) : undefined;
     // Without tracing, the router's traceparent still ties our log lines to its trace.
     const traceId = operation ? operation.traceId : parseTraceparent(headerValue(req, 'traceparent'))?.traceId;
-    const base = new RequestBase({ requestId, traceId, traceContext: operation?.context, caller }, this.options.logger);
+    operation?.span.setAttribute('merchant', merchant.id);
+    const base = new RequestBase({ requestId, traceId, traceContext: operation?.context, caller, merchant }, this.options.logger);
     const execute = () =>
       this.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },

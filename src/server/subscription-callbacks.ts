@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError, subscribe, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Agent } from 'undici';
 import type { Caller } from '../auth/caller-auth.js';
+import type { Merchant } from '../merchants/merchant.js';
 import type { Logger } from '../observability/logger.js';
 import { RequestBase, type BaseContext } from '../observability/request-scope.js';
 import type { QueryLimits } from './limits.js';
@@ -106,7 +107,7 @@ export class CallbackSubscriptions {
   }
 
   /** The router's POST: refused before anything is fetched unless every rule holds. */
-  async handle(body: unknown, caller: Caller | null): Promise<CallbackAnswer> {
+  async handle(body: unknown, caller: Caller | null, merchant: Merchant): Promise<CallbackAnswer> {
     const { origins, routerChecked } = this.options;
     if (origins.length === 0) {
       return refusal(
@@ -141,7 +142,7 @@ export class CallbackSubscriptions {
 
     let result: Awaited<ReturnType<typeof subscribe>>;
     try {
-      const base = new RequestBase({ requestId: randomUUID(), caller }, this.options.logger);
+      const base = new RequestBase({ requestId: randomUUID(), caller, merchant }, this.options.logger);
       result = await subscribe({
         schema: this.options.schema,
         document,

@@ -6,6 +6,8 @@ import { CloseCode, type Context, type OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Caller, CallerAuth } from '../auth/caller-auth.js';
+import type { Merchant } from '../merchants/merchant.js';
+import type { MerchantLookup } from '../merchants/merchants.js';
 import { ServiceError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import { RequestBase, type BaseContext } from '../observability/request-scope.js';
@@ -24,6 +26,8 @@ export interface SubscriptionServerOptions {
   context(base: BaseContext): BaseContext;
   logger: Logger;
   auth?: CallerAuth;
+  /** The merchant a connection's token acts for; FORBIDDEN (4403) for one not configured. */
+  merchants: MerchantLookup;
   limits?: QueryLimits;
   /** The open-subscription count against SUBSCRIPTIONS_MAX, shared with the router's callbacks. */
   slots: SubscriptionSlots;
@@ -40,6 +44,8 @@ type ConnectionContext = Context<Record<string, unknown> | undefined, Extra>;
 /** What one connection holds: who it is, its expiry timer, the subscriptions reserved but not yet streaming. */
 interface Connection {
   caller: Caller | null;
+  /** Set by `connection_init`: every subscription of the connection acts for it. */
+  merchant?: Merchant;
   expiry?: NodeJS.Timeout;
   reserved: Map<string, () => void>;
 }
@@ -66,7 +72,9 @@ export class SubscriptionServer {
         onConnect: (ctx) => this.connect(ctx),
         onSubscribe: (ctx, id, payload) => this.prepare(ctx, id, payload, rules),
         context: (ctx) => {
-          const base = new RequestBase({ requestId: randomUUID(), caller: this.connection(ctx).caller }, options.logger);
+          const { caller, merchant } = this.connection(ctx);
+          // graphql-ws runs no operation before onConnect has accepted, which sets the merchant.
+          const base = new RequestBase({ requestId: randomUUID(), caller, merchant: merchant! }, options.logger);
           return options.context(base) as unknown as Record<string, unknown>;
         },
         // graphql-ws has awaited the result already; the type also allows the promise.
@@ -120,8 +128,10 @@ export class SubscriptionServer {
       return Array.isArray(value) ? value[0] : value;
     };
     let caller: Caller | null;
+    let merchant: Merchant;
     try {
       caller = (await this.options.auth?.authenticate(header)) ?? null;
+      merchant = this.options.merchants.forCaller(caller);
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error;
       // graphql-ws would say 4403 for any refusal: a missing or bad token is 4401, as HTTP's 401.
@@ -130,6 +140,7 @@ export class SubscriptionServer {
     }
     const connection = this.connection(ctx);
     connection.caller = caller;
+    connection.merchant = merchant;
     if (caller?.expiresAt !== undefined) this.closeAtExpiry(socket, connection, caller.expiresAt);
     return true;
   }

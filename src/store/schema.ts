@@ -21,6 +21,8 @@ export interface Database {
  * `(vendor, ext_id)` is the vendor's idempotency key.
  */
 export interface VendorDocumentTable {
+  /** The merchant whose record this is (`default` for rows older than merchants). */
+  merchant: string;
   id: string;
   vendor: string;
   /** What the document is in the vendor's domain, e.g. `X_REPORT`. */
@@ -73,6 +75,8 @@ export interface ServiceSettingTable {
 
 /** A courier order this service cancelled (APIUSB has no status call: this is all we can vouch for). */
 export interface CancelledOrderTable {
+  /** The merchant whose record this is (`default` for rows older than merchants). */
+  merchant: string;
   order_id: string;
   task_id: string;
   reason: string;
@@ -81,6 +85,8 @@ export interface CancelledOrderTable {
 
 /** A pickup code this service listed or cancelled: the vendor has no lookup by id. */
 export interface PickupCodeTable {
+  /** The merchant whose record this is (`default` for rows older than merchants). */
+  merchant: string;
   id: string;
   machine_no: string;
   code: string | null;
@@ -113,6 +119,8 @@ export interface VendorTokenTable {
 
 /** A print message Feyin said was printed (`msg_printed` callback): final, never changed after. */
 export interface FeyinPrintedMessageTable {
+  /** The merchant whose record this is (`default` for rows older than merchants). */
+  merchant: string;
   msg_no: string;
   device_no: string;
   /** Feyin's `print_time`, as UTC. */
@@ -123,6 +131,8 @@ export interface FeyinPrintedMessageTable {
 
 /** A printer's status as Feyin's last `device_status` callback gave it (values passed through). */
 export interface FeyinPrinterStateTable {
+  /** The merchant whose record this is (`default` for rows older than merchants). */
+  merchant: string;
   device_no: string;
   online_status: string;
   paper_status: string;

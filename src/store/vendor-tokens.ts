@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { SharedTokenSlot, StoredToken } from '../vendor-http/token-cache.js';
+import { DEFAULT_MERCHANT } from '../merchants/merchant.js';
 import type { Store } from './store.js';
 
 export interface VendorTokenAccount {
   vendor: string;
+  /** Whose account: two merchants never share a token, even when they name the same vendor account. */
+  merchant: string;
   /**
    * What tells one vendor account from another: base URL, account id, app id. Only a digest
    * is stored, so a key that doubles as a credential never reaches the table.
@@ -14,11 +17,15 @@ export interface VendorTokenAccount {
 const iso = (ms: number) => new Date(ms).toISOString();
 const ms = (text: string | null) => (text === null ? null : Date.parse(text));
 
-/** The row key of an account: the vendor, then a digest of its identity. */
+/**
+ * The row key of an account: the vendor, then a digest of its identity and, for any merchant but
+ * `default` (whose rows predate merchants and keep their keys), the merchant. A merchant that
+ * names another's vendor account (with its own, maybe wrong, key) gets a row of its own.
+ */
 export function vendorTokenKey(account: VendorTokenAccount): string {
-  const digest = createHash('sha256')
-    .update(JSON.stringify(account.identity.map((part) => part ?? '')))
-    .digest('hex');
+  const parts = account.identity.map((part) => part ?? '');
+  if (account.merchant !== DEFAULT_MERCHANT) parts.push(`merchant:${account.merchant}`);
+  const digest = createHash('sha256').update(JSON.stringify(parts)).digest('hex');
   return `${account.vendor}:${digest.slice(0, 32)}`;
 }
 

@@ -247,13 +247,19 @@ function vendorSpan(tracing: Tracing, vendor: Vendor, operation: string, request
   return startSpan(tracing, `${vendor} ${operation}`, { parent, kind: 'client', attributes })?.span;
 }
 
+/** What a domain names of one client's calls: how to read its answers, and whose account they use. */
+export interface VendorHttpFor extends Pick<VendorHttpOptions, 'acceptStatuses'> {
+  /** The merchant whose account makes these calls: they share its slots with this vendor (MERCHANT_VENDOR_CONCURRENCY). */
+  merchant?: string;
+}
+
 /** Builds each vendor's `VendorHttp` with the settings every vendor shares; the domains name the rest. */
-export type VendorHttpFactory = (vendor: Vendor, baseUrl: string, options?: Pick<VendorHttpOptions, 'acceptStatuses'>) => VendorHttp;
+export type VendorHttpFactory = (vendor: Vendor, baseUrl: string, options?: VendorHttpFor) => VendorHttp;
 
 export function vendorHttpFactory(
   shared: Pick<VendorHttpOptions, 'timeoutMs' | 'maxBodyBytes' | 'logger' | 'metrics' | 'tracing'> & { transports?: VendorTransports },
 ): VendorHttpFactory {
   const { transports, ...settings } = shared;
-  return (vendor, baseUrl, options = {}) =>
+  return (vendor, baseUrl, { merchant: _merchant, ...options } = {}) =>
     createVendorHttp({ ...settings, ...options, vendor, baseUrl, fetch: transports?.fetchFor(vendor) });
 }

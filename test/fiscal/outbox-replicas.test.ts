@@ -80,7 +80,7 @@ describe('the outbox across replicas (real processes, one PostgreSQL)', () => {
     return child;
   };
   const sent = (extId: string) => lifepayBodiesFor(running.sandbox, extId);
-  const row = (extId: string) => new VendorDocuments(store, 'LIFEPAY', 'live').find(extId);
+  const row = (extId: string) => new VendorDocuments(store, 'LIFEPAY', 'live').find('default', extId);
   const count = (child: ChildService, msg: string) =>
     child.output
       .join('')

@@ -13,6 +13,7 @@ async function insertDue(store: Store, count: number, dueAt: Date, prefix = 'rac
   const rows = Array.from({ length: count }, (_, i) => ({
     id: randomUUID(),
     vendor: 'LIFEPAY',
+    merchant: 'default',
     kind: 'X_REPORT',
     ext_id: `${prefix}-${i}`,
     target: null,
@@ -148,7 +149,7 @@ describe.each(['sqlite', 'postgres'] as const)('the outbox under concurrent work
 
     const other = new VendorDocuments(theirs, 'LIFEPAY', 'live');
     const recorded = await other.record(
-      { kind: 'X_REPORT', extId: 'woken', target: null, request: {}, test: false },
+      { merchant: 'default', kind: 'X_REPORT', extId: 'woken', target: null, request: {}, test: false },
       { owner: 'other', until: new Date(Date.now() + 30_000) },
     );
     const dueAt = new Date(Date.now() + 300);

@@ -49,19 +49,19 @@ describe.each(['sqlite', 'postgres'] as const)('entity state in the store (%s)',
   it('a cancelled order written through one connection reads the same through another, and after reopening', async () => {
     const cancelledAt = new Date('2025-03-01T10:00:00.000Z');
     const clock = () => cancelledAt.getTime();
-    await new CancelledOrders({ store: await open(), maxAgeSec: DAY_SEC, now: clock }).remember({
+    await new CancelledOrders({ store: await open(), maxAgeSec: DAY_SEC, now: clock }).remember('default', {
       orderId: 'A1',
       taskId: 'T1',
       reason: 'Customer changed their mind',
       cancelledAt,
     });
     const other = new CancelledOrders({ store: await open(), maxAgeSec: DAY_SEC, now: clock });
-    expect(await other.find('A1')).toEqual({ orderId: 'A1', taskId: 'T1', reason: 'Customer changed their mind', cancelledAt });
-    expect(await other.find('never-seen')).toBeUndefined();
+    expect(await other.find('default', 'A1')).toEqual({ orderId: 'A1', taskId: 'T1', reason: 'Customer changed their mind', cancelledAt });
+    expect(await other.find('default', 'never-seen')).toBeUndefined();
 
     for (const store of opened.splice(0)) await store.close();
     const reopened = new CancelledOrders({ store: await open(), maxAgeSec: DAY_SEC, now: clock });
-    expect((await reopened.find('A1'))?.reason).toBe('Customer changed their mind');
+    expect((await reopened.find('default', 'A1'))?.reason).toBe('Customer changed their mind');
   });
 
   it('removes rows older than the age limit on a later write, at most once a minute, and keeps fresh ones', async () => {
@@ -75,35 +75,35 @@ describe.each(['sqlite', 'postgres'] as const)('entity state in the store (%s)',
       codes: (await store.db.selectFrom('pickup_codes').select('id').orderBy('id').execute()).map((r) => r.id),
     });
 
-    await orders.remember({ orderId: 'old', taskId: 'T', reason: 'r', cancelledAt: orders.now() });
-    await codes.rememberAll([code('100', '10000001')]);
+    await orders.remember('default', { orderId: 'old', taskId: 'T', reason: 'r', cancelledAt: orders.now() });
+    await codes.rememberAll('default', [code('100', '10000001')]);
     now += (DAY_SEC - 60) * 1000;
-    await orders.remember({ orderId: 'fresh', taskId: 'T', reason: 'r', cancelledAt: orders.now() });
-    await codes.rememberAll([code('200', '10000001')]);
+    await orders.remember('default', { orderId: 'fresh', taskId: 'T', reason: 'r', cancelledAt: orders.now() });
+    await codes.rememberAll('default', [code('200', '10000001')]);
     expect(await rows()).toEqual({ orders: ['fresh', 'old'], codes: ['100', '200'] });
 
     now += 120 * 1000; // `old` and `100` are now a day and a minute old
     // Expired rows read as unknown at once, before any write removes them.
-    expect(await orders.find('old')).toBeUndefined();
-    expect(await codes.find('100')).toBeUndefined();
+    expect(await orders.find('default', 'old')).toBeUndefined();
+    expect(await codes.find('default', '100')).toBeUndefined();
     expect((await rows()).orders).toContain('old');
 
-    await orders.remember({ orderId: 'newest', taskId: 'T', reason: 'r', cancelledAt: orders.now() });
-    await codes.markCancelled('10000001', '300');
+    await orders.remember('default', { orderId: 'newest', taskId: 'T', reason: 'r', cancelledAt: orders.now() });
+    await codes.markCancelled('default', '10000001', '300');
     expect(await rows()).toEqual({ orders: ['fresh', 'newest'], codes: ['200', '300'] });
-    expect((await orders.find('fresh'))?.orderId).toBe('fresh');
-    expect((await codes.find('200'))?.status).toBe('UNUSED');
+    expect((await orders.find('default', 'fresh'))?.orderId).toBe('fresh');
+    expect((await codes.find('default', '200'))?.status).toBe('UNUSED');
 
     // Within the minute after a removal, writes remove nothing: an expired row waits for the next removal.
-    const freshAt = (await orders.find('fresh'))!.cancelledAt.getTime();
+    const freshAt = (await orders.find('default', 'fresh'))!.cancelledAt.getTime();
     now = freshAt + (DAY_SEC - 10) * 1000;
-    await orders.remember({ orderId: 'later', taskId: 'T', reason: 'r', cancelledAt: orders.now() }); // removes, keeps `fresh`
+    await orders.remember('default', { orderId: 'later', taskId: 'T', reason: 'r', cancelledAt: orders.now() }); // removes, keeps `fresh`
     now += 30_000; // `fresh` has expired, 30 s after the last removal
-    await orders.remember({ orderId: 'later2', taskId: 'T', reason: 'r', cancelledAt: orders.now() });
+    await orders.remember('default', { orderId: 'later2', taskId: 'T', reason: 'r', cancelledAt: orders.now() });
     expect((await rows()).orders).toContain('fresh');
-    expect(await orders.find('fresh')).toBeUndefined();
+    expect(await orders.find('default', 'fresh')).toBeUndefined();
     now += 31_000;
-    await orders.remember({ orderId: 'latest', taskId: 'T', reason: 'r', cancelledAt: orders.now() });
+    await orders.remember('default', { orderId: 'latest', taskId: 'T', reason: 'r', cancelledAt: orders.now() });
     expect((await rows()).orders).toEqual(['later', 'later2', 'latest', 'newest']);
   });
 
@@ -113,13 +113,18 @@ describe.each(['sqlite', 'postgres'] as const)('entity state in the store (%s)',
     const codes = new KnownPickupCodes({ store: counted(store, counter), maxAgeSec: DAY_SEC });
     const machine = '10000001';
     const unused = Array.from({ length: 40 }, (_, i) => code(String(1000 + i), machine));
-    await codes.rememberAll([...unused, code('2000', machine, 'USED'), code('2001', machine, 'EXPIRED'), code('3000', '10000009')]);
+    await codes.rememberAll('default', [
+      ...unused,
+      code('2000', machine, 'USED'),
+      code('2001', machine, 'EXPIRED'),
+      code('3000', '10000009'),
+    ]);
 
     const before = counter.kinds.length;
-    await codes.markCancelled(machine);
+    await codes.markCancelled('default', machine);
     expect(counter.kinds.slice(before).filter((kind) => kind !== 'DeleteQueryNode')).toEqual(['UpdateQueryNode']);
 
-    const status = async (ids: string[]) => (await codes.findMany(ids)).map((c) => [c.id, c.status]);
+    const status = async (ids: string[]) => (await codes.findMany('default', ids)).map((c) => [c.id, c.status]);
     expect(new Set((await status(unused.map((c) => c.id))).map(([, s]) => s))).toEqual(new Set(['CANCELLED']));
     expect(await status(['2000', '2001', '3000'])).toEqual(
       expect.arrayContaining([
@@ -129,8 +134,8 @@ describe.each(['sqlite', 'postgres'] as const)('entity state in the store (%s)',
       ]),
     );
 
-    await codes.markCancelled('10000009', '4242');
-    expect(await codes.find('4242')).toMatchObject({ id: '4242', machineNo: '10000009', status: 'CANCELLED', code: null });
+    await codes.markCancelled('default', '10000009', '4242');
+    expect(await codes.find('default', '4242')).toMatchObject({ id: '4242', machineNo: '10000009', status: 'CANCELLED', code: null });
   });
 
   it('a listing that races with a cancel on another replica never undoes the cancellation', async () => {
@@ -140,11 +145,18 @@ describe.each(['sqlite', 'postgres'] as const)('entity state in the store (%s)',
     ];
     const machine = '10000001';
     const listing = Array.from({ length: 50 }, (_, i) => code(String(5000 + i), machine));
-    await a.rememberAll(listing);
+    await a.rememberAll('default', listing);
     // Replica B cancels everything while replica A writes a listing it fetched just before.
-    await Promise.all([b.markCancelled(machine), a.rememberAll(listing), b.markCancelled(machine, '5000')]);
-    await a.rememberAll(listing); // a stale listing arriving after the cancel
-    const found = await b.findMany(listing.map((c) => c.id));
+    await Promise.all([
+      b.markCancelled('default', machine),
+      a.rememberAll('default', listing),
+      b.markCancelled('default', machine, '5000'),
+    ]);
+    await a.rememberAll('default', listing); // a stale listing arriving after the cancel
+    const found = await b.findMany(
+      'default',
+      listing.map((c) => c.id),
+    );
     expect(found).toHaveLength(50);
     // Whichever order the statements ran in, every code B cancelled stays cancelled, with what the listing said of it.
     expect(found.every((c) => c.status === 'CANCELLED')).toBe(true);
@@ -158,14 +170,17 @@ describe.each(['sqlite', 'postgres'] as const)('entity state in the store (%s)',
     const config = loadConfig({ VENDOR_MODE: 'live', AUTH_DISABLED: 'true' });
     const vendorHttp = vendorHttpFactory({ timeoutMs: 1000, maxBodyBytes: 65_536, logger });
     const shared = { store: counted(store, counter), vendorHttp, entityStateMaxAgeSec: DAY_SEC, logger };
-    const pickup = createPickup({ ...shared, config: config.pickup });
-    const logistics = createLogistics({ ...shared, config: config.apiusb, tokenFetchLeaseMs: 1000 });
+    const merchant = { id: 'default', feyin: config.feyin, pickup: config.pickup, apiusb: config.apiusb, lifepay: config.lifepay };
+    const base = { caller: null, log: logger, requestId: 'batch', merchant, merchantId: merchant.id };
+    const pickup = createPickup(shared);
+    const logistics = createLogistics({ ...shared, tokenFetchLeaseMs: 1000 });
 
     const orders = new CancelledOrders({ store, maxAgeSec: DAY_SEC });
     for (let i = 0; i < 25; i += 1) {
-      await orders.remember({ orderId: `O${i}`, taskId: `T${i}`, reason: `reason ${i}`, cancelledAt: orders.now() });
+      await orders.remember('default', { orderId: `O${i}`, taskId: `T${i}`, reason: `reason ${i}`, cancelledAt: orders.now() });
     }
     await new KnownPickupCodes({ store, maxAgeSec: DAY_SEC }).rememberAll(
+      'default',
       Array.from({ length: 25 }, (_, i) => code(String(7000 + i), '10000001')),
     );
 
@@ -180,7 +195,7 @@ describe.each(['sqlite', 'postgres'] as const)('entity state in the store (%s)',
         'query($r: [_Any!]!) { _entities(representations: $r) { ' +
         '... on LogisticsOrder { orderId status cancelReason } ... on PickupCode { id codeStatus: status } } }',
       variableValues: { r: representations },
-      contextValue: { caller: null, log: logger, requestId: 'batch', ...pickup.context(), ...logistics.context() },
+      contextValue: Object.assign(base, pickup.context(base), logistics.context(base)),
     });
     expect(result.errors).toBeUndefined();
     expect(counter.kinds.slice(before)).toEqual(['SelectQueryNode', 'SelectQueryNode']);

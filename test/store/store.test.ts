@@ -53,13 +53,16 @@ describe.each(['sqlite', 'postgres'] as const)('the store (%s through Kysely)', 
     const [a, b] = [new VendorDocuments(await open(), 'LIFEPAY', 'live'), new VendorDocuments(await open(), 'LIFEPAY', 'live')];
     const now = new Date();
     const recorded = await a.record(
-      { kind: 'X_REPORT', extId: 'race', target: null, request: { ext_id: 'race' }, test: false },
+      { merchant: 'default', kind: 'X_REPORT', extId: 'race', target: null, request: { ext_id: 'race' }, test: false },
       { owner: 'first', until: new Date(now.getTime() + 1000) },
       now,
     );
     expect(recorded).toMatchObject({ status: 'SENDING', attempts: 1, lease_owner: 'first' });
     expect(
-      await a.record({ kind: 'X_REPORT', extId: 'race', target: null, request: {}, test: false }, { owner: 'x', until: now }),
+      await a.record(
+        { merchant: 'default', kind: 'X_REPORT', extId: 'race', target: null, request: {}, test: false },
+        { owner: 'x', until: now },
+      ),
     ).toBeNull();
 
     // Held by a live lease: nobody may take it.
@@ -89,7 +92,7 @@ describe.each(['sqlite', 'postgres'] as const)('the store (%s through Kysely)', 
     // The dead holder's late answer cannot overwrite the new holder's attempt.
     const loser = claims.find(Boolean)!.lease_owner!;
     await a.complete(recorded!.id, loser, { status: 'ACCEPTED', vendorRef: 'late' });
-    expect((await a.find('race'))?.status).toBe('SENDING');
+    expect((await a.find('default', 'race'))?.status).toBe('SENDING');
   });
 
   it('keeps the first value of a setting', async () => {

@@ -3,7 +3,7 @@ import { VendorTokenSlot, vendorTokenKey, type VendorTokenAccount } from '../../
 import { TokenCache, withTokenRenewal, type SharedTokenSlot } from '../../src/vendor-http/token-cache.js';
 import { storesPerTest } from '../helpers/database.js';
 
-const ACCOUNT: VendorTokenAccount = { vendor: 'FEYIN', identity: ['http://feyin.test', 'member', 'app'] };
+const ACCOUNT: VendorTokenAccount = { vendor: 'FEYIN', merchant: 'default', identity: ['http://feyin.test', 'member', 'app'] };
 
 /** A vendor that issues `token-1`, `token-2`, … and counts the fetches; each fetch takes a moment, so fetches overlap. */
 function vendor() {
@@ -161,11 +161,11 @@ describe.each(['sqlite', 'postgres'] as const)('the shared vendor token (%s)', (
   });
 
   it('keys accounts by a digest: no credential in the table', () => {
-    const key = vendorTokenKey({ vendor: 'APIUSB', identity: ['https://api.apiusb.com', 'app-key-secretish'] });
+    const key = vendorTokenKey({ vendor: 'APIUSB', merchant: 'default', identity: ['https://api.apiusb.com', 'app-key-secretish'] });
     expect(key).toMatch(/^APIUSB:[0-9a-f]{32}$/);
     expect(key).not.toContain('app-key');
-    expect(vendorTokenKey({ vendor: 'FEYIN', identity: ['u', 'm', undefined] })).not.toBe(
-      vendorTokenKey({ vendor: 'FEYIN', identity: ['u', 'm', 'app'] }),
+    expect(vendorTokenKey({ vendor: 'FEYIN', merchant: 'default', identity: ['u', 'm', undefined] })).not.toBe(
+      vendorTokenKey({ vendor: 'FEYIN', merchant: 'default', identity: ['u', 'm', 'app'] }),
     );
   });
 });
