@@ -25,6 +25,7 @@ async function insertBacklog(store: Store, documents: number, login: string): Pr
       return {
         id: randomUUID(),
         vendor: 'LIFEPAY',
+        merchant: 'default',
         kind: 'X_REPORT',
         ext_id: extId,
         target: null,

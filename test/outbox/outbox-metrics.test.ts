@@ -45,6 +45,7 @@ describe.each(['sqlite', 'postgres'] as const)('outbox metrics read from the sto
     const document = (extId: string, status: 'RETRY_SCHEDULED' | 'SENDING' | 'ACCEPTED', at: number, mode = 'live') => ({
       id: randomUUID(),
       vendor: 'LIFEPAY',
+      merchant: 'default',
       kind: 'X_REPORT',
       ext_id: extId,
       request: '{}',

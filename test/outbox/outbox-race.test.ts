@@ -13,6 +13,7 @@ async function insertDue(store: Store, count: number, dueAt: Date, prefix = 'rac
   const rows = Array.from({ length: count }, (_, i) => ({
     id: randomUUID(),
     vendor: 'LIFEPAY',
+    merchant: 'default',
     kind: 'X_REPORT',
     ext_id: `${prefix}-${i}`,
     target: null,
