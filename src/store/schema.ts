@@ -1,8 +1,11 @@
-import type { Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 /**
  * Tables of the store. Times are ISO-8601 UTC text (`Date.toISOString()`): they sort and
  * compare as text the same way in SQLite and PostgreSQL. JSON is text for the same reason.
+ * Every table but `vendor_notifications` and `service_settings` has a `merchant`: the merchant
+ * whose calls wrote the row (`default` for rows written before merchants existed); ids are
+ * unique per merchant, and a merchant's queries never read another's rows.
  */
 export interface Database {
   vendor_documents: VendorDocumentTable;
@@ -18,13 +21,13 @@ export interface Database {
 /**
  * A document we deliver to a vendor through the outbox: the request is recorded before the
  * first attempt and repeated, unchanged, until the vendor accepts or refuses it.
- * `(vendor, ext_id)` is the vendor's idempotency key.
+ * `(vendor, merchant, ext_id)` is unique: the vendor's idempotency key, per merchant.
  */
 export interface VendorDocumentTable {
-  /** The merchant whose record this is (`default` for rows older than merchants). */
-  merchant: string;
   id: string;
   vendor: string;
+  /** The merchant whose request recorded the document: its account sends it, and only it reads it. */
+  merchant: string;
   /** What the document is in the vendor's domain, e.g. `X_REPORT`. */
   kind: string;
   ext_id: string;
@@ -75,7 +78,7 @@ export interface ServiceSettingTable {
 
 /** A courier order this service cancelled (APIUSB has no status call: this is all we can vouch for). */
 export interface CancelledOrderTable {
-  /** The merchant whose record this is (`default` for rows older than merchants). */
+  /** The merchant that cancelled it; the key is `(merchant, order_id)`. */
   merchant: string;
   order_id: string;
   task_id: string;
@@ -85,7 +88,7 @@ export interface CancelledOrderTable {
 
 /** A pickup code this service listed or cancelled: the vendor has no lookup by id. */
 export interface PickupCodeTable {
-  /** The merchant whose record this is (`default` for rows older than merchants). */
+  /** The merchant whose machine listing or cancel wrote it; the key is `(merchant, id)`. */
   merchant: string;
   id: string;
   machine_no: string;
@@ -108,6 +111,8 @@ export interface VendorTokenTable {
   /** The vendor and an opaque digest of the account (base URL and identity, never a secret). */
   account: string;
   vendor: string;
+  /** Which merchant's account this is (informational: `account` already tells accounts apart); `default` unless set. */
+  merchant: Generated<string>;
   token: string | null;
   /** When replicas stop using the token and one of them fetches the next (ms precision, ISO). */
   renew_at: string | null;
@@ -119,7 +124,7 @@ export interface VendorTokenTable {
 
 /** A print message Feyin said was printed (`msg_printed` callback): final, never changed after. */
 export interface FeyinPrintedMessageTable {
-  /** The merchant whose record this is (`default` for rows older than merchants). */
+  /** The merchant whose Feyin callback said so; the key is `(merchant, msg_no)`. */
   merchant: string;
   msg_no: string;
   device_no: string;
@@ -131,7 +136,7 @@ export interface FeyinPrintedMessageTable {
 
 /** A printer's status as Feyin's last `device_status` callback gave it (values passed through). */
 export interface FeyinPrinterStateTable {
-  /** The merchant whose record this is (`default` for rows older than merchants). */
+  /** The merchant whose Feyin callback said so; the key is `(merchant, device_no)`. */
   merchant: string;
   device_no: string;
   online_status: string;

@@ -98,7 +98,7 @@ export class VendorTokenSlot implements SharedTokenSlot {
     if (this.rowExists) return;
     await this.store.db
       .insertInto('vendor_tokens')
-      .values({ account: this.key, vendor: this.account.vendor, updated_at: iso(now) })
+      .values({ account: this.key, vendor: this.account.vendor, merchant: this.account.merchant, updated_at: iso(now) })
       .onConflict((oc) => oc.column('account').doNothing())
       .execute();
     this.rowExists = true;
