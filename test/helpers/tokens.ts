@@ -12,11 +12,16 @@ export interface TokenOptions {
   notBefore?: string | number;
   issuer?: string;
   audience?: string;
+  /** The merchant the token acts for (claim `merchantClaim`, `merchant` by default); none = `default`. */
+  merchant?: unknown;
+  merchantClaim?: string;
 }
 
 /** A caller token signed like an identity provider would, HS256 by default. */
 export async function mintToken(options: TokenOptions = {}): Promise<string> {
-  let jwt = new SignJWT({ scope: options.scope ?? '' }).setProtectedHeader({ alg: 'HS256' }).setSubject('frontend-user-1');
+  const claims: Record<string, unknown> = { scope: options.scope ?? '' };
+  if (options.merchant !== undefined) claims[options.merchantClaim ?? 'merchant'] = options.merchant;
+  let jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('frontend-user-1');
   if (options.issuedAt !== null) jwt = jwt.setIssuedAt(options.issuedAt);
   if (options.expiresIn !== null) jwt = jwt.setExpirationTime(options.expiresIn ?? '5m');
   if (options.notBefore !== undefined) jwt = jwt.setNotBefore(options.notBefore);
