@@ -5,6 +5,7 @@ import { vendorUnavailable, type Vendor } from '../errors.js';
 import { vendorOperation, type ServiceMetrics } from '../observability/metrics.js';
 import { scopeLogFields, type CallScope } from '../observability/request-scope.js';
 import { endSpan, startSpan, type Tracing } from '../observability/tracing.js';
+import type { VendorCallSlots } from './call-slots.js';
 import { BodyTooLargeError, readBoundedText } from './vendor-body.js';
 import type { VendorFetch, VendorFetchOptions, VendorTransports } from './vendor-transport.js';
 
@@ -90,6 +91,11 @@ export interface VendorHttpOptions {
   acceptStatuses?: (status: number) => boolean;
   /** ky's transport (`VendorTransports.fetchFor`); Node's global fetch when absent. */
   fetch?: VendorFetch;
+  /**
+   * The merchant's share of this vendor (MERCHANT_VENDOR_CONCURRENCY calls in flight): a call
+   * waits for a slot within its own deadline. No limit besides the transport's when absent.
+   */
+  slots?: VendorCallSlots;
 }
 
 /** Throws a VENDOR_UNAVAILABLE `VendorError` (its `cause` one of the classes above) for transport failures. */
@@ -128,6 +134,7 @@ function redirectTarget(location: string | null, base: string): string | undefin
  */
 export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
   const accept = options.acceptStatuses ?? okOrClientError;
+  const { slots } = options;
   // No ky `prefix` or `baseUrl`: `prefix` puts a slash before an empty path (APIUSB's endpoint is the
   // base URL itself), `baseUrl` resolves like a link and drops a base URL's path for our `/…` paths.
   // No ky `timeout` or `totalTimeout` either: they reach the body only through ky's `.json()`, which
@@ -195,7 +202,18 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     // The query string in the URL we pass, not ky's `searchParams`: that builds the Request twice.
     const query = searchParams ? `?${new URLSearchParams(searchParams)}` : '';
 
+    let release: (() => void) | undefined;
     try {
+      // After the timer starts: time spent waiting for a slot counts against the deadline, and a
+      // call that runs out of it here ends as a timeout without reaching the vendor.
+      if (slots) {
+        try {
+          release = await slots.acquire(deadline.signal);
+        } catch {
+          logLine('timeout', 'VENDOR_UNAVAILABLE', { queued: true });
+          throw unavailable(new VendorUnreachableError('timeout'));
+        }
+      }
       let response: Response;
       try {
         response = await client(url + query, kyOptions);
@@ -234,6 +252,8 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       return { status, body };
     } finally {
       clearTimeout(timer);
+      // Only once the body is read or given up: the slot stands for the vendor's socket.
+      release?.();
     }
   };
 }
@@ -248,7 +268,11 @@ function vendorSpan(tracing: Tracing, vendor: Vendor, operation: string, request
 }
 
 /** Builds each vendor's `VendorHttp` with the settings every vendor shares; the domains name the rest. */
-export type VendorHttpFactory = (vendor: Vendor, baseUrl: string, options?: Pick<VendorHttpOptions, 'acceptStatuses'>) => VendorHttp;
+export type VendorHttpFactory = (
+  vendor: Vendor,
+  baseUrl: string,
+  options?: Pick<VendorHttpOptions, 'acceptStatuses' | 'slots'>,
+) => VendorHttp;
 
 export function vendorHttpFactory(
   shared: Pick<VendorHttpOptions, 'timeoutMs' | 'maxBodyBytes' | 'logger' | 'metrics' | 'tracing'> & { transports?: VendorTransports },
