@@ -137,9 +137,8 @@ describe('vendor call slots: at most `limit` calls of one merchant reach a vendo
     await eventually(() => feyin.seen.length === 2, { what: 'shop A’s calls at the vendor' });
     expect(shopA.queued).toBe(1);
 
-    const started = performance.now();
+    // Shop A's calls stay held until answered below, and B's deadline is DEADLINE_MS: B answers only if it did not wait for them.
     const answers = await Promise.all([b({ method: 'GET', path: '/quick-1' }), b({ method: 'GET', path: '/quick-2' })]);
-    expect(performance.now() - started).toBeLessThan(WATCH_MS);
     expect(answers).toEqual([
       { status: 200, body: { errcode: 0 } },
       { status: 200, body: { errcode: 0 } },
