@@ -98,6 +98,7 @@ async function startWith(
     metrics,
     tracing,
     transports,
+    merchantConcurrency: config.merchantVendorConcurrency,
   });
   let domains;
   try {

@@ -5,6 +5,7 @@ import { vendorUnavailable, type Vendor } from '../errors.js';
 import { vendorOperation, type ServiceMetrics } from '../observability/metrics.js';
 import { scopeLogFields, type CallScope } from '../observability/request-scope.js';
 import { endSpan, startSpan, type Tracing } from '../observability/tracing.js';
+import { VendorCallSlots } from './call-slots.js';
 import { BodyTooLargeError, readBoundedText } from './vendor-body.js';
 import type { VendorFetch, VendorFetchOptions, VendorTransports } from './vendor-transport.js';
 
@@ -90,6 +91,11 @@ export interface VendorHttpOptions {
   acceptStatuses?: (status: number) => boolean;
   /** ky's transport (`VendorTransports.fetchFor`); Node's global fetch when absent. */
   fetch?: VendorFetch;
+  /**
+   * The merchant's share of this vendor (MERCHANT_VENDOR_CONCURRENCY calls in flight): a call
+   * waits for a slot within its own deadline. No limit besides the transport's when absent.
+   */
+  slots?: VendorCallSlots;
 }
 
 /** Throws a VENDOR_UNAVAILABLE `VendorError` (its `cause` one of the classes above) for transport failures. */
@@ -128,6 +134,7 @@ function redirectTarget(location: string | null, base: string): string | undefin
  */
 export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
   const accept = options.acceptStatuses ?? okOrClientError;
+  const { slots } = options;
   // No ky `prefix` or `baseUrl`: `prefix` puts a slash before an empty path (APIUSB's endpoint is the
   // base URL itself), `baseUrl` resolves like a link and drops a base URL's path for our `/…` paths.
   // No ky `timeout` or `totalTimeout` either: they reach the body only through ky's `.json()`, which
@@ -195,7 +202,18 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     // The query string in the URL we pass, not ky's `searchParams`: that builds the Request twice.
     const query = searchParams ? `?${new URLSearchParams(searchParams)}` : '';
 
+    let release: (() => void) | undefined;
     try {
+      // After the timer starts: time spent waiting for a slot counts against the deadline, and a
+      // call that runs out of it here ends as a timeout without reaching the vendor.
+      if (slots) {
+        try {
+          release = await slots.acquire(deadline.signal);
+        } catch {
+          logLine('timeout', 'VENDOR_UNAVAILABLE', { queued: true });
+          throw unavailable(new VendorUnreachableError('timeout'));
+        }
+      }
       let response: Response;
       try {
         response = await client(url + query, kyOptions);
@@ -234,6 +252,8 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       return { status, body };
     } finally {
       clearTimeout(timer);
+      // Only once the body is read or given up: the slot stands for the vendor's socket.
+      release?.();
     }
   };
 }
@@ -243,12 +263,18 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
  * (Feyin's token), headers, body or signed payload; the span's duration is the call's.
  */
 function vendorSpan(tracing: Tracing, vendor: Vendor, operation: string, request: VendorRequest, parent: Context) {
-  const attributes = { vendor, 'vendor.operation': operation, 'http.request.method': request.method, 'url.path': request.path || '/' };
+  const attributes = {
+    vendor,
+    'vendor.operation': operation,
+    'http.request.method': request.method,
+    'url.path': request.path || '/',
+    ...(request.scope?.merchantId ? { merchant: request.scope.merchantId } : {}),
+  };
   return startSpan(tracing, `${vendor} ${operation}`, { parent, kind: 'client', attributes })?.span;
 }
 
 /** What a domain names of one client's calls: how to read its answers, and whose account they use. */
-export interface VendorHttpFor extends Pick<VendorHttpOptions, 'acceptStatuses'> {
+export interface VendorHttpFor extends Pick<VendorHttpOptions, 'acceptStatuses' | 'slots'> {
   /** The merchant whose account makes these calls: they share its slots with this vendor (MERCHANT_VENDOR_CONCURRENCY). */
   merchant?: string;
 }
@@ -257,9 +283,24 @@ export interface VendorHttpFor extends Pick<VendorHttpOptions, 'acceptStatuses'>
 export type VendorHttpFactory = (vendor: Vendor, baseUrl: string, options?: VendorHttpFor) => VendorHttp;
 
 export function vendorHttpFactory(
-  shared: Pick<VendorHttpOptions, 'timeoutMs' | 'maxBodyBytes' | 'logger' | 'metrics' | 'tracing'> & { transports?: VendorTransports },
+  shared: Pick<VendorHttpOptions, 'timeoutMs' | 'maxBodyBytes' | 'logger' | 'metrics' | 'tracing'> & {
+    transports?: VendorTransports;
+    /** Vendor calls one merchant may have in flight per vendor (MERCHANT_VENDOR_CONCURRENCY); unbounded without. */
+    merchantConcurrency?: number;
+  },
 ): VendorHttpFactory {
-  const { transports, ...settings } = shared;
-  return (vendor, baseUrl, { merchant: _merchant, ...options } = {}) =>
-    createVendorHttp({ ...settings, ...options, vendor, baseUrl, fetch: transports?.fetchFor(vendor) });
+  const { transports, merchantConcurrency, ...settings } = shared;
+  // One share per merchant and vendor, kept across reloads: a new client of the same merchant (a
+  // changed account) still shares it with the calls of the old one that are in flight.
+  const shares = new Map<string, VendorCallSlots>();
+  const shareOf = (vendor: Vendor, merchant: string) => {
+    const key = `${vendor}:${merchant}`;
+    let share = shares.get(key);
+    if (!share) shares.set(key, (share = new VendorCallSlots(merchantConcurrency!)));
+    return share;
+  };
+  return (vendor, baseUrl, { merchant, ...options } = {}) => {
+    const slots = options.slots ?? (merchant !== undefined && merchantConcurrency !== undefined ? shareOf(vendor, merchant) : undefined);
+    return createVendorHttp({ ...settings, ...options, slots, vendor, baseUrl, fetch: transports?.fetchFor(vendor) });
+  };
 }
