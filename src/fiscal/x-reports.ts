@@ -170,7 +170,7 @@ export class XReports {
   private async retry(claimed: VendorDocumentRow): Promise<void> {
     const { id, merchant } = claimed;
     const lease: Lease = { owner: claimed.lease_owner!, until: new Date(claimed.lease_until!) };
-    const log = { extId: claimed.ext_id, merchant };
+    const log = { merchant, extId: claimed.ext_id };
     if (Date.now() - Date.parse(claimed.created_at) > this.options.retry.retryMaxAgeSec * 1000) {
       const error = `LifePay did not accept the document within ${this.options.retry.retryMaxAgeSec} s; not sent again`;
       await this.documents.complete(id, lease.owner, { status: 'FAILED', error, errorCode: 'EXPIRED' });

@@ -58,7 +58,7 @@ describe('Feyin callbacks at POST /callbacks/feyin (live mode, real HTTP)', () =
     expect(await post(t, printedNow(msgNo, at))).toEqual({ status: 200, body: { errcode: 0, errmsg: 'ok' } });
     expect(await printedRow(t, msgNo)).toMatchObject({ device_no: FEYIN_SEED.onlinePrinter, printed_at: at.toISOString() });
     await eventually(() => seen.length > 0, { what: 'an entity_changed notification' });
-    expect(seen).toEqual([`PrintMessage:${msgNo}`]);
+    expect(seen).toEqual([`default:PrintMessage:${msgNo}`]);
 
     // The simulator has not printed it: only the callback says so.
     expect(t.simulators.feyin.messages.get(msgNo)?.status).toBe('queued');
@@ -95,14 +95,14 @@ describe('Feyin callbacks at POST /callbacks/feyin (live mode, real HTTP)', () =
     expect((await post(t, callback)).status).toBe(200);
     const first = await printedRow(t, msgNo);
     await eventually(() => seen.length > 0, { what: 'an entity_changed notification' });
-    expect(seen).toEqual([`PrintMessage:${msgNo}`]);
+    expect(seen).toEqual([`default:PrintMessage:${msgNo}`]);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await post(t, callback)).toEqual({ status: 200, body: { errcode: 0, errmsg: 'ok' } });
     // A later print_time for the same message is not a new printout either.
     expect((await post(t, printedNow(msgNo, new Date(Date.now() + 1000)))).status).toBe(200);
     expect(await printedRow(t, msgNo)).toEqual(first);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(seen).toEqual([`PrintMessage:${msgNo}`]);
+    expect(seen).toEqual([`default:PrintMessage:${msgNo}`]);
   });
 
   const refusals: Array<[string, () => unknown, number, string]> = [
@@ -152,7 +152,7 @@ describe('Feyin callbacks at POST /callbacks/feyin (live mode, real HTTP)', () =
     const status = { device_no: deviceNo, online_status: 'offline', paper_status: 'lack' };
     expect(await post(t, signed('device_status', status))).toEqual({ status: 200, body: { errcode: 0, errmsg: 'ok' } });
     await eventually(() => seen.length > 0, { what: 'an entity_changed notification' });
-    expect(seen).toEqual([`Printer:${deviceNo}`]);
+    expect(seen).toEqual([`default:Printer:${deviceNo}`]);
 
     // Feyin's own status (since a day ago) is older than the report: the report wins.
     const newer = await t.gql<{ printer: Record<string, unknown> }, { d: string }>(PRINTER, { d: deviceNo });
@@ -167,7 +167,7 @@ describe('Feyin callbacks at POST /callbacks/feyin (live mode, real HTTP)', () =
     // The same status again changes nothing and announces nothing.
     expect((await post(t, signed('device_status', status))).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(seen).toEqual([`Printer:${deviceNo}`]);
+    expect(seen).toEqual([`default:Printer:${deviceNo}`]);
 
     // Feyin's status changing after the report (a later `since`) wins again.
     const printer = t.simulators.feyin.printers.get(deviceNo)!;
@@ -194,10 +194,10 @@ describe('Feyin callbacks at POST /callbacks/feyin (live mode, real HTTP)', () =
     const cancel = 'mutation($m: ID!) { cancelPrintMessage(msgNo: $m) { cancelled } }';
     expect((await t.gql(cancel, { m: msgNo })).data).toEqual({ cancelPrintMessage: { cancelled: true } });
     await eventually(() => seen.length > 0, { what: 'an entity_changed notification' });
-    expect(seen).toEqual([`PrintMessage:${msgNo}`]);
+    expect(seen).toEqual([`default:PrintMessage:${msgNo}`]);
     expect((await t.gql(cancel, { m: msgNo })).errors?.[0]?.extensions).toMatchObject({ code: 'FAILED_PRECONDITION' });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(seen).toEqual([`PrintMessage:${msgNo}`]);
+    expect(seen).toEqual([`default:PrintMessage:${msgNo}`]);
   });
 
   it('never logs the secret, the key or the body', async () => {
@@ -250,7 +250,7 @@ describe('Feyin callback state shared by replicas and kept across restarts', () 
     const msgNo = FEYIN_SEED.queuedMessages[2];
     expect((await post(a, printedNow(msgNo))).status).toBe(200);
     await eventually(() => seenOnB.length > 0, { what: 'an entity_changed notification' });
-    expect(seenOnB).toEqual([`PrintMessage:${msgNo}`]);
+    expect(seenOnB).toEqual([`default:PrintMessage:${msgNo}`]);
     const answer = await b.gql<{ printMessage: { status: string } }, { m: string }>(MESSAGE, { m: msgNo });
     expect(answer.data?.printMessage).toMatchObject({ msgNo, status: 'printed' });
     // The replay through the other replica changes nothing.

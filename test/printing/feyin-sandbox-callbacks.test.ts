@@ -85,7 +85,7 @@ describe('the sandbox: Feyin prints what is sent and calls back, signed, to the 
     await eventually(() => s.feyin.callbacksSent.length > 0, { what: 'the msg_printed callback' });
     expect(s.feyin.callbacksSent).toEqual([{ msgType: 'msg_printed', url: `${s.service.url}/callbacks/feyin`, status: 200 }]);
     await eventually(() => seen.length > 0, { what: 'the announcement' });
-    expect(seen).toEqual([`PrintMessage:${msgNo}`]);
+    expect(seen).toEqual([`default:PrintMessage:${msgNo}`]);
     const row = await s.service.store.db
       .selectFrom('feyin_printed_messages')
       .selectAll()
