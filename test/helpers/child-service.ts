@@ -10,6 +10,7 @@ export interface ChildService {
   gql<TData, TVars>(
     document: TypedDocumentNode<TData, TVars>,
     variables?: TVars,
+    headers?: Record<string, string>,
   ): Promise<{ data?: TData | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }>;
   /** `kill -9`: no shutdown hook runs. */
   kill9(): Promise<void>;
@@ -55,10 +56,10 @@ export async function spawnService(env: Record<string, string>): Promise<ChildSe
     child,
     url,
     output,
-    async gql(document, variables) {
+    async gql(document, variables, headers = {}) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', connection: 'close' },
+        headers: { 'content-type': 'application/json', connection: 'close', ...headers },
         body: JSON.stringify({ query: print(document), variables }),
       });
       return (await response.json()) as never;
