@@ -6,10 +6,48 @@ import { PICKUP_SANDBOX_CREDENTIALS, PickupSimulator } from './pickup-simulator.
 import { VendorSandbox } from './vendor-sandbox.js';
 
 export { VendorSandbox, type Fault } from './vendor-sandbox.js';
-export { FeyinSimulator, FEYIN_SANDBOX_CREDENTIALS, FEYIN_SEED, type FeyinSimulatorOptions } from './feyin-simulator.js';
-export { ApiusbSimulator, APIUSB_SANDBOX_CREDENTIALS, APIUSB_SEED } from './apiusb-simulator.js';
-export { PickupSimulator, PICKUP_SANDBOX_CREDENTIALS, PICKUP_SEED } from './pickup-simulator.js';
-export { LifepaySimulator, LIFEPAY_SANDBOX_CREDENTIALS, LIFEPAY_SEED } from './lifepay-simulator.js';
+export {
+  FeyinSimulator,
+  FEYIN_SANDBOX_CREDENTIALS,
+  FEYIN_SANDBOX_SECOND_CREDENTIALS,
+  FEYIN_SEED,
+  FEYIN_SECOND_SEED,
+  type FeyinAccount,
+  type FeyinSimulatorOptions,
+} from './feyin-simulator.js';
+export {
+  ApiusbSimulator,
+  APIUSB_SANDBOX_CREDENTIALS,
+  APIUSB_SANDBOX_SECOND_CREDENTIALS,
+  APIUSB_SEED,
+  APIUSB_SECOND_SEED,
+  type ApiusbAccount,
+  type ApiusbSimulatorOptions,
+} from './apiusb-simulator.js';
+export {
+  PickupSimulator,
+  PICKUP_SANDBOX_CREDENTIALS,
+  PICKUP_SANDBOX_SECOND_CREDENTIALS,
+  PICKUP_SEED,
+  PICKUP_SECOND_SEED,
+  type PickupAccount,
+  type PickupSimulatorOptions,
+} from './pickup-simulator.js';
+export {
+  LifepaySimulator,
+  LIFEPAY_SANDBOX_CREDENTIALS,
+  LIFEPAY_SANDBOX_SECOND_CREDENTIALS,
+  LIFEPAY_SEED,
+  LIFEPAY_SECOND_SEED,
+  type LifepayAccount,
+  type LifepaySimulatorOptions,
+} from './lifepay-simulator.js';
+
+/**
+ * The merchant id of the sandbox's second set of vendor accounts (`*_SANDBOX_SECOND_CREDENTIALS`,
+ * seeded with `*_SECOND_SEED`); the first set is the `default` merchant's.
+ */
+export const SANDBOX_SECOND_MERCHANT = 'shop-2';
 
 export interface Simulators {
   feyin: FeyinSimulator;
