@@ -95,11 +95,7 @@ export class ApiusbSimulator implements Simulator {
     for (const token of options.staticTokens ?? []) {
       this.tokens.set(token, { account: this.accounts.first, expiresAt: Number.POSITIVE_INFINITY });
     }
-    if (options.seed ?? true) {
-      this.accounts.all().forEach((account, index) => {
-        if (SEEDS[index]) this.seed(account, SEEDS[index]);
-      });
-    }
+    if (options.seed ?? true) this.accounts.seedEach(SEEDS, (account, seed) => this.seed(account, seed));
   }
 
   /** The first (default) app's orders. */

@@ -92,7 +92,7 @@ export interface FeyinSimulatorOptions {
   seed?: boolean;
   /** How long after `POST /msg` a message prints (on an online printer); `null`: never. Default 3 s. */
   printDelayMs?: number | null;
-  /** How often a seeded printer changes its status (with a `device_status` callback); `null` (default): never. */
+  /** How often the first member's seeded offline printer changes its status (with a `device_status` callback); `null` (default): never. */
   statusChangeEveryMs?: number | null;
   /** The key the first member's callbacks are signed with: its API key unless an app's is given (other members: their API key). */
   callbackKey?: string;
@@ -154,11 +154,7 @@ export class FeyinSimulator implements Simulator {
       })),
       (account) => account.credentials.memberCode,
     );
-    if (options.seed ?? true) {
-      this.accounts.all().forEach((account, index) => {
-        if (SEEDS[index]) this.seed(account, SEEDS[index]);
-      });
-    }
+    if (options.seed ?? true) this.accounts.seedEach(SEEDS, (account, seed) => this.seed(account, seed));
     const every = options.statusChangeEveryMs ?? null;
     if (every !== null && options.seed !== false) {
       const timer = setInterval(() => this.nextStatus(FEYIN_SEED.offlinePrinter), every).unref();

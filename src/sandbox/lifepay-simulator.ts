@@ -143,11 +143,7 @@ export class LifepaySimulator implements Simulator {
       })),
       (account) => account.credentials.apiKey,
     );
-    if (options.seed ?? true) {
-      this.accounts.all().forEach((account, index) => {
-        if (SEEDS[index]) seedAccount(account, SEEDS[index]);
-      });
-    }
+    if (options.seed ?? true) this.accounts.seedEach(SEEDS, seedAccount);
   }
 
   /** The first (default) company's registers. */

@@ -121,11 +121,7 @@ export class PickupSimulator implements Simulator {
       })),
       (account) => account.credentials.appId,
     );
-    if (options.seed ?? true) {
-      this.accounts.all().forEach((account, index) => {
-        if (SEEDS[index]) this.seed(account, SEEDS[index]);
-      });
-    }
+    if (options.seed ?? true) this.accounts.seedEach(SEEDS, (account, seed) => this.seed(account, seed));
   }
 
   /** The first (default) merchant's machines. */

@@ -50,6 +50,13 @@ export class SimulatedAccounts<A> {
   all(): A[] {
     return [...this.byKey.values()];
   }
+
+  /** Seeds each account with the seed at its position; accounts past the last seed start empty. */
+  seedEach<S>(seeds: readonly S[], seed: (account: A, seed: S) => void): void {
+    this.all().forEach((account, index) => {
+      if (index < seeds.length) seed(account, seeds[index]);
+    });
+  }
 }
 
 /**
