@@ -1,9 +1,10 @@
 import { loadConfig, type Config } from '../config.js';
-import { APIUSB_SANDBOX_CREDENTIALS, ApiusbSimulator } from './apiusb-simulator.js';
-import { FEYIN_SANDBOX_CREDENTIALS, FeyinSimulator, type FeyinSimulatorOptions } from './feyin-simulator.js';
-import { LIFEPAY_SANDBOX_CREDENTIALS, LifepaySimulator } from './lifepay-simulator.js';
-import { PICKUP_SANDBOX_CREDENTIALS, PickupSimulator } from './pickup-simulator.js';
+import { ApiusbSimulator } from './apiusb-simulator.js';
+import { FeyinSimulator, type FeyinSimulatorOptions } from './feyin-simulator.js';
+import { LifepaySimulator } from './lifepay-simulator.js';
+import { PickupSimulator } from './pickup-simulator.js';
 import { VendorSandbox } from './vendor-sandbox.js';
+import { SANDBOX_CREDENTIALS, type SandboxCredentials, type SandboxMerchant } from './sandbox-merchants.js';
 
 export { VendorSandbox, type Fault } from './vendor-sandbox.js';
 export {
@@ -42,12 +43,7 @@ export {
   type LifepayAccount,
   type LifepaySimulatorOptions,
 } from './lifepay-simulator.js';
-
-/**
- * The merchant id of the sandbox's second set of vendor accounts (`*_SANDBOX_SECOND_CREDENTIALS`,
- * seeded with `*_SECOND_SEED`); the first set is the `default` merchant's.
- */
-export const SANDBOX_SECOND_MERCHANT = 'shop-2';
+export { SANDBOX_CREDENTIALS, SANDBOX_SECOND_MERCHANT, type SandboxCredentials, type SandboxMerchant } from './sandbox-merchants.js';
 
 export interface Simulators {
   feyin: FeyinSimulator;
@@ -75,44 +71,45 @@ export async function startSandbox(
   return { sandbox, simulators };
 }
 
-/** Per simulator: the variables `loadConfig` reads for that vendor with the sandbox's values (the URL is the running sandbox's). */
-const SANDBOX_VENDOR_ENV: Array<{ simulator: keyof Simulators; baseUrl: string; credentials: Record<string, string | undefined> }> = [
+/** Per simulator: the variables `loadConfig` reads for that vendor with a merchant's sandbox values (the URL is the running sandbox's). */
+const SANDBOX_VENDOR_ENV: Array<{
+  simulator: keyof Simulators;
+  baseUrl: string;
+  credentials: (c: SandboxCredentials) => Record<string, string | undefined>;
+}> = [
   {
     simulator: 'feyin',
     baseUrl: 'FEYIN_BASE_URL',
-    credentials: {
-      FEYIN_MEMBER_CODE: FEYIN_SANDBOX_CREDENTIALS.memberCode,
-      FEYIN_API_KEY: FEYIN_SANDBOX_CREDENTIALS.apiKey,
-      FEYIN_APP_ID: FEYIN_SANDBOX_CREDENTIALS.appId,
-    },
+    credentials: ({ feyin }) => ({ FEYIN_MEMBER_CODE: feyin.memberCode, FEYIN_API_KEY: feyin.apiKey, FEYIN_APP_ID: feyin.appId }),
   },
   {
     simulator: 'pickup',
     baseUrl: 'PICKUP_BASE_URL',
-    credentials: {
-      PICKUP_APP_ID: PICKUP_SANDBOX_CREDENTIALS.appId,
-      PICKUP_APP_SECRET: PICKUP_SANDBOX_CREDENTIALS.appSecret,
-      PICKUP_SIGN_KEY: PICKUP_SANDBOX_CREDENTIALS.signKey,
-    },
+    credentials: ({ pickup }) => ({ PICKUP_APP_ID: pickup.appId, PICKUP_APP_SECRET: pickup.appSecret, PICKUP_SIGN_KEY: pickup.signKey }),
   },
   {
     simulator: 'apiusb',
     baseUrl: 'APIUSB_BASE_URL',
-    credentials: { APIUSB_APP_KEY: APIUSB_SANDBOX_CREDENTIALS.appKey, APIUSB_APP_SECRET: APIUSB_SANDBOX_CREDENTIALS.appSecret },
+    credentials: ({ apiusb }) => ({ APIUSB_APP_KEY: apiusb.appKey, APIUSB_APP_SECRET: apiusb.appSecret }),
   },
   {
     simulator: 'lifepay',
     baseUrl: 'LIFEPAY_BASE_URL',
-    credentials: { LIFEPAY_API_KEY: LIFEPAY_SANDBOX_CREDENTIALS.apiKey, LIFEPAY_LOGIN: LIFEPAY_SANDBOX_CREDENTIALS.login },
+    credentials: ({ lifepay }) => ({ LIFEPAY_API_KEY: lifepay.apiKey, LIFEPAY_LOGIN: lifepay.login }),
   },
 ];
 
-/** The environment variables that point every vendor at the running simulators, with the sandbox credentials. */
-export function sandboxEnv(running: RunningSandbox): Record<string, string> {
+/**
+ * The environment variables that point every vendor at the running simulators, with a sandbox
+ * merchant's credentials (`default`'s unless named): `loadConfig` reads them into that
+ * merchant's vendor settings.
+ */
+export function sandboxEnv(running: RunningSandbox, options: { merchant?: SandboxMerchant } = {}): Record<string, string> {
   const { sandbox, simulators } = running;
+  const accounts = SANDBOX_CREDENTIALS[options.merchant ?? 'default'];
   const entries = SANDBOX_VENDOR_ENV.flatMap(({ simulator, baseUrl, credentials }) => [
     [baseUrl, sandbox.baseUrl(simulators[simulator])],
-    ...Object.entries(credentials),
+    ...Object.entries(credentials(accounts)),
   ]);
   return Object.fromEntries(entries.filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
