@@ -15,7 +15,14 @@ import { createPrinting, FEYIN_CALLBACK_PATH } from './printing/index.js';
 import type { BaseContext } from './observability/request-scope.js';
 import type { Tracing } from './observability/tracing.js';
 import { VendorTransports } from './vendor-http/vendor-transport.js';
-import { sandboxMerchants, startSandbox, withSandboxVendors, type RunningSandbox } from './sandbox/index.js';
+import {
+  atSandbox,
+  sandboxMerchants,
+  sendSandboxCallbacksTo,
+  startSandbox,
+  withSandboxVendors,
+  type RunningSandbox,
+} from './sandbox/index.js';
 import { buildSubgraph, fieldCostsOf } from './schema.js';
 import { ServiceServer } from './server/server.js';
 import { openStore, SANDBOX_SQLITE_FILE, SQLITE_FILE, type Store } from './store/index.js';
@@ -78,6 +85,7 @@ async function startWith(
   const merchants = new Merchants({
     defaultMerchant: defaultMerchantOf(config),
     builtIn: config.vendorMode === 'sandbox' && sandbox ? sandboxMerchants(sandbox) : [],
+    adapt: config.vendorMode === 'sandbox' && sandbox ? atSandbox(sandbox) : undefined,
     source: config.merchants,
     logger,
   });
@@ -175,8 +183,8 @@ async function startWith(
     await store.close();
     throw error;
   }
-  // Feyin's console setting, in the sandbox: its callbacks come to this service's own route.
-  if (config.vendorMode === 'sandbox' && sandbox) sandbox.simulators.feyin.callbackUrl = `${server.url}${FEYIN_CALLBACK_PATH}`;
+  // Feyin's console setting, in the sandbox: each member's callbacks come to this service's own route for its merchant.
+  if (config.vendorMode === 'sandbox' && sandbox) sendSandboxCallbacksTo(sandbox, `${server.url}${FEYIN_CALLBACK_PATH}`);
   transports.preload();
   merchants.watchFile();
   for (const domain of all) domain.start?.();

@@ -15,6 +15,8 @@ export interface MerchantsOptions {
   logger: Logger;
   /** How long the file must stay quiet after a change before it is read (editors write in steps). */
   settleMs?: number;
+  /** Applied to each merchant of the file, at start and on every reload (sandbox mode: its accounts at the simulators). */
+  adapt?: (merchant: Merchant) => Merchant;
 }
 
 /** What the server needs of the merchants: the one a caller acts for. */
@@ -143,7 +145,9 @@ export class Merchants {
 
   private index(fromFile: Merchant[]): ReadonlyMap<string, Merchant> {
     const byId = new Map<string, Merchant>();
-    for (const merchant of [this.options.defaultMerchant, ...(this.options.builtIn ?? []), ...fromFile]) {
+    const { adapt } = this.options;
+    const adapted = adapt ? fromFile.map(adapt) : fromFile;
+    for (const merchant of [this.options.defaultMerchant, ...(this.options.builtIn ?? []), ...adapted]) {
       if (!byId.has(merchant.id)) byId.set(merchant.id, merchant);
     }
     return byId;

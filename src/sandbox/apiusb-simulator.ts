@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseFormOrJson, type SimulatedRequest, type SimulatedResponse, type Simulator } from './sandbox-http.js';
+import { SimulatedAccounts, startingCredentials, type AccountTokens } from './simulated-accounts.js';
 
 export interface ApiusbCredentials {
   appKey: string;
@@ -9,6 +10,12 @@ export interface ApiusbCredentials {
 export const APIUSB_SANDBOX_CREDENTIALS: ApiusbCredentials = {
   appKey: 'sandbox-apiusb-app-key',
   appSecret: 'sandbox-apiusb-app-secret',
+};
+
+/** The sandbox's second merchant's app: every value differs from the first's. */
+export const APIUSB_SANDBOX_SECOND_CREDENTIALS: ApiusbCredentials = {
+  appKey: 'sandbox-apiusb-app-key-shop-2',
+  appSecret: 'sandbox-apiusb-app-secret-shop-2',
 };
 
 export type ApiusbOrderState = 'awaiting-pickup' | 'collected' | 'cancelled';
@@ -28,46 +35,105 @@ export const APIUSB_SEED = {
   collectedOrder: { orderId: '100012021107699', taskId: 'D9E2B1F04019A6C7876096B88B611799' },
 };
 
+export type ApiusbSeed = typeof APIUSB_SEED;
+
+/** The second merchant's own orders: no id is the first's, so isolation shows. */
+export const APIUSB_SECOND_SEED: ApiusbSeed = {
+  cancellableOrders: [
+    { orderId: '200012021107633', taskId: 'E4F2C1A04019A6C7876096B88B612633' },
+    { orderId: '200012021107634', taskId: 'E4F2C1A04019A6C7876096B88B612634' },
+  ],
+  collectedOrder: { orderId: '200012021107699', taskId: 'F5A3D2B04019A6C7876096B88B612699' },
+};
+
+/** Seeds by account position: accounts after the second start empty. */
+const SEEDS: readonly ApiusbSeed[] = [APIUSB_SEED, APIUSB_SECOND_SEED];
+
+/** One app's state at the simulated vendor: its orders and counters. */
+export interface ApiusbAccount extends AccountTokens {
+  readonly credentials: ApiusbCredentials;
+  readonly orders: Map<string, ApiusbSimulatedOrder>;
+}
+
+export interface ApiusbSimulatorOptions {
+  /** The first (default) app's credentials; the sandbox's second merchant's app is kept beside it. */
+  credentials?: ApiusbCredentials;
+  /** Every app the simulator knows, the first being the default (replaces `credentials` and the second app). */
+  accounts?: ApiusbCredentials[];
+  requireToken?: boolean;
+  tokenTtlSec?: number;
+  /** Tokens that never expire, of the first app (as a token set in configuration would be). */
+  staticTokens?: string[];
+  seed?: boolean;
+}
+
 /**
  * APIUSB's PhalApi endpoint (VENDORS.md §3): the service in `s` (or `service`), parameters
  * from the query string or a POST form, the `{ret, data, msg}` envelope, `ret` 406 for a bad
  * token when signature checking is on, business refusals inside `ret` 200.
+ * Several apps (merchants) each see only their own orders: the token names the app, and
+ * another app's order answers as one that does not exist (code 404). With signature checking
+ * off no token names the app, so every call acts for the first one.
  */
 export class ApiusbSimulator implements Simulator {
   readonly prefix = '/apiusb';
-  readonly orders = new Map<string, ApiusbSimulatedOrder>();
-  tokensIssued = 0;
   /** Signature checking: when on, every business call needs a token from ApplyToken. */
   requireToken: boolean;
-  private readonly tokens = new Map<string, number>();
-  private readonly credentials: ApiusbCredentials;
+  /** Token → the app it acts for and when it expires. */
+  private readonly tokens = new Map<string, { account: ApiusbAccount; expiresAt: number }>();
+  private readonly accounts: SimulatedAccounts<ApiusbAccount>;
   private readonly tokenTtlSec: number;
 
-  constructor(
-    options: {
-      credentials?: ApiusbCredentials;
-      requireToken?: boolean;
-      tokenTtlSec?: number;
-      staticTokens?: string[];
-      seed?: boolean;
-    } = {},
-  ) {
-    this.credentials = options.credentials ?? APIUSB_SANDBOX_CREDENTIALS;
+  constructor(options: ApiusbSimulatorOptions = {}) {
     this.requireToken = options.requireToken ?? true;
     this.tokenTtlSec = options.tokenTtlSec ?? 30 * 86_400;
-    for (const token of options.staticTokens ?? []) this.tokens.set(token, Number.POSITIVE_INFINITY);
-    if (options.seed ?? true) {
-      for (const { orderId, taskId } of APIUSB_SEED.cancellableOrders) this.addOrder(orderId, { taskId });
-      this.addOrder(APIUSB_SEED.collectedOrder.orderId, { taskId: APIUSB_SEED.collectedOrder.taskId, state: 'collected' });
+    const credentials = startingCredentials(options, [APIUSB_SANDBOX_CREDENTIALS, APIUSB_SANDBOX_SECOND_CREDENTIALS]);
+    this.accounts = new SimulatedAccounts(
+      credentials.map((c) => ({ credentials: c, orders: new Map(), tokensIssued: 0, calls: 0 })),
+      (account) => account.credentials.appKey,
+    );
+    for (const token of options.staticTokens ?? []) {
+      this.tokens.set(token, { account: this.accounts.first, expiresAt: Number.POSITIVE_INFINITY });
     }
+    if (options.seed ?? true) this.accounts.seedEach(SEEDS, (account, seed) => this.seed(account, seed));
   }
 
-  addOrder(orderId: string, order: Partial<ApiusbSimulatedOrder> & { taskId: string }): void {
-    this.orders.set(orderId, { state: 'awaiting-pickup', ...order });
+  /** The first (default) app's orders. */
+  get orders(): Map<string, ApiusbSimulatedOrder> {
+    return this.accounts.first.orders;
   }
 
-  revokeTokens(): void {
-    for (const [token, expiresAt] of this.tokens) if (expiresAt !== Number.POSITIVE_INFINITY) this.tokens.delete(token);
+  /** Tokens the first (default) app fetched. */
+  get tokensIssued(): number {
+    return this.accounts.first.tokensIssued;
+  }
+
+  /** An app's state (orders, counters), by app key; throws for one the simulator does not know. */
+  account(appKey: string): ApiusbAccount {
+    return this.accounts.get(appKey);
+  }
+
+  /** Tokens an app fetched. */
+  tokensIssuedBy(appKey: string): number {
+    return this.accounts.get(appKey).tokensIssued;
+  }
+
+  /** Business calls made as an app (with its token, or any call while signature checking is off for the first app). */
+  callsBy(appKey: string): number {
+    return this.accounts.get(appKey).calls;
+  }
+
+  /** Adds an order to an app (the first unless named). */
+  addOrder(orderId: string, order: Partial<ApiusbSimulatedOrder> & { taskId: string }, appKey?: string): void {
+    this.accounts.getOrFirst(appKey).orders.set(orderId, { state: 'awaiting-pickup', ...order });
+  }
+
+  /** Makes every issued token invalid (static ones stay), only one app's when named. */
+  revokeTokens(appKey?: string): void {
+    const revoked = appKey === undefined ? undefined : this.accounts.get(appKey);
+    for (const [token, issued] of this.tokens) {
+      if (issued.expiresAt !== Number.POSITIVE_INFINITY && (!revoked || issued.account === revoked)) this.tokens.delete(token);
+    }
   }
 
   handle(request: SimulatedRequest): SimulatedResponse {
@@ -79,30 +145,35 @@ export class ApiusbSimulator implements Simulator {
     if (service === 'App.Auth.ApplyToken') return this.applyToken(params);
     if (service !== 'App.Logistics.CCancelOrder') return envelope(404, null, `非法请求：服务${service || ''}不存在`);
 
+    let account = this.accounts.first;
     if (this.requireToken) {
       const token = typeof params.access_token === 'string' ? params.access_token : '';
-      const expiresAt = this.tokens.get(token);
-      if (expiresAt === undefined || expiresAt <= Date.now()) return envelope(406, null, 'access_token invalid or expired');
+      const issued = this.tokens.get(token);
+      if (!issued || issued.expiresAt <= Date.now()) return envelope(406, null, 'access_token invalid or expired');
+      // The token names the app: only its orders exist for this call.
+      account = issued.account;
     }
+    account.calls += 1;
     for (const name of ['orderId', 'taskId', 'cancelMsg']) {
       if (typeof params[name] !== 'string' || (params[name] as string).trim() === '')
         return envelope(400, null, `非法请求：缺少必要参数${name}`);
     }
-    return this.cancel(String(params.orderId), String(params.taskId), String(params.cancelMsg));
+    return this.cancel(account, String(params.orderId), String(params.taskId), String(params.cancelMsg));
   }
 
   private applyToken(params: Record<string, unknown>): SimulatedResponse {
-    if (params.app_key !== this.credentials.appKey || params.app_secret !== this.credentials.appSecret) {
+    const account = this.accounts.find(params.app_key);
+    if (!account || params.app_secret !== account.credentials.appSecret) {
       return envelope(400, null, '非法请求：app_key或app_secret错误');
     }
     const token = randomBytes(24).toString('base64url');
-    this.tokens.set(token, Date.now() + this.tokenTtlSec * 1000);
-    this.tokensIssued += 1;
+    this.tokens.set(token, { account, expiresAt: Date.now() + this.tokenTtlSec * 1000 });
+    account.tokensIssued += 1;
     return envelope(200, { access_token: token, expires_in: this.tokenTtlSec });
   }
 
-  private cancel(orderId: string, taskId: string, cancelMsg: string): SimulatedResponse {
-    const order = this.orders.get(orderId);
+  private cancel(account: ApiusbAccount, orderId: string, taskId: string, cancelMsg: string): SimulatedResponse {
+    const order = account.orders.get(orderId);
     if (!order) return envelope(200, { code: 404, message: '订单不存在 (order does not exist)', data: null });
     if (order.taskId !== taskId) return envelope(200, { code: 400, message: 'taskId does not match the order', data: null });
     if (order.state === 'collected')
@@ -111,6 +182,12 @@ export class ApiusbSimulator implements Simulator {
     order.state = 'cancelled';
     order.cancelMsg = cancelMsg;
     return envelope(200, { code: 200, message: 'success', data: '取消成功' });
+  }
+
+  private seed(account: ApiusbAccount, seed: ApiusbSeed): void {
+    const { appKey } = account.credentials;
+    for (const { orderId, taskId } of seed.cancellableOrders) this.addOrder(orderId, { taskId }, appKey);
+    this.addOrder(seed.collectedOrder.orderId, { taskId: seed.collectedOrder.taskId, state: 'collected' }, appKey);
   }
 }
 

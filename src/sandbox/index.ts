@@ -1,16 +1,50 @@
 import { loadConfig, type Config } from '../config.js';
 import type { Merchant } from '../merchants/merchant.js';
-import { APIUSB_SANDBOX_CREDENTIALS, ApiusbSimulator } from './apiusb-simulator.js';
-import { FEYIN_SANDBOX_CREDENTIALS, FeyinSimulator, type FeyinSimulatorOptions } from './feyin-simulator.js';
-import { LIFEPAY_SANDBOX_CREDENTIALS, LifepaySimulator } from './lifepay-simulator.js';
-import { PICKUP_SANDBOX_CREDENTIALS, PickupSimulator } from './pickup-simulator.js';
+import { ApiusbSimulator } from './apiusb-simulator.js';
+import { FeyinSimulator, type FeyinSimulatorOptions } from './feyin-simulator.js';
+import { LifepaySimulator } from './lifepay-simulator.js';
+import { PickupSimulator } from './pickup-simulator.js';
 import { VendorSandbox } from './vendor-sandbox.js';
+import { SANDBOX_CREDENTIALS, type SandboxCredentials, type SandboxMerchant } from './sandbox-merchants.js';
 
 export { VendorSandbox, type Fault } from './vendor-sandbox.js';
-export { FeyinSimulator, FEYIN_SANDBOX_CREDENTIALS, FEYIN_SEED, type FeyinSimulatorOptions } from './feyin-simulator.js';
-export { ApiusbSimulator, APIUSB_SANDBOX_CREDENTIALS, APIUSB_SEED } from './apiusb-simulator.js';
-export { PickupSimulator, PICKUP_SANDBOX_CREDENTIALS, PICKUP_SEED } from './pickup-simulator.js';
-export { LifepaySimulator, LIFEPAY_SANDBOX_CREDENTIALS, LIFEPAY_SEED } from './lifepay-simulator.js';
+export {
+  FeyinSimulator,
+  FEYIN_SANDBOX_CREDENTIALS,
+  FEYIN_SANDBOX_SECOND_CREDENTIALS,
+  FEYIN_SEED,
+  FEYIN_SECOND_SEED,
+  type FeyinAccount,
+  type FeyinSimulatorOptions,
+} from './feyin-simulator.js';
+export {
+  ApiusbSimulator,
+  APIUSB_SANDBOX_CREDENTIALS,
+  APIUSB_SANDBOX_SECOND_CREDENTIALS,
+  APIUSB_SEED,
+  APIUSB_SECOND_SEED,
+  type ApiusbAccount,
+  type ApiusbSimulatorOptions,
+} from './apiusb-simulator.js';
+export {
+  PickupSimulator,
+  PICKUP_SANDBOX_CREDENTIALS,
+  PICKUP_SANDBOX_SECOND_CREDENTIALS,
+  PICKUP_SEED,
+  PICKUP_SECOND_SEED,
+  type PickupAccount,
+  type PickupSimulatorOptions,
+} from './pickup-simulator.js';
+export {
+  LifepaySimulator,
+  LIFEPAY_SANDBOX_CREDENTIALS,
+  LIFEPAY_SANDBOX_SECOND_CREDENTIALS,
+  LIFEPAY_SEED,
+  LIFEPAY_SECOND_SEED,
+  type LifepayAccount,
+  type LifepaySimulatorOptions,
+} from './lifepay-simulator.js';
+export { SANDBOX_CREDENTIALS, SANDBOX_SECOND_MERCHANT, type SandboxCredentials, type SandboxMerchant } from './sandbox-merchants.js';
 
 export interface Simulators {
   feyin: FeyinSimulator;
@@ -38,44 +72,45 @@ export async function startSandbox(
   return { sandbox, simulators };
 }
 
-/** Per simulator: the variables `loadConfig` reads for that vendor with the sandbox's values (the URL is the running sandbox's). */
-const SANDBOX_VENDOR_ENV: Array<{ simulator: keyof Simulators; baseUrl: string; credentials: Record<string, string | undefined> }> = [
+/** Per simulator: the variables `loadConfig` reads for that vendor with a merchant's sandbox values (the URL is the running sandbox's). */
+const SANDBOX_VENDOR_ENV: Array<{
+  simulator: keyof Simulators;
+  baseUrl: string;
+  credentials: (c: SandboxCredentials) => Record<string, string | undefined>;
+}> = [
   {
     simulator: 'feyin',
     baseUrl: 'FEYIN_BASE_URL',
-    credentials: {
-      FEYIN_MEMBER_CODE: FEYIN_SANDBOX_CREDENTIALS.memberCode,
-      FEYIN_API_KEY: FEYIN_SANDBOX_CREDENTIALS.apiKey,
-      FEYIN_APP_ID: FEYIN_SANDBOX_CREDENTIALS.appId,
-    },
+    credentials: ({ feyin }) => ({ FEYIN_MEMBER_CODE: feyin.memberCode, FEYIN_API_KEY: feyin.apiKey, FEYIN_APP_ID: feyin.appId }),
   },
   {
     simulator: 'pickup',
     baseUrl: 'PICKUP_BASE_URL',
-    credentials: {
-      PICKUP_APP_ID: PICKUP_SANDBOX_CREDENTIALS.appId,
-      PICKUP_APP_SECRET: PICKUP_SANDBOX_CREDENTIALS.appSecret,
-      PICKUP_SIGN_KEY: PICKUP_SANDBOX_CREDENTIALS.signKey,
-    },
+    credentials: ({ pickup }) => ({ PICKUP_APP_ID: pickup.appId, PICKUP_APP_SECRET: pickup.appSecret, PICKUP_SIGN_KEY: pickup.signKey }),
   },
   {
     simulator: 'apiusb',
     baseUrl: 'APIUSB_BASE_URL',
-    credentials: { APIUSB_APP_KEY: APIUSB_SANDBOX_CREDENTIALS.appKey, APIUSB_APP_SECRET: APIUSB_SANDBOX_CREDENTIALS.appSecret },
+    credentials: ({ apiusb }) => ({ APIUSB_APP_KEY: apiusb.appKey, APIUSB_APP_SECRET: apiusb.appSecret }),
   },
   {
     simulator: 'lifepay',
     baseUrl: 'LIFEPAY_BASE_URL',
-    credentials: { LIFEPAY_API_KEY: LIFEPAY_SANDBOX_CREDENTIALS.apiKey, LIFEPAY_LOGIN: LIFEPAY_SANDBOX_CREDENTIALS.login },
+    credentials: ({ lifepay }) => ({ LIFEPAY_API_KEY: lifepay.apiKey, LIFEPAY_LOGIN: lifepay.login }),
   },
 ];
 
-/** The environment variables that point every vendor at the running simulators, with the sandbox credentials. */
-export function sandboxEnv(running: RunningSandbox): Record<string, string> {
+/**
+ * The environment variables that point every vendor at the running simulators, with a sandbox
+ * merchant's credentials (`default`'s unless named): `loadConfig` reads them into that
+ * merchant's vendor settings.
+ */
+export function sandboxEnv(running: RunningSandbox, options: { merchant?: SandboxMerchant } = {}): Record<string, string> {
   const { sandbox, simulators } = running;
+  const accounts = SANDBOX_CREDENTIALS[options.merchant ?? 'default'];
   const entries = SANDBOX_VENDOR_ENV.flatMap(({ simulator, baseUrl, credentials }) => [
     [baseUrl, sandbox.baseUrl(simulators[simulator])],
-    ...Object.entries(credentials),
+    ...Object.entries(credentials(accounts)),
   ]);
   return Object.fromEntries(entries.filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
@@ -94,7 +129,32 @@ export function withSandboxVendors(config: Config, running: RunningSandbox): Con
   return { ...config, feyin, pickup, apiusb, lifepay: { ...config.lifepay, baseUrl, apiKey, login }, publicUrl };
 }
 
-/** The merchants the simulators know besides `default`. */
-export function sandboxMerchants(_running: RunningSandbox): Merchant[] {
-  return [];
+/** The merchants the simulators know besides `default` (shop-2), with their accounts at the running simulators. */
+export function sandboxMerchants(running: RunningSandbox): Merchant[] {
+  const { feyin, pickup, apiusb, lifepay } = loadConfig(sandboxEnv(running, { merchant: SANDBOX_SECOND_MERCHANT }));
+  const { baseUrl, apiKey, login } = lifepay;
+  return [{ id: SANDBOX_SECOND_MERCHANT, feyin, pickup, apiusb, lifepay: { baseUrl, apiKey, login } }];
+}
+
+/**
+ * A MERCHANTS_FILE merchant as sandbox mode uses it: every account it has pointed at the
+ * simulators (which know only their own credentials), so nothing leaves the machine.
+ */
+export function atSandbox(running: RunningSandbox): (merchant: Merchant) => Merchant {
+  const { sandbox, simulators } = running;
+  const url = (simulator: keyof Simulators) => sandbox.baseUrl(simulators[simulator]);
+  return (merchant) => ({
+    ...merchant,
+    feyin: { ...merchant.feyin, baseUrl: url('feyin') },
+    pickup: { ...merchant.pickup, baseUrl: url('pickup') },
+    apiusb: { ...merchant.apiusb, baseUrl: url('apiusb') },
+    lifepay: { ...merchant.lifepay, baseUrl: url('lifepay') },
+  });
+}
+
+/** Feyin's console setting of each sandbox member: its callbacks come to the service's route for its merchant. */
+export function sendSandboxCallbacksTo(running: RunningSandbox, callbackPath: string): void {
+  const { feyin } = running.simulators;
+  feyin.callbackUrl = callbackPath;
+  feyin.setCallbackUrl(SANDBOX_CREDENTIALS[SANDBOX_SECOND_MERCHANT].feyin.memberCode, `${callbackPath}/${SANDBOX_SECOND_MERCHANT}`);
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { jsonObject, type SimulatedRequest, type SimulatedResponse, type Simulator } from './sandbox-http.js';
+import { SimulatedAccounts, startingCredentials, type AccountCalls } from './simulated-accounts.js';
 
 export interface LifepayCredentials {
   apiKey: string;
@@ -27,6 +28,12 @@ export const LIFEPAY_SANDBOX_CREDENTIALS: LifepayCredentials = {
   login: '79990000001',
 };
 
+/** The sandbox's second merchant: its own API key and login. */
+export const LIFEPAY_SANDBOX_SECOND_CREDENTIALS: LifepayCredentials = {
+  apiKey: 'sandbox-lifepay-api-key-shop-2',
+  login: '79990000021',
+};
+
 /** Seeded ids, listed in the README for frontend developers. */
 export const LIFEPAY_SEED = {
   /** The serial from LifePay's own example; active. */
@@ -45,6 +52,54 @@ export const LIFEPAY_SEED = {
   flakyRegister: '00106304015555',
 };
 
+export type LifepaySeed = typeof LIFEPAY_SEED;
+
+/** The second merchant's own registers and users: no serial or login is the first's, so isolation shows. */
+export const LIFEPAY_SECOND_SEED: LifepaySeed = {
+  register: '00106304022797',
+  secondRegister: '00106304022798',
+  inactiveRegister: '00106304020001',
+  fiscalisationOffLogin: '79990000022',
+  noAccessLogin: '79990000023',
+  flakyRegister: '00106304025555',
+};
+
+/** Seeds by account position: accounts after the second start empty. */
+const SEEDS: readonly LifepaySeed[] = [LIFEPAY_SEED, LIFEPAY_SECOND_SEED];
+
+/** Why LifePay refuses a user of an account that is otherwise known. */
+type Refusal = { code: number; message: string };
+
+/** The seed's refused users: which login gets which refusal. */
+const SEEDED_REFUSALS: Array<['noAccessLogin' | 'fiscalisationOffLogin', Refusal]> = [
+  ['noAccessLogin', { code: 6095, message: 'Доступ запрещен.' }],
+  ['fiscalisationOffLogin', { code: 6080, message: 'Облачная фискализация запрещена.' }],
+];
+
+/** One company's state at the simulated LifePay: its users, registers and documents, its call count. */
+export interface LifepayAccount extends AccountCalls {
+  readonly credentials: LifepayCredentials;
+  /** Login → null for a user who may fiscalise, or the refusal the others get. */
+  readonly users: Map<string, Refusal | null>;
+  readonly registers: Map<string, LifepaySimulatedRegister>;
+  readonly documents: Map<string, LifepaySimulatedDocument>;
+  /** ext_id → the uuid of the first document that carried it (idempotency is per company). */
+  readonly byExtId: Map<string, string>;
+  /** Callbacks posted for its documents, and how each went (HTTP status or 'error'). */
+  readonly callbacksSent: Array<{ url: string; status: number | 'error' }>;
+  /** Its register behind a flaky link, if the seed gave it one. */
+  flakyRegister: string | undefined;
+}
+
+export interface LifepaySimulatorOptions {
+  /** The first (default) company's credentials; the sandbox's second merchant is kept beside it. */
+  credentials?: LifepayCredentials;
+  /** Every company the simulator knows, the first being the default (replaces `credentials` and the second merchant). */
+  accounts?: LifepayCredentials[];
+  seed?: boolean;
+  callbackDelayMs?: number | null;
+}
+
 /** Requests per ext_id answered 503 for `LIFEPAY_SEED.flakyRegister`. */
 const FLAKY_FAILURES = 2;
 
@@ -59,24 +114,61 @@ const CALLBACK_URL_MAX = 255;
  * `{uuid, ext_id, type, status, callback_data}` as JSON (an assumption, not LifePay's spec).
  * Outages: `answerUnavailable(n)` / `answerUnavailableFor(ms)` answer HTTP 503 (tests), and
  * the seeded flaky register does so by itself (sandbox users); `sandbox.inject` adds the rest.
+ * Several companies (merchants) each have their own users, registers and documents: another
+ * company's login with this apikey is 6010, another's register "Принтер не найден.", and an
+ * ext_id is idempotent within one apikey only.
  */
 export class LifepaySimulator implements Simulator {
   readonly prefix = '/lifepay';
-  readonly registers = new Map<string, LifepaySimulatedRegister>();
-  readonly documents = new Map<string, LifepaySimulatedDocument>();
-  /** Callbacks posted, and how each went (HTTP status or 'error'). */
-  readonly callbacksSent: Array<{ url: string; status: number | 'error' }> = [];
-  private readonly byExtId = new Map<string, string>();
-  private readonly credentials: LifepayCredentials;
+  private readonly accounts: SimulatedAccounts<LifepayAccount>;
   private readonly callbackDelayMs: number | null;
   private unavailableRequests = 0;
   private unavailableUntil = 0;
+  /** apikey and ext_id → requests seen for the flaky register. */
   private readonly flakyAttempts = new Map<string, number>();
 
-  constructor(options: { credentials?: LifepayCredentials; seed?: boolean; callbackDelayMs?: number | null } = {}) {
-    this.credentials = options.credentials ?? LIFEPAY_SANDBOX_CREDENTIALS;
+  constructor(options: LifepaySimulatorOptions = {}) {
     this.callbackDelayMs = options.callbackDelayMs === undefined ? 200 : options.callbackDelayMs;
-    if (options.seed ?? true) this.seed();
+    const credentials = startingCredentials(options, [LIFEPAY_SANDBOX_CREDENTIALS, LIFEPAY_SANDBOX_SECOND_CREDENTIALS]);
+    this.accounts = new SimulatedAccounts(
+      credentials.map((c) => ({
+        credentials: c,
+        users: new Map([[c.login, null]]),
+        registers: new Map(),
+        documents: new Map(),
+        byExtId: new Map(),
+        callbacksSent: [],
+        flakyRegister: undefined,
+        calls: 0,
+      })),
+      (account) => account.credentials.apiKey,
+    );
+    if (options.seed ?? true) this.accounts.seedEach(SEEDS, seedAccount);
+  }
+
+  /** The first (default) company's registers. */
+  get registers(): Map<string, LifepaySimulatedRegister> {
+    return this.accounts.first.registers;
+  }
+
+  /** The first (default) company's documents, by uuid. */
+  get documents(): Map<string, LifepaySimulatedDocument> {
+    return this.accounts.first.documents;
+  }
+
+  /** Callbacks posted for the first (default) company's documents. */
+  get callbacksSent(): Array<{ url: string; status: number | 'error' }> {
+    return this.accounts.first.callbacksSent;
+  }
+
+  /** A company's state (users, registers, documents, calls), by API key; throws for one the simulator does not know. */
+  account(apiKey: string): LifepayAccount {
+    return this.accounts.get(apiKey);
+  }
+
+  /** Requests that carried a company's apikey with one of its logins. */
+  callsBy(apiKey: string): number {
+    return this.accounts.get(apiKey).calls;
   }
 
   /** The next `requests` requests get HTTP 503, as during a LifePay outage (0 ends it). */
@@ -89,8 +181,9 @@ export class LifepaySimulator implements Simulator {
     this.unavailableUntil = ms > 0 ? Date.now() + ms : 0;
   }
 
-  documentsWithExtId(extId: string): LifepaySimulatedDocument[] {
-    return [...this.documents.values()].filter((d) => d.extId === extId);
+  /** A company's documents (the first's unless named) that carry `extId`. */
+  documentsWithExtId(extId: string, apiKey?: string): LifepaySimulatedDocument[] {
+    return [...this.accounts.getOrFirst(apiKey).documents.values()].filter((d) => d.extId === extId);
   }
 
   handle(request: SimulatedRequest): SimulatedResponse {
@@ -106,18 +199,15 @@ export class LifepaySimulator implements Simulator {
     return { status: 404, text: '<html><body><h1>404 Not Found</h1></body></html>' };
   }
 
-  /** True while a request for the flaky register is among the first ones of its ext_id. */
+  /** True while a request for a company's flaky register is among the first ones of its ext_id. */
   private flakyLink(text: string): boolean {
-    let body: { target_serial?: unknown; ext_id?: unknown };
-    try {
-      body = JSON.parse(text) as typeof body;
-    } catch {
-      return false;
-    }
-    if (body?.target_serial !== LIFEPAY_SEED.flakyRegister || typeof body.ext_id !== 'string') return false;
-    const seen = this.flakyAttempts.get(body.ext_id) ?? 0;
+    const body = jsonObject(text);
+    const account = this.accounts.find(body?.apikey);
+    if (!account?.flakyRegister || body?.target_serial !== account.flakyRegister || typeof body.ext_id !== 'string') return false;
+    const key = `${account.credentials.apiKey}\n${body.ext_id}`;
+    const seen = this.flakyAttempts.get(key) ?? 0;
     if (seen >= FLAKY_FAILURES) return false;
-    this.flakyAttempts.set(body.ext_id, seen + 1);
+    this.flakyAttempts.set(key, seen + 1);
     return true;
   }
 
@@ -125,11 +215,13 @@ export class LifepaySimulator implements Simulator {
     const body = jsonObject(text);
     if (!body) return answer(6000, 'Неверный формат данных.');
     const login = typeof body.login === 'string' ? body.login : '';
-    const knownLogins = [this.credentials.login, LIFEPAY_SEED.fiscalisationOffLogin, LIFEPAY_SEED.noAccessLogin];
-    if (!knownLogins.includes(login)) return answer(6009, 'Не удалось найти пользователя по login.');
-    if (body.apikey !== this.credentials.apiKey) return answer(6010, 'Не удалось найти пользователя по login и apikey.');
-    if (login === LIFEPAY_SEED.noAccessLogin) return answer(6095, 'Доступ запрещен.');
-    if (login === LIFEPAY_SEED.fiscalisationOffLogin) return answer(6080, 'Облачная фискализация запрещена.');
+    const account = this.accounts.all().find((a) => a.users.has(login));
+    if (!account) return answer(6009, 'Не удалось найти пользователя по login.');
+    // Another company's login with this apikey is a login and apikey that do not go together.
+    if (body.apikey !== account.credentials.apiKey) return answer(6010, 'Не удалось найти пользователя по login и apikey.');
+    account.calls += 1;
+    const refusal = account.users.get(login);
+    if (refusal) return answer(refusal.code, refusal.message);
 
     const fields: Record<string, string[]> = {};
     const test = body.test ?? 0;
@@ -141,9 +233,9 @@ export class LifepaySimulator implements Simulator {
     if (callbackUrl !== null && callbackUrl.length > CALLBACK_URL_MAX)
       fields.callback_url = [`Значение «callback_url» должно содержать максимум ${CALLBACK_URL_MAX} символов.`];
     let targetSerial = typeof body.target_serial === 'string' && body.target_serial !== '' ? body.target_serial : null;
-    if (targetSerial !== null && !this.registers.has(targetSerial)) fields.target_serial = ['Принтер не найден.'];
+    if (targetSerial !== null && !account.registers.has(targetSerial)) fields.target_serial = ['Принтер не найден.'];
     if (targetSerial === null) {
-      targetSerial = [...this.registers].find(([, r]) => r.active)?.[0] ?? null;
+      targetSerial = [...account.registers].find(([, r]) => r.active)?.[0] ?? null;
       if (targetSerial === null) fields.target_serial = ['Нет подключенных принтеров.'];
     }
     if (Object.keys(fields).length > 0) return answer(400, 'Ошибка данных.', fields);
@@ -151,7 +243,7 @@ export class LifepaySimulator implements Simulator {
     // Test mode: the request is checked, nothing is created, no uuid, no callback.
     if (test === 1 || test === '1') return answer(0, '', []);
 
-    const existing = extId !== null ? this.byExtId.get(extId) : undefined;
+    const existing = extId !== null ? account.byExtId.get(extId) : undefined;
     if (existing) return answer(0, '', { uuid: existing });
 
     const document: LifepaySimulatedDocument = {
@@ -164,13 +256,13 @@ export class LifepaySimulator implements Simulator {
       callbackData: body.callback_data ?? null,
       createdAt: Date.now(),
     };
-    this.documents.set(document.uuid, document);
-    if (extId !== null) this.byExtId.set(extId, document.uuid);
-    if (callbackUrl && this.callbackDelayMs !== null) setTimeout(() => void this.notify(document), this.callbackDelayMs).unref();
+    account.documents.set(document.uuid, document);
+    if (extId !== null) account.byExtId.set(extId, document.uuid);
+    if (callbackUrl && this.callbackDelayMs !== null) setTimeout(() => void this.notify(account, document), this.callbackDelayMs).unref();
     return answer(0, '', { uuid: document.uuid });
   }
 
-  private async notify(document: LifepaySimulatedDocument): Promise<void> {
+  private async notify(account: LifepayAccount, document: LifepaySimulatedDocument): Promise<void> {
     const url = document.callbackUrl!;
     try {
       const response = await fetch(url, {
@@ -186,18 +278,20 @@ export class LifepaySimulator implements Simulator {
         signal: AbortSignal.timeout(5000),
       });
       await response.body?.cancel();
-      this.callbacksSent.push({ url, status: response.status });
+      account.callbacksSent.push({ url, status: response.status });
     } catch {
-      this.callbacksSent.push({ url, status: 'error' });
+      account.callbacksSent.push({ url, status: 'error' });
     }
   }
+}
 
-  private seed(): void {
-    this.registers.set(LIFEPAY_SEED.register, { model: 'АТОЛ 30Ф', active: true });
-    this.registers.set(LIFEPAY_SEED.secondRegister, { model: 'АТОЛ 11Ф', active: true });
-    this.registers.set(LIFEPAY_SEED.inactiveRegister, { model: 'Штрих-М-01Ф', active: false });
-    this.registers.set(LIFEPAY_SEED.flakyRegister, { model: 'АТОЛ 30Ф', active: true });
-  }
+function seedAccount(account: LifepayAccount, seed: LifepaySeed): void {
+  account.registers.set(seed.register, { model: 'АТОЛ 30Ф', active: true });
+  account.registers.set(seed.secondRegister, { model: 'АТОЛ 11Ф', active: true });
+  account.registers.set(seed.inactiveRegister, { model: 'Штрих-М-01Ф', active: false });
+  account.registers.set(seed.flakyRegister, { model: 'АТОЛ 30Ф', active: true });
+  account.flakyRegister = seed.flakyRegister;
+  for (const [login, refusal] of SEEDED_REFUSALS) account.users.set(seed[login], refusal);
 }
 
 /** What LifePay's front server answers during an outage: not the JSON envelope. */
