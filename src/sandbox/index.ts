@@ -5,7 +5,7 @@ import { FeyinSimulator, type FeyinSimulatorOptions } from './feyin-simulator.js
 import { LifepaySimulator } from './lifepay-simulator.js';
 import { PickupSimulator } from './pickup-simulator.js';
 import { VendorSandbox } from './vendor-sandbox.js';
-import { SANDBOX_CREDENTIALS, type SandboxCredentials, type SandboxMerchant } from './sandbox-merchants.js';
+import { SANDBOX_CREDENTIALS, SANDBOX_SECOND_MERCHANT, type SandboxCredentials, type SandboxMerchant } from './sandbox-merchants.js';
 
 export { VendorSandbox, type Fault } from './vendor-sandbox.js';
 export {
