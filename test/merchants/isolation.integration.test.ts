@@ -143,6 +143,14 @@ describe('two merchants, each isolated to its own accounts and records (live mod
       .where('ext_id', '=', 'Z-1')
       .execute();
     expect(rows.map((row) => row.merchant).sort()).toEqual(['default', SHOP]);
+    // Log lines name the merchant (metrics do not); the start-up line counts merchants and accounts.
+    const shopCalls = t.logs.records().filter((record) => record.msg === 'vendor call' && record.merchant === SHOP);
+    expect(new Set(shopCalls.map((record) => record.vendor))).toEqual(new Set(['FEYIN', 'PICKUP', 'APIUSB', 'LIFEPAY']));
+    const startLine = t.logs.records().find((record) => String(record.msg).startsWith('GraphQL at'));
+    expect(startLine?.merchants).toEqual({ merchants: 3, accounts: { FEYIN: 2, PICKUP: 3, APIUSB: 2, LIFEPAY: 2 } });
+    expect(startLine?.msg).toContain('3 merchants (accounts: FEYIN 2, PICKUP 3, APIUSB 2, LIFEPAY 2)');
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).not.toContain(SHOP);
     const tokens = await t.service.store.db.selectFrom('vendor_tokens').select(['merchant', 'vendor']).execute();
     expect(tokens.map((row) => `${row.vendor}:${row.merchant}`).sort()).toEqual([
       'APIUSB:default',

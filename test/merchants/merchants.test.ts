@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { CallerAuth } from '../../src/auth/caller-auth.js';
 import { ServiceError } from '../../src/errors.js';
 import { DEFAULT_MERCHANT, type Merchant } from '../../src/merchants/merchant.js';
 import { Merchants } from '../../src/merchants/merchants.js';
 import { eventually } from '../helpers/eventually.js';
 import { LogCapture } from '../helpers/log-capture.js';
+import { mintToken, TEST_JWT_SECRET } from '../helpers/tokens.js';
 
 const account = (n: number) => ({ feyin: { memberCode: `m${n}`, apiKey: `feyin-secret-${n}` }, lifepay: { apiKey: `lp-secret-${n}` } });
 const fileOf = (count: number, from = 0) =>
@@ -108,5 +110,18 @@ describe('Merchants (the configured set, reloaded whole)', () => {
     expect(await merchants.reload()).toBe(true);
     expect(merchants.get('shop-0')).toBeUndefined();
     expect(merchants.get('shop-1000')?.lifepay.apiKey).toBe('lp-secret-1000');
+  });
+
+  it('reads the merchant from the claim AUTH_MERCHANT_CLAIM names, and only from a verified token', async () => {
+    const { merchants } = start(fileOf(2));
+    const config = loadConfig({ AUTH_JWT_SECRET: TEST_JWT_SECRET, AUTH_MERCHANT_CLAIM: 'https://example.com/merchant' });
+    const auth = new CallerAuth(config.auth);
+    const header = (token: string) => (name: string) => (name === 'authorization' ? `Bearer ${token}` : undefined);
+    const named = await auth.authenticate(header(await mintToken({ merchant: 'shop-1', merchantClaim: 'https://example.com/merchant' })));
+    expect(merchants.forCaller(named).id).toBe('shop-1');
+    // The default claim name means nothing under another AUTH_MERCHANT_CLAIM: that token acts for `default`.
+    expect(merchants.forCaller(await auth.authenticate(header(await mintToken({ merchant: 'shop-1' })))).id).toBe('default');
+    const numeric = await auth.authenticate(header(await mintToken({ merchant: 1, merchantClaim: 'https://example.com/merchant' })));
+    expect(() => merchants.forCaller(numeric)).toThrow(ServiceError);
   });
 });

@@ -153,7 +153,7 @@ describe('OpenTelemetry tracing (OTLP over HTTP to an in-process receiver)', () 
     const operation = operationSpan(incoming.traceId);
     expect(operation).toMatchObject({
       parentSpanId: incoming.spanId,
-      attributes: { 'graphql.operation.type': 'mutation', 'graphql.operation.name': 'CancelForTrace', outcome: 'OK' },
+      attributes: { 'graphql.operation.type': 'mutation', 'graphql.operation.name': 'CancelForTrace', outcome: 'OK', merchant: 'default' },
     });
     expect(JSON.stringify(operation)).not.toContain('cancelPrintMessage(');
     expect(JSON.stringify(operation)).not.toContain('OTEL-MSG-1');
@@ -178,6 +178,7 @@ describe('OpenTelemetry tracing (OTLP over HTTP to an in-process receiver)', () 
         'url.path': '/msg/OTEL-MSG-1/cancel',
         'http.response.status_code': 200,
         outcome: 'OK',
+        merchant: 'default',
       },
     });
     // The shared token's store queries (first call: the token is fetched) belong to the same request.
@@ -193,18 +194,21 @@ describe('OpenTelemetry tracing (OTLP over HTTP to an in-process receiver)', () 
     const first = attempts.find((s) => s.traceId === printIncoming.traceId);
     expect(first).toMatchObject({
       parentSpanId: mutation.spanId,
-      attributes: { vendor: 'LIFEPAY', 'outbox.attempt': 1, 'outbox.status': 'RETRY_SCHEDULED' },
+      attributes: { vendor: 'LIFEPAY', merchant: 'default', 'outbox.attempt': 1, 'outbox.status': 'RETRY_SCHEDULED' },
       status: { code: 2, message: 'VENDOR_UNAVAILABLE' },
     });
     const retry = attempts.find((s) => s.traceId !== printIncoming.traceId);
     expect(retry).toMatchObject({
       parentSpanId: undefined,
       links: [{ traceId: printIncoming.traceId, spanId: mutation.spanId }],
-      attributes: { 'outbox.attempt': 2, 'outbox.status': 'ACCEPTED' },
+      attributes: { merchant: 'default', 'outbox.attempt': 2, 'outbox.status': 'ACCEPTED' },
     });
     // The retry's vendor call and its store writes are children of the retry's span.
     const call = spans.find((s) => s.name === 'LIFEPAY create-x-report' && s.traceId === retry!.traceId);
-    expect(call).toMatchObject({ parentSpanId: retry!.spanId, attributes: { 'http.response.status_code': 200, outcome: 'OK' } });
+    expect(call).toMatchObject({
+      parentSpanId: retry!.spanId,
+      attributes: { 'http.response.status_code': 200, outcome: 'OK', merchant: 'default' },
+    });
     expect(spans.some((s) => s.name === 'db update' && s.parentSpanId === retry!.spanId)).toBe(true);
     // The failed first call: ERROR with our code, never the vendor's text.
     const failed = spans.find((s) => s.name === 'LIFEPAY create-x-report' && s.traceId === printIncoming.traceId);
