@@ -15,6 +15,7 @@ import { createPrinting, FEYIN_CALLBACK_PATH } from './printing/index.js';
 import type { BaseContext } from './observability/request-scope.js';
 import type { Tracing } from './observability/tracing.js';
 import { VendorTransports } from './vendor-http/vendor-transport.js';
+import { MerchantShares } from './vendor-http/call-slots.js';
 import {
   atSandbox,
   sandboxMerchants,
@@ -89,6 +90,10 @@ async function startWith(
     source: config.merchants,
     logger,
   });
+  // Fairness is between merchants: a deployment serving only `default` keeps every socket for it.
+  const shareLimit = () => (merchants.size > 1 ? config.merchantVendorConcurrency : Infinity);
+  const merchantShares = new MerchantShares(shareLimit());
+  merchants.onReload(() => merchantShares.setLimit(shareLimit()));
   const metrics = new ServiceMetrics();
   let entityChanges: EntityChanges;
   try {
@@ -106,7 +111,7 @@ async function startWith(
     metrics,
     tracing,
     transports,
-    merchantConcurrency: config.merchantVendorConcurrency,
+    merchantShares,
   });
   let domains;
   try {

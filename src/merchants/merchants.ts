@@ -19,8 +19,8 @@ export interface MerchantsOptions {
   adapt?: (merchant: Merchant) => Merchant;
 }
 
-/** What the server needs of the merchants: the one a caller acts for. */
-export type MerchantLookup = Pick<Merchants, 'forCaller'>;
+/** What the server needs of the merchants: the one a caller acts for, and whether one is still configured after a reload. */
+export type MerchantLookup = Pick<Merchants, 'forCaller' | 'get' | 'onReload'>;
 
 /** How many merchants, and how many of them have an account with each vendor (for the start-up line). */
 export interface MerchantsSummary {
@@ -41,6 +41,7 @@ export class Merchants {
   private reading: Promise<boolean> | undefined;
   private readAgain = false;
   private lastText: string | undefined;
+  private readonly listeners = new Set<() => void>();
 
   constructor(private readonly options: MerchantsOptions) {
     this.byId = this.index(options.source.list);
@@ -61,6 +62,12 @@ export class Merchants {
     // The id comes from a verified token, but is not echoed: a refusal says only that it is not served here.
     if (!merchant) throw new ServiceError('FORBIDDEN', "The token's merchant is not configured on this service");
     return merchant;
+  }
+
+  /** Calls `listener` after each reload that swapped the set (open subscriptions of a removed merchant end then). */
+  onReload(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   summary(): MerchantsSummary {
@@ -140,6 +147,7 @@ export class Merchants {
       { merchants: this.byId.size, removed: removed.length, durationMs: Math.round(performance.now() - started) },
       `merchants: MERCHANTS_FILE reloaded (${this.byId.size} merchants)`,
     );
+    for (const listener of this.listeners) listener();
     return true;
   }
 

@@ -155,6 +155,7 @@ export class ServiceServer {
         origins: callbackOrigins,
         routerChecked: options.auth?.checksRouter === true,
         timeoutMs: callbackTimeoutMs,
+        merchants: options.merchants,
       });
     }
     this.cors = corsPolicy(options.cors ?? { origins: [] });

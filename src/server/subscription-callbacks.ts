@@ -3,6 +3,7 @@ import { GraphQLError, subscribe, type ExecutionResult, type GraphQLFormattedErr
 import type { Agent } from 'undici';
 import type { Caller } from '../auth/caller-auth.js';
 import type { Merchant } from '../merchants/merchant.js';
+import type { MerchantLookup } from '../merchants/merchants.js';
 import type { Logger } from '../observability/logger.js';
 import { RequestBase, type BaseContext } from '../observability/request-scope.js';
 import type { QueryLimits } from './limits.js';
@@ -45,6 +46,8 @@ export interface CallbackSubscriptionOptions {
   /** Each callback request's deadline (VENDOR_TIMEOUT_MS). */
   timeoutMs: number;
   debugErrors?: boolean;
+  /** After a reload, the subscriptions of a merchant no longer configured end (FORBIDDEN). */
+  merchants?: Pick<MerchantLookup, 'get' | 'onReload'>;
 }
 
 /** What the router puts in `extensions.subscription`. */
@@ -67,6 +70,7 @@ type Outcome = 'ok' | 'gone' | 'failed';
 /** One open callback subscription. */
 interface Open {
   id: string;
+  merchantId: string;
   ended: boolean;
   end(reason: { complete: boolean; errors?: GraphQLFormattedError[]; timeoutMs?: number }): Promise<void>;
 }
@@ -97,8 +101,20 @@ export class CallbackSubscriptions {
   private stopping = false;
   private stopped: Promise<void> | undefined;
 
+  private readonly stopWatchingMerchants: (() => void) | undefined;
+
   constructor(private readonly options: CallbackSubscriptionOptions) {
     this.rules = subscriptionRules(options.limits);
+    this.stopWatchingMerchants = options.merchants?.onReload(() => this.endRemovedMerchants());
+  }
+
+  /** After a reload: a merchant no longer configured is refused from then on, its open subscriptions too. */
+  private endRemovedMerchants(): void {
+    const forbidden: GraphQLFormattedError = {
+      message: "The token's merchant is no longer configured on this service",
+      extensions: { code: 'FORBIDDEN', retryable: false },
+    };
+    for (const open of this.open) if (!this.options.merchants?.get(open.merchantId)) void open.end({ complete: true, errors: [forbidden] });
   }
 
   /** Callback subscriptions open now. */
@@ -177,7 +193,7 @@ export class CallbackSubscriptions {
         "The callback URL did not accept the subscription's check (it must answer 204, without redirect, in time)",
       );
     }
-    this.run(asked, source, release, caller);
+    this.run(asked, source, release, caller, merchant.id);
     return { status: 200, body: { data: null }, headers: { 'subscription-protocol': CALLBACK_PROTOCOL } };
   }
 
@@ -189,6 +205,7 @@ export class CallbackSubscriptions {
 
   private async stopOnce(): Promise<void> {
     this.stopping = true;
+    this.stopWatchingMerchants?.();
     const stopping: GraphQLFormattedError = {
       message: 'This service is stopping; subscribe again',
       extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
@@ -202,13 +219,20 @@ export class CallbackSubscriptions {
   }
 
   /** Pulls states one at a time and POSTs each; ends on the stream's end, a 404, a failed callback, token expiry or stop. */
-  private run(asked: CallbackRequest, source: AsyncGenerator<ExecutionResult>, release: () => void, caller: Caller | null): void {
+  private run(
+    asked: CallbackRequest,
+    source: AsyncGenerator<ExecutionResult>,
+    release: () => void,
+    caller: Caller | null,
+    merchantId: string,
+  ): void {
     const { logger, slots } = this.options;
     let heartbeat: NodeJS.Timeout | undefined;
     let expiry: NodeJS.Timeout | undefined;
     let ending: Promise<void> | undefined;
     const open: Open = {
       id: asked.subscriptionId,
+      merchantId,
       ended: false,
       end: (reason) =>
         (ending ??= (async () => {

@@ -59,11 +59,15 @@ interface Connection {
 export class SubscriptionServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MESSAGE_LIMIT });
   private readonly connections = new WeakMap<object, Connection>();
+  /** Every accepted socket and what it acts for: a reload that removes a merchant closes its sockets. */
+  private readonly accepted = new Map<WebSocket, Connection>();
+  private readonly stopWatchingMerchants: () => void;
   private readonly server: ReturnType<typeof useServer>;
   private open = 0;
   private stopped: Promise<void> | undefined;
 
   constructor(private readonly options: SubscriptionServerOptions) {
+    this.stopWatchingMerchants = options.merchants.onReload(() => this.closeRemovedMerchants());
     const rules = subscriptionRules(options.limits);
     this.server = useServer<Record<string, unknown> | undefined, Extra>(
       {
@@ -108,6 +112,7 @@ export class SubscriptionServer {
   /** Closes every socket with 1001 (going away): their clients resubscribe elsewhere. */
   stop(): Promise<void> {
     // Once: ws refuses to close a server that is already closed.
+    this.stopWatchingMerchants();
     this.stopped ??= Promise.resolve(this.server.dispose());
     return this.stopped;
   }
@@ -141,6 +146,7 @@ export class SubscriptionServer {
     const connection = this.connection(ctx);
     connection.caller = caller;
     connection.merchant = merchant;
+    this.accepted.set(socket, connection);
     if (caller?.expiresAt !== undefined) this.closeAtExpiry(socket, connection, caller.expiresAt);
     return true;
   }
@@ -156,7 +162,17 @@ export class SubscriptionServer {
     connection.expiry.unref();
   }
 
+  /** After a reload: a connection whose merchant is gone is refused from then on, as a new one would be (4403). */
+  private closeRemovedMerchants(): void {
+    for (const [socket, connection] of this.accepted) {
+      if (connection.merchant && !this.options.merchants.get(connection.merchant.id)) {
+        socket.close(CloseCode.Forbidden, "The token's merchant is no longer configured on this service");
+      }
+    }
+  }
+
   private disconnect(ctx: ConnectionContext): void {
+    this.accepted.delete(ctx.extra.socket);
     const connection = this.connections.get(ctx);
     if (!connection) return;
     clearTimeout(connection.expiry);

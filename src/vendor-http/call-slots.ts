@@ -19,9 +19,26 @@ export class VendorCallSlots {
   private head?: Waiter;
   private tail?: Waiter;
 
-  constructor(readonly limit: number) {
-    if (!(limit >= 1) || (!Number.isInteger(limit) && limit !== Infinity)) {
-      throw new RangeError(`VendorCallSlots: limit must be a positive integer, got ${limit}`);
+  private max: number;
+
+  constructor(limit: number) {
+    this.max = checkedLimit(limit);
+  }
+
+  /** Calls that may be in flight at once. */
+  get limit(): number {
+    return this.max;
+  }
+
+  /** A new limit: raised, it lets waiters in at once; lowered, calls in flight finish and no new one starts until below it. */
+  set limit(limit: number) {
+    this.max = checkedLimit(limit);
+    while (this.running < this.max && this.head) {
+      const next = this.head;
+      this.unlink(next);
+      next.signal.removeEventListener('abort', next.onAbort);
+      this.running += 1;
+      next.grant(this.releaser());
     }
   }
 
@@ -75,7 +92,8 @@ export class VendorCallSlots {
    */
   private handOver(): void {
     const next = this.head;
-    if (!next) {
+    // Over a lowered limit, an ending call frees no slot for the line.
+    if (!next || this.running > this.max) {
       this.running -= 1;
       return;
     }
@@ -99,5 +117,35 @@ export class VendorCallSlots {
     else this.tail = waiter.prev;
     waiter.prev = waiter.next = undefined;
     this.waiting -= 1;
+  }
+}
+
+function checkedLimit(limit: number): number {
+  if (!(limit >= 1) || (!Number.isInteger(limit) && limit !== Infinity)) {
+    throw new RangeError(`VendorCallSlots: limit must be a positive integer, got ${limit}`);
+  }
+  return limit;
+}
+
+/**
+ * Every merchant's share of every vendor, under one limit (MERCHANT_VENDOR_CONCURRENCY). Shares
+ * outlive reloads: a merchant's new client (a changed account) shares with the old one's calls.
+ * The limit is for fairness between merchants: `setLimit(Infinity)` while only one is configured.
+ */
+export class MerchantShares {
+  private readonly shares = new Map<string, VendorCallSlots>();
+
+  constructor(private limit: number) {}
+
+  of(vendor: string, merchant: string): VendorCallSlots {
+    const key = `${vendor}:${merchant}`;
+    let share = this.shares.get(key);
+    if (!share) this.shares.set(key, (share = new VendorCallSlots(this.limit)));
+    return share;
+  }
+
+  setLimit(limit: number): void {
+    this.limit = limit;
+    for (const share of this.shares.values()) share.limit = limit;
   }
 }

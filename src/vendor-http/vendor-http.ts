@@ -5,7 +5,7 @@ import { vendorUnavailable, type Vendor } from '../errors.js';
 import { vendorOperation, type ServiceMetrics } from '../observability/metrics.js';
 import { scopeLogFields, type CallScope } from '../observability/request-scope.js';
 import { endSpan, startSpan, type Tracing } from '../observability/tracing.js';
-import { VendorCallSlots } from './call-slots.js';
+import type { MerchantShares, VendorCallSlots } from './call-slots.js';
 import { BodyTooLargeError, readBoundedText } from './vendor-body.js';
 import type { VendorFetch, VendorFetchOptions, VendorTransports } from './vendor-transport.js';
 
@@ -285,22 +285,13 @@ export type VendorHttpFactory = (vendor: Vendor, baseUrl: string, options?: Vend
 export function vendorHttpFactory(
   shared: Pick<VendorHttpOptions, 'timeoutMs' | 'maxBodyBytes' | 'logger' | 'metrics' | 'tracing'> & {
     transports?: VendorTransports;
-    /** Vendor calls one merchant may have in flight per vendor (MERCHANT_VENDOR_CONCURRENCY); unbounded without. */
-    merchantConcurrency?: number;
+    /** Each merchant's share of each vendor (MERCHANT_VENDOR_CONCURRENCY); unbounded without. */
+    merchantShares?: MerchantShares;
   },
 ): VendorHttpFactory {
-  const { transports, merchantConcurrency, ...settings } = shared;
-  // One share per merchant and vendor, kept across reloads: a new client of the same merchant (a
-  // changed account) still shares it with the calls of the old one that are in flight.
-  const shares = new Map<string, VendorCallSlots>();
-  const shareOf = (vendor: Vendor, merchant: string) => {
-    const key = `${vendor}:${merchant}`;
-    let share = shares.get(key);
-    if (!share) shares.set(key, (share = new VendorCallSlots(merchantConcurrency!)));
-    return share;
-  };
+  const { transports, merchantShares, ...settings } = shared;
   return (vendor, baseUrl, { merchant, ...options } = {}) => {
-    const slots = options.slots ?? (merchant !== undefined && merchantConcurrency !== undefined ? shareOf(vendor, merchant) : undefined);
+    const slots = options.slots ?? (merchant !== undefined ? merchantShares?.of(vendor, merchant) : undefined);
     return createVendorHttp({ ...settings, ...options, slots, vendor, baseUrl, fetch: transports?.fetchFor(vendor) });
   };
 }

@@ -334,10 +334,22 @@ describe('two merchants, each isolated to its own accounts and records (live mod
     t.simulators.lifepay.answerUnavailable(1);
     const waiting = await as(SHOP, 'mutation { printXReport(input: { extId: "S2-RETRY" }) { document { status } } }');
     expect(waiting.data).toEqual({ printXReport: { document: { status: 'RETRY_SCHEDULED' } } });
+    // An open subscription of shop-2's, and one of default's, across the reload.
+    const theirs = subscriber(t.url, { Authorization: headers[SHOP]!.authorization });
+    const mine = subscriber(t.url, { Authorization: headers.default!.authorization });
+    // Neither ever completes by itself: shop-2's message is still queued, a printer never ends.
+    const theirSubscription = theirs.subscribe('subscription { printMessageUpdated(msgNo: "SAME-ID-IN-BOTH") { status } }');
+    const mySubscription = mine.subscribe(`subscription { printerUpdated(deviceNo: "${FEYIN_SEED.onlinePrinter}") { status } }`);
+    await eventually(() => theirSubscription.events.length === 1 && mySubscription.events.length === 1, { what: 'both subscribed' });
     // Nothing else in the file changes: default's merchant and shop-3 stay as they were.
     writeFileSync(file, JSON.stringify({ 'shop-3': JSON.parse(merchantsFile(running))['shop-3'] }));
     expect(await t.service.merchants.reload()).toBe(true);
     expect((await as(SHOP, '{ fiscalDocument(extId: "Z-1") { extId } }')).status).toBe(403);
+    // The removed merchant's socket is refused as a new one would be; default's stays open.
+    expect(await theirs.closed).toBe(4403);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(t.service.entityChanges.size).toBe(1);
+    await mine.dispose();
     const row = () =>
       t.service.store.db
         .selectFrom('vendor_documents')

@@ -374,6 +374,23 @@ describe("callback subscriptions with caller auth (the router forwards the calle
     expect(await openCallbacks(t)).toBe(0);
   });
 
+  it("a token whose merchant is not configured is FORBIDDEN before the check; the router's URL receives nothing", async () => {
+    const token = await mintToken({ scope: 'vendors:read', merchant: 'shop-9' });
+    const sub = await routerSubscribe(
+      t,
+      `${router.origin}/callback/merchant`,
+      DOCUMENT_UPDATED,
+      { e: 'merchant-1' },
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
+    expect(sub.status).toBe(403);
+    expect(sub.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect(router.of(sub.id)).toEqual([]);
+    expect(await openCallbacks(t)).toBe(0);
+  });
+
   it("the token's expiry ends the subscription: complete with UNAUTHENTICATED", async () => {
     const token = await mintToken({ scope: 'vendors:read', expiresIn: '2s' });
     const sub = await routerSubscribe(

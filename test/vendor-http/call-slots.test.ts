@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VendorCallSlots } from '../../src/vendor-http/call-slots.js';
+import { MerchantShares, VendorCallSlots } from '../../src/vendor-http/call-slots.js';
 
 /** Issue 21: a merchant's share of a vendor, at most `limit` calls in flight, the rest in line. */
 
@@ -224,5 +224,43 @@ describe('VendorCallSlots', () => {
   it('refuses a limit that is not a positive integer', () => {
     for (const limit of [0, -1, 1.5, Number.NaN]) expect(() => new VendorCallSlots(limit)).toThrow(RangeError);
     expect(new VendorCallSlots(Infinity).limit).toBe(Infinity);
+  });
+
+  it('a raised limit lets waiters in at once, in order; a lowered one starts nothing new until calls end', async () => {
+    const slots = new VendorCallSlots(1);
+    const first = await slots.acquire(never());
+    const order: number[] = [];
+    const waiting = [1, 2, 3].map((n) => slots.acquire(never()).then((release) => (order.push(n), release)));
+    await Promise.resolve();
+    expect(slots.queued).toBe(3);
+    slots.limit = 3;
+    const [r1, r2] = await Promise.all(waiting.slice(0, 2));
+    expect(order).toEqual([1, 2]);
+    expect(slots.inFlight).toBe(3);
+    expect(slots.queued).toBe(1);
+    slots.limit = 1;
+    first();
+    r1!();
+    await Promise.resolve();
+    // Two ended, but one is still in flight: at the new limit of 1, the last waiter still waits.
+    expect(slots.queued).toBe(1);
+    r2!();
+    const r3 = await waiting[2]!;
+    expect(order).toEqual([1, 2, 3]);
+    r3();
+    expect(slots.inFlight).toBe(0);
+    expect(() => (slots.limit = 0)).toThrow(RangeError);
+  });
+
+  it('MerchantShares: one share per vendor and merchant, all under one limit that can change', async () => {
+    const shares = new MerchantShares(2);
+    expect(shares.of('FEYIN', 'a')).toBe(shares.of('FEYIN', 'a'));
+    expect(shares.of('FEYIN', 'a')).not.toBe(shares.of('FEYIN', 'b'));
+    expect(shares.of('LIFEPAY', 'a')).not.toBe(shares.of('FEYIN', 'a'));
+    shares.setLimit(Infinity);
+    expect(shares.of('FEYIN', 'a').limit).toBe(Infinity);
+    expect(shares.of('PICKUP', 'new').limit).toBe(Infinity);
+    shares.setLimit(16);
+    expect([shares.of('FEYIN', 'b').limit, shares.of('PICKUP', 'new').limit]).toEqual([16, 16]);
   });
 });
