@@ -2,7 +2,8 @@
 // in its own process against the constant-cost Feyin fake, loaded by autocannon from this one,
 // alternated over BENCH_ROUNDS rounds; medians and ratios. Caller auth is on everywhere (a
 // merchant comes from the token), so the systems differ only in how the merchant is chosen:
-//   before merchants  the build of BENCH_BASELINE_ENTRY (e.g. release 1997fa7's dist/service.mjs), when given
+//   before merchants  the build of BENCH_BASELINE_ENTRY (e.g. release 1997fa7's dist/service.mjs), when given,
+//                     twice: the second process is an A/A control, its ratio the noise of the run
 //   default           this build, no MERCHANTS_FILE, a token without the merchant claim
 //   1,000 merchants   this build, a file of 1,000 merchants, a token acting for one of them
 //   …, no wait        the same with MERCHANT_VENDOR_CONCURRENCY=1024: what the fairness limit itself costs
@@ -125,11 +126,17 @@ async function main() {
   }
 
   const systems: Record<string, { service: BuiltService; bearer: string }> = {};
-  if (BASELINE)
+  if (BASELINE) {
     systems['before merchants (baseline build)'] = {
       service: await startBuiltService(vendorEnv, { entry: BASELINE }),
       bearer: await token(),
     };
+    // The same build once more, as a control: how far two identical systems differ here is the noise.
+    systems['before merchants, a second process (A/A control)'] = {
+      service: await startBuiltService(vendorEnv, { entry: BASELINE }),
+      bearer: await token(),
+    };
+  }
   systems['default merchant (no file)'] = { service: await startBuiltService(vendorEnv), bearer: await token() };
   systems[`one of ${MERCHANTS} merchants`] = { service: await startBuiltService(manyEnv), bearer: await token('shop-17') };
   // The fairness limit's share: the same, with a per-merchant limit no call ever waits for.
