@@ -83,13 +83,14 @@ export class CallerAuth {
     }
     this.checkLifetime(payload);
     const scope = typeof payload.scope === 'string' ? payload.scope : '';
-    const claim = payload[this.config.merchantClaim ?? 'merchant'];
-    return {
+    const caller: Caller = {
       subject: payload.sub ?? null,
       scopes: new Set(scope.split(/\s+/).filter(Boolean)),
       expiresAt: payload.exp! * 1000,
-      ...(claim === undefined ? {} : { merchant: typeof claim === 'string' ? claim : '' }),
     };
+    const claim = payload[this.config.merchantClaim ?? 'merchant'];
+    if (claim !== undefined) caller.merchant = typeof claim === 'string' ? claim : '';
+    return caller;
   }
 
   /**

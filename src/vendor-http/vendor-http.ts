@@ -206,7 +206,8 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     try {
       // After the timer starts: time spent waiting for a slot counts against the deadline, and a
       // call that runs out of it here ends as a timeout without reaching the vendor.
-      if (slots) {
+      // Unbounded (one merchant configured): nothing to count, no extra turn of the event loop.
+      if (slots && slots.limit !== Infinity) {
         try {
           release = await slots.acquire(deadline.signal);
         } catch {
