@@ -10,7 +10,7 @@ const DOMAINS = ['src/printing', 'src/pickup', 'src/logistics', 'src/fiscal'];
 /** The wiring: what composes the domains into a running service. */
 const WIRING = ['src/index.js', 'src/app.js', 'src/schema.js', 'src/context.js', 'src/server', 'src/sandbox'];
 /** Modules every layer may use; they know no domain and no wiring. */
-const FOUNDATION = ['src/errors.ts', 'src/config.ts', 'src/validation.ts', 'src/vendor-http', 'src/observability'];
+const FOUNDATION = ['src/errors.ts', 'src/config.ts', 'src/validation.ts', 'src/vendor-http', 'src/observability', 'src/merchants'];
 
 const RULES: Array<{ folders: string[]; mayNotImport: string[] }> = [
   { folders: ['scripts', 'bench'], mayNotImport: ['test'] },
