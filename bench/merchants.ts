@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { SignJWT } from 'jose';
 import { loadConfig } from '../src/config.js';
+import { DEFAULT_MERCHANT, merchantOf } from '../src/merchants/merchant.js';
 import { Merchants } from '../src/merchants/merchants.js';
 import { createLogger } from '../src/observability/logger.js';
 import { startBuiltService, type BuiltService } from './built-service.js';
@@ -158,8 +159,7 @@ async function main() {
   // Reload of the 1,000-merchant file, as SIGHUP does it (here, in this process): median of 10.
   const config = loadConfig({ ...manyEnv, VENDOR_MODE: 'live' });
   const logger = createLogger({ level: 'silent' });
-  const defaultMerchant = { id: 'default', feyin: config.feyin, pickup: config.pickup, apiusb: config.apiusb, lifepay: config.lifepay };
-  const registry = new Merchants({ defaultMerchant, source: config.merchants, logger });
+  const registry = new Merchants({ defaultMerchant: merchantOf(DEFAULT_MERCHANT, config), source: config.merchants, logger });
   const reloads: number[] = [];
   for (let i = 0; i < 10; i += 1) {
     writeFileSync(many.file, readFileSync(many.file, 'utf8') + ' '.repeat(i + 1)); // a change, so the set is swapped

@@ -1,6 +1,6 @@
 import { CallerAuth } from './auth/caller-auth.js';
 import { configuredVendors, type Config } from './config.js';
-import { DEFAULT_MERCHANT, type Merchant } from './merchants/merchant.js';
+import { DEFAULT_MERCHANT, merchantOf } from './merchants/merchant.js';
 import { Merchants, type MerchantsSummary } from './merchants/merchants.js';
 import type { RequestContext } from './context.js';
 import type { Domain } from './domain.js';
@@ -84,7 +84,7 @@ async function startWith(
     tracing,
   });
   const merchants = new Merchants({
-    defaultMerchant: defaultMerchantOf(config),
+    defaultMerchant: merchantOf(DEFAULT_MERCHANT, config),
     builtIn: config.vendorMode === 'sandbox' && sandbox ? sandboxMerchants(sandbox) : [],
     adapt: config.vendorMode === 'sandbox' && sandbox ? atSandbox(sandbox) : undefined,
     source: config.merchants,
@@ -262,12 +262,6 @@ function logStartup(
     },
     `GraphQL at http://localhost:${started.port}/graphql; vendor mode: ${vendors}; ${merchantsLine(started.merchants)}; caller authentication: ${callerAuth}`,
   );
-}
-
-/** `default`: the accounts of the FEYIN_*, PICKUP_*, APIUSB_*, LIFEPAY_* variables. */
-function defaultMerchantOf(config: Config): Merchant {
-  const { baseUrl, apiKey, login } = config.lifepay;
-  return { id: DEFAULT_MERCHANT, feyin: config.feyin, pickup: config.pickup, apiusb: config.apiusb, lifepay: { baseUrl, apiKey, login } };
 }
 
 /** `3 merchants (accounts: FEYIN 3, PICKUP 1, APIUSB 2, LIFEPAY 3)`. */

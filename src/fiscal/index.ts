@@ -4,7 +4,7 @@ import { SCOPES } from '../auth/caller-auth.js';
 import { CallbackTokens } from '../callback-tokens.js';
 import type { Config, LifepayAccount } from '../config.js';
 import { AccountClients } from '../merchants/account-clients.js';
-import type { Merchant } from '../merchants/merchant.js';
+import { DEFAULT_MERCHANT, type Merchant } from '../merchants/merchant.js';
 import type { EntityChanges } from '../entity-changes.js';
 import { COST, type Domain, type DomainSchema } from '../domain.js';
 import type { VendorHttpFactory } from '../vendor-http/vendor-http.js';
@@ -85,7 +85,7 @@ export async function createFiscal(options: FiscalOptions): Promise<Domain<Fisca
   );
   const tokens = await CallbackTokens.load(config, store);
   const { publicUrl } = config;
-  if (publicUrl && lifepayCallbackUrl(publicUrl, tokens, 'default', 'x'.repeat(EXT_ID_MAX)) === undefined) {
+  if (publicUrl && lifepayCallbackUrl(publicUrl, tokens, DEFAULT_MERCHANT, 'x'.repeat(EXT_ID_MAX)) === undefined) {
     logger.warn(
       'PUBLIC_URL is too long for LifePay (callback_url is at most 255 characters): X-reports with long extIds are sent without a callback',
     );

@@ -1,4 +1,4 @@
-import type { ApiusbConfig, FeyinConfig, LifepayAccount, PickupConfig } from '../config.js';
+import type { ApiusbConfig, Config, FeyinConfig, LifepayAccount, PickupConfig } from '../config.js';
 
 /** The merchant of a token without the merchant claim: the accounts set by the FEYIN_*, PICKUP_*, APIUSB_*, LIFEPAY_* variables. */
 export const DEFAULT_MERCHANT = 'default';
@@ -23,3 +23,9 @@ export interface Merchant {
 /** The vendors' keys in MERCHANTS_FILE, as `Merchant` names them. */
 export const VENDOR_KEYS = ['feyin', 'pickup', 'apiusb', 'lifepay'] as const;
 export type VendorKey = (typeof VENDOR_KEYS)[number];
+
+/** A merchant whose accounts are a configuration's vendor settings (`default`'s variables, or the sandbox's second set). */
+export function merchantOf(id: string, config: Pick<Config, 'feyin' | 'pickup' | 'apiusb' | 'lifepay'>): Merchant {
+  const { baseUrl, apiKey, login } = config.lifepay;
+  return { id, feyin: config.feyin, pickup: config.pickup, apiusb: config.apiusb, lifepay: { baseUrl, apiKey, login } };
+}

@@ -1,5 +1,5 @@
 import { loadConfig, type Config } from '../config.js';
-import type { Merchant } from '../merchants/merchant.js';
+import { merchantOf, type Merchant } from '../merchants/merchant.js';
 import { ApiusbSimulator } from './apiusb-simulator.js';
 import { FeyinSimulator, type FeyinSimulatorOptions } from './feyin-simulator.js';
 import { LifepaySimulator } from './lifepay-simulator.js';
@@ -131,9 +131,7 @@ export function withSandboxVendors(config: Config, running: RunningSandbox): Con
 
 /** The merchants the simulators know besides `default` (shop-2), with their accounts at the running simulators. */
 export function sandboxMerchants(running: RunningSandbox): Merchant[] {
-  const { feyin, pickup, apiusb, lifepay } = loadConfig(sandboxEnv(running, { merchant: SANDBOX_SECOND_MERCHANT }));
-  const { baseUrl, apiKey, login } = lifepay;
-  return [{ id: SANDBOX_SECOND_MERCHANT, feyin, pickup, apiusb, lifepay: { baseUrl, apiKey, login } }];
+  return [merchantOf(SANDBOX_SECOND_MERCHANT, loadConfig(sandboxEnv(running, { merchant: SANDBOX_SECOND_MERCHANT })))];
 }
 
 /**

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { CallerAuth } from '../../src/auth/caller-auth.js';
 import { ServiceError } from '../../src/errors.js';
-import { DEFAULT_MERCHANT, type Merchant } from '../../src/merchants/merchant.js';
+import { DEFAULT_MERCHANT, merchantOf } from '../../src/merchants/merchant.js';
 import { Merchants } from '../../src/merchants/merchants.js';
 import { eventually } from '../helpers/eventually.js';
 import { LogCapture } from '../helpers/log-capture.js';
@@ -30,8 +30,12 @@ describe('Merchants (the configured set, reloaded whole)', () => {
     writeFileSync(file, text);
     const config = loadConfig({ ...env, MERCHANTS_FILE: file, FEYIN_MEMBER_CODE: 'dm', FEYIN_API_KEY: 'default-key' });
     const logs = new LogCapture();
-    const defaultMerchant: Merchant = { id: DEFAULT_MERCHANT, ...config, lifepay: config.lifepay };
-    const merchants = new Merchants({ defaultMerchant, source: config.merchants, logger: logs.logger, settleMs: 20 });
+    const merchants = new Merchants({
+      defaultMerchant: merchantOf(DEFAULT_MERCHANT, config),
+      source: config.merchants,
+      logger: logs.logger,
+      settleMs: 20,
+    });
     opened.push(merchants);
     return { merchants, file, logs, dir };
   };

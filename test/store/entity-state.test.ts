@@ -2,6 +2,7 @@ import { graphql } from 'graphql';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { DEFAULT_MERCHANT, merchantOf } from '../../src/merchants/merchant.js';
 import { vendorHttpFactory } from '../../src/vendor-http/vendor-http.js';
 import { CancelledOrders } from '../../src/logistics/cancelled-orders.js';
 import { createLogistics } from '../../src/logistics/index.js';
@@ -170,7 +171,7 @@ describe.each(['sqlite', 'postgres'] as const)('entity state in the store (%s)',
     const config = loadConfig({ VENDOR_MODE: 'live', AUTH_DISABLED: 'true' });
     const vendorHttp = vendorHttpFactory({ timeoutMs: 1000, maxBodyBytes: 65_536, logger });
     const shared = { store: counted(store, counter), vendorHttp, entityStateMaxAgeSec: DAY_SEC, logger };
-    const merchant = { id: 'default', feyin: config.feyin, pickup: config.pickup, apiusb: config.apiusb, lifepay: config.lifepay };
+    const merchant = merchantOf(DEFAULT_MERCHANT, config);
     const base = { caller: null, log: logger, requestId: 'batch', merchant, merchantId: merchant.id };
     const pickup = createPickup(shared);
     const logistics = createLogistics({ ...shared, tokenFetchLeaseMs: 1000 });
