@@ -155,9 +155,16 @@ export class Merchants {
     const byId = new Map<string, Merchant>();
     const { adapt } = this.options;
     const adapted = adapt ? fromFile.map(adapt) : fromFile;
-    for (const merchant of [this.options.defaultMerchant, ...(this.options.builtIn ?? []), ...adapted]) {
-      if (!byId.has(merchant.id)) byId.set(merchant.id, merchant);
+    for (const merchant of [this.options.defaultMerchant, ...(this.options.builtIn ?? [])]) byId.set(merchant.id, merchant);
+    const shadowed = adapted.filter((merchant) => byId.has(merchant.id)).map((merchant) => merchant.id);
+    // `default` is refused by the file's own check; only the sandbox's built-in merchants can collide.
+    if (shadowed.length > 0) {
+      this.options.logger.warn(
+        { merchants: shadowed },
+        `merchants: ${shadowed.join(', ')} in MERCHANTS_FILE ignored: the sandbox's own merchant of that id is served`,
+      );
     }
+    for (const merchant of adapted) if (!byId.has(merchant.id)) byId.set(merchant.id, merchant);
     return byId;
   }
 }

@@ -128,4 +128,32 @@ describe('Merchants (the configured set, reloaded whole)', () => {
     const numeric = await auth.authenticate(header(await mintToken({ merchant: 1, merchantClaim: 'https://example.com/merchant' })));
     expect(() => merchants.forCaller(numeric)).toThrow(ServiceError);
   });
+
+  it("a file merchant with a built-in merchant's id (the sandbox's shop-2) is ignored, with a warning", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'merchants-'));
+    dirs.push(dir);
+    const file = join(dir, 'merchants.json');
+    writeFileSync(file, JSON.stringify({ 'shop-2': account(2), 'shop-3': account(3) }));
+    const config = loadConfig({ MERCHANTS_FILE: file });
+    const logs = new LogCapture();
+    const builtIn = {
+      ...merchantOf('shop-2', config),
+      feyin: { baseUrl: 'http://sandbox', memberCode: 'sandbox-2', apiKey: 'sandbox-key' },
+    };
+    const merchants = new Merchants({
+      defaultMerchant: merchantOf(DEFAULT_MERCHANT, config),
+      builtIn: [builtIn],
+      source: config.merchants,
+      logger: logs.logger,
+    });
+    opened.push(merchants);
+    expect(merchants.get('shop-2')?.feyin.memberCode).toBe('sandbox-2');
+    expect(merchants.get('shop-3')?.feyin.memberCode).toBe('m3');
+    expect(
+      logs
+        .records()
+        .filter((record) => record.level === 40)
+        .map((record) => record.merchants),
+    ).toEqual([['shop-2']]);
+  });
 });
