@@ -34,11 +34,8 @@ export class VendorCallSlots {
   set limit(limit: number) {
     this.max = checkedLimit(limit);
     while (this.running < this.max && this.head) {
-      const next = this.head;
-      this.unlink(next);
-      next.signal.removeEventListener('abort', next.onAbort);
       this.running += 1;
-      next.grant(this.releaser());
+      this.admitFirst();
     }
   }
 
@@ -91,15 +88,20 @@ export class VendorCallSlots {
    * waits, and a newcomer never finds a free slot while others are in line.
    */
   private handOver(): void {
-    const next = this.head;
     // Over a lowered limit, an ending call frees no slot for the line.
-    if (!next || this.running > this.max) {
+    if (!this.head || this.running > this.max) {
       this.running -= 1;
       return;
     }
-    this.unlink(next);
-    next.signal.removeEventListener('abort', next.onAbort);
-    next.grant(this.releaser());
+    this.admitFirst();
+  }
+
+  /** The first waiter leaves the line holding a slot already counted in `running`. */
+  private admitFirst(): void {
+    const first = this.head!;
+    this.unlink(first);
+    first.signal.removeEventListener('abort', first.onAbort);
+    first.grant(this.releaser());
   }
 
   private append(waiter: Waiter): void {
