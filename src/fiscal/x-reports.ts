@@ -171,21 +171,22 @@ export class XReports {
     const { id, merchant } = claimed;
     const lease: Lease = { owner: claimed.lease_owner!, until: new Date(claimed.lease_until!) };
     const log = { merchant, extId: claimed.ext_id };
-    if (Date.now() - Date.parse(claimed.created_at) > this.options.retry.retryMaxAgeSec * 1000) {
-      const error = `LifePay did not accept the document within ${this.options.retry.retryMaxAgeSec} s; not sent again`;
-      await this.documents.complete(id, lease.owner, { status: 'FAILED', error, errorCode: 'EXPIRED' });
+    /** Ends the document FAILED without sending it again. */
+    const giveUp = async (error: string, errorCode: string, why: string, fields: Record<string, unknown> = {}) => {
+      await this.documents.complete(id, lease.owner, { status: 'FAILED', error, errorCode });
       await this.changed(merchant, claimed.ext_id);
-      this.options.logger.warn({ ...log, attempts: claimed.attempts - 1 }, 'LifePay X-report failed: too old to send');
-      return;
+      this.options.logger.warn({ ...log, ...fields }, `LifePay X-report failed: ${why}`);
+    };
+    const { retryMaxAgeSec } = this.options.retry;
+    if (Date.now() - Date.parse(claimed.created_at) > retryMaxAgeSec * 1000) {
+      const error = `LifePay did not accept the document within ${retryMaxAgeSec} s; not sent again`;
+      return giveUp(error, 'EXPIRED', 'too old to send', { attempts: claimed.attempts - 1 });
     }
     // The account as configured at this attempt: a merchant (or its LifePay account) removed meanwhile ends the document.
     const lifepay = this.options.lifepayOf(merchant);
     if (!lifepay) {
       const error = `Merchant "${merchant}" has no LifePay account on this service any more; not sent again`;
-      await this.documents.complete(id, lease.owner, { status: 'FAILED', error, errorCode: 'VENDOR_NOT_CONFIGURED' });
-      await this.changed(merchant, claimed.ext_id);
-      this.options.logger.warn(log, 'LifePay X-report failed: its merchant has no LifePay account any more');
-      return;
+      return giveUp(error, 'VENDOR_NOT_CONFIGURED', 'its merchant has no LifePay account any more');
     }
     // Which replica holds which attempt, for an operator following one document across replicas.
     this.options.logger.debug({ ...log, attempt: claimed.attempts }, 'LifePay X-report retry sending');
