@@ -103,6 +103,8 @@ async function startWith(
     throw error;
   }
   if (store.connections) metrics.trackDatabasePool(store.connections);
+  metrics.trackMerchantShares(() => merchantShares.waiting());
+  metrics.trackSubscriptionLimit(config.subscriptionsMax);
   const transports = new VendorTransports(config.vendorTransport);
   const vendorHttp = vendorHttpFactory({
     timeoutMs: config.vendorTimeoutMs,

@@ -1,4 +1,12 @@
+import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Every vendor, so that a vendor's series exist (at 0) before its first call: alerts and panels read them. */
+const VENDORS = ['FEYIN', 'PICKUP', 'APIUSB', 'LIFEPAY'] as const;
+
+/** Where a GraphQL operation came in: POST/GET /graphql, graphql-ws, or the router's HTTP callbacks. */
+export type OperationTransport = 'http' | 'ws' | 'callback';
 
 /** Distinct GraphQL operation names kept as labels; the rest count as `other`. */
 const MAX_OPERATION_NAMES = 200;
@@ -25,14 +33,14 @@ export class ServiceMetrics {
   });
   readonly graphqlOperations = new Counter({
     name: 'graphql_operations_total',
-    help: 'GraphQL operations by operation name and outcome (OK or the first error code)',
-    labelNames: ['operation', 'outcome'] as const,
+    help: 'GraphQL operations by operation name, outcome (OK or the first error code) and transport (http, ws, callback); a subscription counts once, when it ends',
+    labelNames: ['operation', 'outcome', 'transport'] as const,
     registers: [this.registry],
   });
   readonly graphqlLatency = new Histogram({
     name: 'graphql_operation_duration_seconds',
-    help: 'GraphQL operation latency',
-    labelNames: ['operation'] as const,
+    help: 'GraphQL operation latency by transport; for a subscription, how long it was open',
+    labelNames: ['operation', 'transport'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
@@ -40,6 +48,18 @@ export class ServiceMetrics {
     name: 'vendor_token_renewals_total',
     help: 'Vendor access tokens fetched or renewed',
     labelNames: ['vendor'] as const,
+    registers: [this.registry],
+  });
+  readonly tokenRenewalFailures = new Counter({
+    name: 'vendor_token_renewal_failures_total',
+    help: 'Vendor access token fetches that failed (the vendor refused our credentials, or could not be reached)',
+    labelNames: ['vendor'] as const,
+    registers: [this.registry],
+  });
+  readonly fiscalDocumentsFailed = new Counter({
+    name: 'fiscal_documents_failed_total',
+    help: 'Fiscal documents that ended FAILED on this process, by the error code they ended with',
+    labelNames: ['code'] as const,
     registers: [this.registry],
   });
   readonly vendorCallbacks = new Counter({
@@ -64,6 +84,52 @@ export class ServiceMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'nodejs_heap_size_limit_bytes',
+      help: "V8's heap limit (the start command's --max-old-space-size plus the young generation): the heap cannot grow past it",
+      registers: [this.registry],
+      collect() {
+        this.set(getHeapStatistics().heap_size_limit);
+      },
+    });
+    new Gauge({
+      name: 'process_memory_limit_bytes',
+      help: "Memory this process may use: its cgroup's limit (a container's memory limit), else the machine's memory",
+      registers: [this.registry],
+      collect() {
+        const constrained = process.constrainedMemory();
+        this.set(constrained > 0 && constrained < totalmem() ? constrained : totalmem());
+      },
+    });
+    for (const vendor of VENDORS) {
+      this.tokenRenewals.inc({ vendor }, 0);
+      this.tokenRenewalFailures.inc({ vendor }, 0);
+    }
+  }
+
+  /** SUBSCRIPTIONS_MAX, so an alert can compare the open subscriptions with it. */
+  trackSubscriptionLimit(max: number): void {
+    new Gauge({
+      name: 'graphql_subscriptions_max',
+      help: 'Open subscriptions this process serves at most, all transports (SUBSCRIPTIONS_MAX)',
+      registers: [this.registry],
+    }).set(max);
+    for (const transport of ['graphql-ws', 'callback']) this.subscriptionsOpen.inc({ transport }, 0);
+  }
+
+  /** Vendor calls waiting in line for their merchant's share (MERCHANT_VENDOR_CONCURRENCY), read on scrape. */
+  trackMerchantShares(waiting: () => Iterable<{ vendor: string; queued: number }>): void {
+    new Gauge({
+      name: 'vendor_calls_waiting',
+      help: "Vendor calls waiting for their merchant's share of the vendor (MERCHANT_VENDOR_CONCURRENCY), by vendor: a merchant's backlog, not a slow vendor",
+      labelNames: ['vendor'] as const,
+      registers: [this.registry],
+      collect() {
+        const totals = new Map<string, number>(VENDORS.map((vendor) => [vendor, 0]));
+        for (const { vendor, queued } of waiting()) totals.set(vendor, (totals.get(vendor) ?? 0) + queued);
+        for (const [vendor, queued] of totals) this.set({ vendor }, queued);
+      },
+    });
   }
 
   /**

@@ -31,8 +31,8 @@ export function operationLogPlugin(logger: Logger, metrics?: ServiceMetrics): Ap
           const outcome = operationOutcome(errors, response);
           const seconds = (performance.now() - started) / 1000;
           const operation = metrics?.operationLabel(operationName) ?? operationName ?? 'anonymous';
-          metrics?.graphqlOperations.inc({ operation, outcome });
-          metrics?.graphqlLatency.observe({ operation }, seconds);
+          metrics?.graphqlOperations.inc({ operation, outcome, transport: 'http' });
+          metrics?.graphqlLatency.observe({ operation, transport: 'http' }, seconds);
           // The request's ids as fields: no child logger is made for this one line.
           logger.info(
             {

@@ -150,4 +150,9 @@ export class MerchantShares {
     this.limit = limit;
     for (const share of this.shares.values()) share.limit = limit;
   }
+
+  /** Calls waiting in line now, per vendor and merchant share (for /metrics, summed by vendor: never a merchant label). */
+  *waiting(): Iterable<{ vendor: string; queued: number }> {
+    for (const [key, share] of this.shares) yield { vendor: key.slice(0, key.indexOf(':')), queued: share.queued };
+  }
 }
