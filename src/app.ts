@@ -40,6 +40,10 @@ export interface RunningService {
   /** The in-process vendor simulators (sandbox mode only). */
   sandbox?: RunningSandbox;
   url: string;
+  /** SIGTERM's first step: `/ready` answers 503 for SHUTDOWN_DRAIN_MS while requests are still served. */
+  drain(): Promise<void>;
+  /** Ends the drain now (a second signal). */
+  skipDrain(): void;
   stop(): Promise<void>;
 }
 
@@ -168,6 +172,7 @@ async function startWith(
     merchants,
     limits: { maxDepth: config.auth.maxQueryDepth, maxCost: config.auth.maxQueryCost, fieldCosts: fieldCostsOf(all) },
     production: config.production,
+    drainMs: config.shutdownDrainMs,
     debugErrors: config.debugErrors,
     timeouts: { requestMs: config.httpRequestTimeoutMs, headersMs: config.httpHeadersTimeoutMs },
     introspection: config.introspection,
@@ -206,6 +211,8 @@ async function startWith(
     entityChanges,
     sandbox,
     url: server.url,
+    drain: () => server.drain(),
+    skipDrain: () => server.skipDrain(),
     async stop() {
       merchants.close();
       // In-flight requests and the domains' background work finish before the store closes.

@@ -106,6 +106,8 @@ export interface Config {
   entityStateMaxAgeSec: number;
   /** Stack traces and internal messages in error responses (never in production). */
   debugErrors: boolean;
+  /** After SIGTERM, how long `/ready` answers 503 while the listener still accepts (SHUTDOWN_DRAIN_MS): the load balancer's time to stop sending. */
+  shutdownDrainMs: number;
   /** Whole-request and header deadlines of the HTTP server, against slow-sending callers. */
   httpRequestTimeoutMs: number;
   httpHeadersTimeoutMs: number;
@@ -328,6 +330,8 @@ export function loadConfig(env: Env = process.env): Config {
     // 30 days by default; at least a minute, at most ten years.
     entityStateMaxAgeSec: int('ENTITY_STATE_MAX_AGE', 30 * 86_400, 60, 3650 * 86_400),
     debugErrors: bool('DEBUG_ERRORS') && !production,
+    // Inside the 10 s a stop may take: the drain, then up to the rest for requests in flight.
+    shutdownDrainMs: int('SHUTDOWN_DRAIN_MS', 3_000, 0, 8_000),
     httpRequestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
     httpHeadersTimeoutMs: int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 1_000, 600_000),
     feyin: {

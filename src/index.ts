@@ -33,14 +33,22 @@ try {
 
 let stopping = false;
 const shutdown = (signal: string) => {
-  if (stopping) return;
+  if (stopping) {
+    // A second signal (Ctrl-C again): no more waiting for the load balancer.
+    service.skipDrain();
+    return;
+  }
   stopping = true;
-  logger.info({ signal }, 'shutting down');
+  logger.info(
+    { signal, drainMs: config.shutdownDrainMs },
+    'shutting down: /ready answers 503 while the load balancer drains (SHUTDOWN_DRAIN_MS; a second signal skips it), then in-flight requests finish',
+  );
   // A hung dependency must not keep the container from stopping.
   setTimeout(() => process.exit(1), 10_000).unref();
   // Spans of the last requests and attempts are flushed once they have ended.
   const stopped = service
-    .stop()
+    .drain()
+    .then(() => service.stop())
     .finally(() => tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'tracing: flush failed')));
   stopped.then(
     () => process.exit(0),

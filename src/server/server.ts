@@ -28,6 +28,8 @@ import { SubscriptionSlots } from './subscription-core.js';
 import { SubscriptionServer, type SubscriptionServerOptions } from './subscriptions.js';
 
 const GRAPHQL_BODY_LIMIT = 100 * 1024;
+/** What a stop may take after the drain, within the 10 s src/index.ts allows the process. */
+const STOP_BUDGET_MS = 8_000;
 const ASSETS_PATH = '/graphql/assets';
 /**
  * The request headers Apollo reads: the body's type and the answer's format, CSRF prevention's
@@ -51,6 +53,8 @@ export interface ServiceServerOptions {
   production: boolean;
   /** Stack traces and internal messages in error responses (DEBUG_ERRORS, never in production). */
   debugErrors?: boolean;
+  /** After SIGTERM, how long `/ready` answers 503 before the listener closes (SHUTDOWN_DRAIN_MS); taken from the 8 s stop budget. */
+  drainMs?: number;
   /** Deadlines for a caller's whole request and for its headers, so a slow sender cannot hold a socket. */
   timeouts?: { requestMs: number; headersMs: number };
   /** Schema introspection (Apollo's `introspection` option). */
@@ -83,6 +87,7 @@ export class ServiceServer {
   readonly http: Server;
   private readonly apollo: ApolloServer<BaseContext>;
   private started = false;
+  /** From SIGTERM on: `/ready` answers 503 while the listener still accepts (the drain), then stop() closes it. */
   private stopping = false;
   private readonly page: string;
   private readonly cors: ReturnType<typeof corsPolicy>;
@@ -118,8 +123,11 @@ export class ServiceServer {
       formatError: (formatted, error) => formatError(formatted, error, { exposeInternals: options.debugErrors === true }),
       plugins: [
         ApolloServerPluginLandingPageDisabled(),
-        // Within the 10 s the process allows itself to exit (src/index.ts).
-        ApolloServerPluginDrainHttpServer({ httpServer: this.http, stopGracePeriodMillis: 8000 }),
+        // Within the 10 s the process allows itself to exit (src/index.ts), after the drain.
+        ApolloServerPluginDrainHttpServer({
+          httpServer: this.http,
+          stopGracePeriodMillis: Math.max(1_000, STOP_BUDGET_MS - (options.drainMs ?? 0)),
+        }),
         operationLogPlugin(options.logger, options.metrics),
         ...(options.tracing ? [operationTracePlugin(options.tracing)] : []),
         // Apollo's own wraps every field resolver (about a fifth of throughput): ours decides once per document.
@@ -175,6 +183,26 @@ export class ServiceServer {
       this.http.listen(port, host, () => resolve());
     });
   }
+
+  /**
+   * The load balancer's turn: `/ready` answers 503 for `drainMs` (SHUTDOWN_DRAIN_MS) while the
+   * listener still accepts and serves, so the router and Kubernetes stop sending before stop()
+   * closes it. Connections refused at once would be errors for requests already on their way.
+   */
+  async drain(drainMs = this.options.drainMs ?? 0): Promise<void> {
+    this.stopping = true;
+    if (drainMs <= 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, drainMs);
+      this.skipDrain = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Ends a drain now (a second SIGTERM or Ctrl-C: someone is in a hurry). */
+  skipDrain: () => void = () => undefined;
 
   /** Stops accepting, lets in-flight requests finish (Apollo's drain plugin), then closes. */
   async stop(): Promise<void> {
