@@ -104,6 +104,7 @@ export async function createFiscal(options: FiscalOptions): Promise<Domain<Fisca
     logger,
     tracing: options.tracing,
     onChange: (merchantId, extId) => options.entityChanges.announce(merchantId, FISCAL_DOCUMENT, extId),
+    onFailed: (code) => options.metrics?.fiscalDocumentsFailed.inc({ code }),
   });
   options.metrics?.trackOutbox({ countByStatus: () => xReports.countByStatus(), dueSummary: () => xReports.dueSummary() });
   const fiscalLoaders = createFiscalLoaders(xReports);

@@ -47,6 +47,8 @@ export interface XReportsOptions {
   tracing?: Tracing;
   /** Announces that a merchant's document changed (attempt outcome, callback), for subscribers on every replica. */
   onChange?: (merchantId: string, extId: string) => Promise<void>;
+  /** A document ended FAILED here, with this error code (fiscal_documents_failed_total). */
+  onFailed?: (errorCode: string) => void;
 }
 
 /** Who prints: the request's merchant, with the LifePay client of its account as configured when the request began. */
@@ -174,6 +176,7 @@ export class XReports {
     /** Ends the document FAILED without sending it again. */
     const giveUp = async (error: string, errorCode: string, why: string, fields: Record<string, unknown> = {}) => {
       await this.documents.complete(id, lease.owner, { status: 'FAILED', error, errorCode });
+      this.options.onFailed?.(errorCode);
       await this.changed(merchant, claimed.ext_id);
       this.options.logger.warn({ ...log, ...fields }, `LifePay X-report failed: ${why}`);
     };
@@ -268,6 +271,7 @@ export class XReports {
       }
     }
     const row = await this.documents.complete(document.id, lease.owner, outcome);
+    if (outcome.status === 'FAILED') this.options.onFailed?.(outcome.errorCode);
     await this.changed(document.merchant, document.ext_id);
     return { document: { row, request }, refusal };
   }

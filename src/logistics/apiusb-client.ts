@@ -2,7 +2,7 @@ import { missingSettings, type ApiusbConfig } from '../config.js';
 import { requireSettings, VendorError, vendorUnavailable } from '../errors.js';
 import { expectJsonObject, type VendorHttp } from '../vendor-http/vendor-http.js';
 import type { CallScope } from '../observability/request-scope.js';
-import { TokenCache, withTokenRenewal, type SharedTokenSlot } from '../vendor-http/token-cache.js';
+import { TokenCache, withTokenRenewal, type SharedTokenSlot, type TokenEvents } from '../vendor-http/token-cache.js';
 import { APIUSB_BAD_TOKEN, APIUSB_OK, apiusbError, type ApiusbBusinessAnswer, type ApiusbEnvelope } from './apiusb-errors.js';
 
 /** PhalApi issues JWTs valid about 30 days; without an announced lifetime, renew daily. */
@@ -18,11 +18,11 @@ export class ApiusbClient {
   constructor(
     private readonly config: ApiusbConfig,
     private readonly http: VendorHttp,
-    options: { onTokenRenew?: () => void; sharedToken?: { slot: SharedTokenSlot; fetchLeaseMs: number } } = {},
+    options: { tokenEvents?: TokenEvents; sharedToken?: { slot: SharedTokenSlot; fetchLeaseMs: number } } = {},
   ) {
     if (!config.accessToken && config.appKey && config.appSecret) {
       this.tokens = new TokenCache(() => this.applyToken(), {
-        onRenew: options.onTokenRenew,
+        ...options.tokenEvents,
         shared: options.sharedToken?.slot,
         fetchLeaseMs: options.sharedToken?.fetchLeaseMs,
       });

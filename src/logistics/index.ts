@@ -50,7 +50,7 @@ export function createLogistics(options: LogisticsOptions): Domain<LogisticsCont
       identity: [account.baseUrl, account.appKey],
     });
     return new ApiusbClient(account, options.vendorHttp('APIUSB', account.baseUrl, { merchant: merchantId }), {
-      onTokenRenew: () => options.metrics?.tokenRenewals.inc({ vendor: 'APIUSB' }),
+      tokenEvents: options.metrics?.tokenEvents('APIUSB'),
       sharedToken: { slot, fetchLeaseMs: options.tokenFetchLeaseMs },
     });
   });

@@ -107,6 +107,14 @@ export class ServiceMetrics {
     }
   }
 
+  /** A vendor's token fetches and failed fetches, counted (TokenCache's hooks). */
+  tokenEvents(vendor: string): { onRenew(): void; onRenewFailed(): void } {
+    return {
+      onRenew: () => this.tokenRenewals.inc({ vendor }),
+      onRenewFailed: () => this.tokenRenewalFailures.inc({ vendor }),
+    };
+  }
+
   /** SUBSCRIPTIONS_MAX, so an alert can compare the open subscriptions with it. */
   trackSubscriptionLimit(max: number): void {
     new Gauge({

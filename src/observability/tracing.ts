@@ -58,7 +58,7 @@ export async function startTracing(logger: Logger): Promise<Tracing | undefined>
 export function startSpan(
   tracing: Tracing,
   name: string,
-  options: { parent?: Context; links?: Array<string | null | undefined>; kind?: 'client' | 'internal'; attributes?: Attributes },
+  options: { parent?: Context; links?: Array<string | null | undefined>; kind?: 'client' | 'server' | 'internal'; attributes?: Attributes },
 ): TraceSpan | undefined {
   const { api, tracer } = tracing;
   const parent = options.parent ?? api.ROOT_CONTEXT;
@@ -66,7 +66,7 @@ export function startSpan(
     const linked = parseTraceparent(traceparent ?? undefined);
     return linked ? [{ context: { traceId: linked.traceId, spanId: linked.spanId, traceFlags: linked.flags, isRemote: true } }] : [];
   });
-  const kind = options.kind === 'client' ? api.SpanKind.CLIENT : api.SpanKind.INTERNAL;
+  const kind = { client: api.SpanKind.CLIENT, server: api.SpanKind.SERVER, internal: api.SpanKind.INTERNAL }[options.kind ?? 'internal'];
   const span = tracer.startSpan(name, { kind, attributes: options.attributes, links, root: !options.parent }, parent);
   if (!span.isRecording()) {
     span.end();

@@ -2,7 +2,7 @@ import { missingSettings, type FeyinConfig } from '../config.js';
 import { requireSettings, vendorUnavailable } from '../errors.js';
 import { expectJsonObject, type VendorHttp, type VendorRequest } from '../vendor-http/vendor-http.js';
 import type { CallScope } from '../observability/request-scope.js';
-import { TokenCache, withTokenRenewal, type SharedTokenSlot } from '../vendor-http/token-cache.js';
+import { TokenCache, withTokenRenewal, type SharedTokenSlot, type TokenEvents } from '../vendor-http/token-cache.js';
 import { parseVendorTime } from '../vendor-http/vendor-time.js';
 import { readResultCode } from '../vendor-http/vendor-answer.js';
 import { FEYIN_DEVICE_CODES, FEYIN_INVALID_TOKEN, FEYIN_MESSAGE_NOT_FOUND, feyinError, feyinVerdict } from './feyin-errors.js';
@@ -56,10 +56,10 @@ export class FeyinClient {
   constructor(
     private readonly config: FeyinConfig,
     private readonly http: VendorHttp,
-    options: { onTokenRenew?: () => void; batchConcurrency?: number; sharedToken?: SharedToken } = {},
+    options: { tokenEvents?: TokenEvents; batchConcurrency?: number; sharedToken?: SharedToken } = {},
   ) {
     this.tokens = new TokenCache(() => this.issueToken(), {
-      onRenew: options.onTokenRenew,
+      ...options.tokenEvents,
       shared: options.sharedToken?.slot,
       fetchLeaseMs: options.sharedToken?.fetchLeaseMs,
     });

@@ -83,7 +83,7 @@ export function createPrinting(options: PrintingOptions): Domain<PrintingContext
     const slot = new VendorTokenSlot(options.store, { vendor: 'FEYIN', merchant: merchantId, identity });
     return new FeyinClient(account, options.vendorHttp('FEYIN', account.baseUrl, { merchant: merchantId }), {
       batchConcurrency: options.batchConcurrency,
-      onTokenRenew: () => options.metrics?.tokenRenewals.inc({ vendor: 'FEYIN' }),
+      tokenEvents: options.metrics?.tokenEvents('FEYIN'),
       sharedToken: { slot, fetchLeaseMs: options.tokenFetchLeaseMs },
     });
   });

@@ -40,6 +40,7 @@ export function operationLogPlugin(logger: Logger, metrics?: ServiceMetrics): Ap
               operationName: shownOperationName(operationName),
               durationMs: Math.round(seconds * 1000),
               outcome,
+              transport: 'http',
             },
             'graphql operation',
           );

@@ -150,6 +150,8 @@ export class ServiceServer {
         limits: options.limits,
         debugErrors: options.debugErrors,
         slots,
+        metrics: options.metrics,
+        tracing: options.tracing,
         ...ws,
       });
       this.subscriptions.attach(this.http);
@@ -164,6 +166,8 @@ export class ServiceServer {
         routerChecked: options.auth?.checksRouter === true,
         timeoutMs: callbackTimeoutMs,
         merchants: options.merchants,
+        metrics: options.metrics,
+        tracing: options.tracing,
       });
     }
     this.cors = corsPolicy(options.cors ?? { origins: [] });
@@ -296,7 +300,7 @@ export class ServiceServer {
     }
     // The router's callback mode: ours, not Apollo's (which would run it as a plain subscription request).
     if (req.method === 'POST' && this.callbacks && asksForCallback(body)) {
-      const answer = await this.callbacks.handle(body, caller, merchant);
+      const answer = await this.callbacks.handle(body, caller, merchant, req.headers);
       for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
       return sendJson(res, answer.status, answer.body);
     }

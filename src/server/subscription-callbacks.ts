@@ -1,19 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { GraphQLError, subscribe, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { IncomingHttpHeaders } from 'node:http';
+import { subscribe, type ExecutionResult, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Agent } from 'undici';
 import type { Caller } from '../auth/caller-auth.js';
 import type { Merchant } from '../merchants/merchant.js';
 import type { MerchantLookup } from '../merchants/merchants.js';
 import type { Logger } from '../observability/logger.js';
+import type { ServiceMetrics } from '../observability/metrics.js';
 import { RequestBase, type BaseContext } from '../observability/request-scope.js';
+import { endSpan, type Tracing } from '../observability/tracing.js';
 import type { QueryLimits } from './limits.js';
 import {
+  asGraphQLError,
   formatSubscriptionErrors,
   prepareSubscription,
   subscriptionRules,
   type SubscriptionRequest,
   type SubscriptionSlots,
 } from './subscription-core.js';
+import { outcomeOf, SubscriptionOperation } from './subscription-operation.js';
 
 const TRANSPORT = 'callback';
 /** The protocol's version, on every callback request and on our answer to the router. */
@@ -48,6 +53,10 @@ export interface CallbackSubscriptionOptions {
   debugErrors?: boolean;
   /** After a reload, the subscriptions of a merchant no longer configured end (FORBIDDEN). */
   merchants?: Pick<MerchantLookup, 'get' | 'onReload'>;
+  /** Each subscription as an operation: `graphql_operations_total{transport="callback"}` and its histogram. */
+  metrics?: ServiceMetrics;
+  /** A span per subscription, with a client span per callback request; absent = off. */
+  tracing?: Tracing;
 }
 
 /** What the router puts in `extensions.subscription`. */
@@ -123,7 +132,7 @@ export class CallbackSubscriptions {
   }
 
   /** The router's POST: refused before anything is fetched unless every rule holds. */
-  async handle(body: unknown, caller: Caller | null, merchant: Merchant): Promise<CallbackAnswer> {
+  async handle(body: unknown, caller: Caller | null, merchant: Merchant, headers?: IncomingHttpHeaders): Promise<CallbackAnswer> {
     const { origins, routerChecked } = this.options;
     if (origins.length === 0) {
       return refusal(
@@ -143,22 +152,35 @@ export class CallbackSubscriptions {
     }
     const payload = body as SubscriptionRequest;
     if (typeof payload.query !== 'string') return refusal(400, 'BAD_USER_INPUT', 'The request has no GraphQL document (query)');
-    const document = prepareSubscription(
+    const prepared = prepareSubscription(
       this.options.schema,
       this.rules,
       payload,
       'Only subscriptions are served over the callback protocol; send queries and mutations without extensions.subscription',
     );
-    if (Array.isArray(document)) return { status: 400, body: { errors: this.format(document) } };
+    // From here on it is an operation: counted, logged and traced however it ends.
+    const operation = new SubscriptionOperation(this.options, {
+      transport: 'callback',
+      operationName: prepared.operationName,
+      requestId: randomUUID(),
+      merchantId: merchant.id,
+      headers,
+    });
+    const refused = (answer: CallbackAnswer) => {
+      operation.end(outcomeOf((answer.body as { errors?: GraphQLFormattedError[] }).errors));
+      return answer;
+    };
+    if (prepared.errors) return refused({ status: 400, body: { errors: this.format(prepared.errors) } });
+    const { document } = prepared;
     if (caller?.expiresAt !== undefined && caller.expiresAt <= Date.now()) {
-      return refusal(401, 'UNAUTHENTICATED', 'The bearer token has expired');
+      return refused(refusal(401, 'UNAUTHENTICATED', 'The bearer token has expired'));
     }
     const release = this.options.slots.reserve(TRANSPORT);
-    if (typeof release !== 'function') return { status: 503, body: { errors: this.format([release]) } };
+    if (typeof release !== 'function') return refused({ status: 503, body: { errors: this.format([release]) } });
 
     let result: Awaited<ReturnType<typeof subscribe>>;
     try {
-      const base = new RequestBase({ requestId: randomUUID(), caller, merchant }, this.options.logger);
+      const base = new RequestBase({ ...operation.scope, caller, merchant }, this.options.logger);
       result = await subscribe({
         schema: this.options.schema,
         document,
@@ -168,32 +190,35 @@ export class CallbackSubscriptions {
       });
     } catch (error) {
       release();
+      operation.end('INTERNAL_SERVER_ERROR');
       throw error;
     }
     if (!(Symbol.asyncIterator in result)) {
       // Refused before any event (a scope, a bad argument): an answer like a query's, nothing fetched.
       release();
-      return { status: 200, body: { ...result, errors: result.errors && this.format(result.errors) } };
+      return refused({ status: 200, body: { ...result, errors: result.errors && this.format(result.errors) } });
     }
     const source = result;
     // The URL must take our check before the router hears yes: it proves the router expects us.
-    const checked = await this.post(asked, 'check');
+    const checked = await this.post(asked, 'check', {}, undefined, operation);
     if (this.stopping) {
       // Stop began while we checked: it completes only what it found open.
       release();
       await source.return(undefined);
-      return refusal(503, 'SERVICE_UNAVAILABLE', 'This service is stopping; subscribe again', true);
+      return refused(refusal(503, 'SERVICE_UNAVAILABLE', 'This service is stopping; subscribe again', true));
     }
     if (checked !== 'ok') {
       release();
       await source.return(undefined);
-      return refusal(
-        400,
-        'BAD_USER_INPUT',
-        "The callback URL did not accept the subscription's check (it must answer 204, without redirect, in time)",
+      return refused(
+        refusal(
+          400,
+          'BAD_USER_INPUT',
+          "The callback URL did not accept the subscription's check (it must answer 204, without redirect, in time)",
+        ),
       );
     }
-    this.run(asked, source, release, caller, merchant.id);
+    this.run(asked, source, release, caller, merchant.id, operation);
     return { status: 200, body: { data: null }, headers: { 'subscription-protocol': CALLBACK_PROTOCOL } };
   }
 
@@ -225,6 +250,7 @@ export class CallbackSubscriptions {
     release: () => void,
     caller: Caller | null,
     merchantId: string,
+    operation: SubscriptionOperation,
   ): void {
     const { logger, slots } = this.options;
     let heartbeat: NodeJS.Timeout | undefined;
@@ -242,7 +268,10 @@ export class CallbackSubscriptions {
           this.open.delete(open);
           release();
           await source.return(undefined).catch(() => undefined);
-          if (reason.complete) await this.post(asked, 'complete', reason.errors?.length ? { errors: reason.errors } : {}, reason.timeoutMs);
+          if (reason.complete)
+            await this.post(asked, 'complete', reason.errors?.length ? { errors: reason.errors } : {}, reason.timeoutMs, operation);
+          // After `complete`: the span holds the last callback request.
+          operation.end(outcomeOf(reason.errors));
         })()),
     };
     this.open.add(open);
@@ -257,7 +286,7 @@ export class CallbackSubscriptions {
         () => {
           if (checking || open.ended) return;
           checking = true;
-          this.post(asked, 'check')
+          this.post(asked, 'check', {}, undefined, operation)
             .then((outcome) => (outcome === 'ok' ? undefined : gone(`heartbeat check: ${outcome}`)))
             .finally(() => (checking = false))
             .catch(() => undefined);
@@ -289,22 +318,18 @@ export class CallbackSubscriptions {
         try {
           step = await source.next();
         } catch (error) {
-          const errors = this.format([
-            error instanceof GraphQLError
-              ? error
-              : new GraphQLError(error instanceof Error ? error.message : 'Internal server error', { originalError: error as Error }),
-          ]);
-          return open.end({ complete: true, errors });
+          return open.end({ complete: true, errors: this.format([asGraphQLError(error)]) });
         }
         if (open.ended) return;
         if (step.done) return open.end({ complete: true });
         const value = step.value;
         const payload = { ...value, errors: value.errors && this.format(value.errors) };
         if (payload.errors === undefined) delete payload.errors;
-        const outcome = await this.post(asked, 'next', { payload });
+        const outcome = await this.post(asked, 'next', { payload }, undefined, operation);
         if (open.ended) return;
         if (outcome !== 'ok') return gone(`next: ${outcome}`);
         slots.sent(TRANSPORT);
+        operation.sent();
       }
     };
     pump().catch((error: unknown) => {
@@ -323,9 +348,24 @@ export class CallbackSubscriptions {
     action: 'check' | 'next' | 'complete',
     extra: Record<string, unknown> = {},
     timeoutMs = this.options.timeoutMs,
+    operation?: SubscriptionOperation,
   ): Promise<Outcome> {
     const body = JSON.stringify({ kind: 'subscription', action, id: asked.subscriptionId, verifier: asked.verifier, ...extra });
     const signal = AbortSignal.timeout(timeoutMs);
+    // The router's address only: the callback URL's path names the subscription.
+    const span = operation?.childSpan('subscription.callback', {
+      'callback.action': action,
+      'http.request.method': 'POST',
+      'server.address': asked.callbackUrl.host,
+    });
+    const ended = (outcome: Outcome, status?: number) => {
+      if (span) {
+        if (status !== undefined) span.setAttribute('http.response.status_code', status);
+        span.setAttribute('outcome', outcome);
+        endSpan(this.options.tracing!, span, outcome === 'ok' ? undefined : outcome === 'gone' ? 'NOT_FOUND' : 'CALLBACK_FAILED');
+      }
+      return outcome;
+    };
     try {
       const { Agent, request } = await undici();
       this.agent ??= new Agent({ allowH2: false, keepAliveTimeout: 4_000, connect: { timeout: this.options.timeoutMs } });
@@ -337,13 +377,13 @@ export class CallbackSubscriptions {
         signal,
       });
       await answer.body.dump({ limit: ANSWER_READ_LIMIT }).catch(() => undefined);
-      if (answer.statusCode >= 200 && answer.statusCode < 300) return 'ok';
+      if (answer.statusCode >= 200 && answer.statusCode < 300) return ended('ok', answer.statusCode);
       this.options.logger.warn({ subscriptionId: asked.subscriptionId, action, status: answer.statusCode }, 'callback request refused');
-      return answer.statusCode === 404 ? 'gone' : 'failed';
+      return ended(answer.statusCode === 404 ? 'gone' : 'failed', answer.statusCode);
     } catch (error) {
       const reason = signal.aborted ? `no answer within ${timeoutMs} ms` : (error as Error).message;
       this.options.logger.warn({ subscriptionId: asked.subscriptionId, action, reason }, 'callback request failed');
-      return 'failed';
+      return ended('failed');
     }
   }
 

@@ -26,31 +26,39 @@ export function subscriptionRules(limits?: QueryLimits): typeof specifiedRules {
   return [...specifiedRules, ...(limits ? limitRules(limits) : [])];
 }
 
+/** A subscription request, checked: the document to run, or the errors to answer with; its operation's name either way when it parsed. */
+export type PreparedSubscription =
+  | { document: DocumentNode; errors?: undefined; operationName?: string }
+  | { document?: undefined; errors: GraphQLError[]; operationName?: string };
+
 /**
- * Parse, validate (GraphQL's rules, depth and cost) and accept subscriptions only: the document,
- * or the errors to answer with. `elsewhere` says where queries and mutations go instead.
+ * Parse, validate (GraphQL's rules, depth and cost) and accept subscriptions only. `elsewhere`
+ * says where queries and mutations go instead.
  */
 export function prepareSubscription(
   schema: GraphQLSchema,
   rules: typeof specifiedRules,
   payload: SubscriptionRequest,
   elsewhere: string,
-): DocumentNode | GraphQLError[] {
+): PreparedSubscription {
   let document: DocumentNode;
   try {
     document = parse(payload.query);
   } catch (error) {
-    return [requestError((error as Error).message, 'GRAPHQL_PARSE_FAILED')];
+    return { errors: [requestError((error as Error).message, 'GRAPHQL_PARSE_FAILED')], operationName: payload.operationName ?? undefined };
   }
+  // The name asked for, else the document's own (as Apollo names an HTTP operation): for logs and metrics.
+  const operation = getOperationAST(document, payload.operationName);
+  const operationName = payload.operationName ?? operation?.name?.value;
   const invalid = validate(schema, document, rules);
   if (invalid.length > 0) {
-    return invalid.map((error) =>
+    const errors = invalid.map((error) =>
       typeof error.extensions.code === 'string' ? error : requestError(error.message, 'GRAPHQL_VALIDATION_FAILED', error),
     );
+    return { errors, operationName };
   }
-  const operation = getOperationAST(document, payload.operationName);
-  if (operation?.operation !== 'subscription') return [requestError(elsewhere, 'BAD_USER_INPUT')];
-  return document;
+  if (operation?.operation !== 'subscription') return { errors: [requestError(elsewhere, 'BAD_USER_INPUT')], operationName };
+  return { document, operationName };
 }
 
 /**
@@ -99,6 +107,14 @@ export class SubscriptionSlots {
 /** Errors as the vocabulary shapes them; a source stream's failure comes bare, its original error holds the code. */
 export function formatSubscriptionErrors(errors: readonly GraphQLError[], exposeInternals: boolean): GraphQLFormattedError[] {
   return errors.map((error) => formatError(error.toJSON(), error.originalError ?? error, { exposeInternals }));
+}
+
+/** A source stream's failure as a GraphQL error; its original error keeps the code for the vocabulary. */
+export function asGraphQLError(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  return new GraphQLError(error instanceof Error ? error.message : 'Internal server error', {
+    originalError: error instanceof Error ? error : undefined,
+  });
 }
 
 function requestError(message: string, code: string, original?: GraphQLError): GraphQLError {

@@ -10,9 +10,18 @@ import type { Merchant } from '../merchants/merchant.js';
 import type { MerchantLookup } from '../merchants/merchants.js';
 import { ServiceError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
+import type { ServiceMetrics } from '../observability/metrics.js';
 import { RequestBase, type BaseContext } from '../observability/request-scope.js';
+import type { Tracing } from '../observability/tracing.js';
 import type { QueryLimits } from './limits.js';
-import { formatSubscriptionErrors, prepareSubscription, subscriptionRules, type SubscriptionSlots } from './subscription-core.js';
+import {
+  asGraphQLError,
+  formatSubscriptionErrors,
+  prepareSubscription,
+  subscriptionRules,
+  type SubscriptionSlots,
+} from './subscription-core.js';
+import { outcomeOf, SubscriptionOperation } from './subscription-operation.js';
 
 const TRANSPORT = 'graphql-ws';
 /** A subscribe message is a GraphQL document like a POST body: the same bound. */
@@ -31,6 +40,10 @@ export interface SubscriptionServerOptions {
   limits?: QueryLimits;
   /** The open-subscription count against SUBSCRIPTIONS_MAX, shared with the router's callbacks. */
   slots: SubscriptionSlots;
+  /** Each subscription as an operation: `graphql_operations_total{transport="ws"}` and its histogram. */
+  metrics?: ServiceMetrics;
+  /** A span per subscription; absent = off. */
+  tracing?: Tracing;
   /** Ping interval; a socket that does not answer within as long again is dropped. */
   keepAliveMs?: number;
   /** A socket that has not sent `connection_init` by then is closed (4408). */
@@ -41,13 +54,19 @@ export interface SubscriptionServerOptions {
 type Extra = { socket: WebSocket; request: IncomingMessage };
 type ConnectionContext = Context<Record<string, unknown> | undefined, Extra>;
 
+/** A subscription between `subscribe` and its stream: its place under SUBSCRIPTIONS_MAX and its record as an operation. */
+interface Reserved {
+  release(): void;
+  operation: SubscriptionOperation;
+}
+
 /** What one connection holds: who it is, its expiry timer, the subscriptions reserved but not yet streaming. */
 interface Connection {
   caller: Caller | null;
   /** Set by `connection_init`: every subscription of the connection acts for it. */
   merchant?: Merchant;
   expiry?: NodeJS.Timeout;
-  reserved: Map<string, () => void>;
+  reserved: Map<string, Reserved>;
 }
 
 /**
@@ -74,13 +93,8 @@ export class SubscriptionServer {
         schema: options.schema,
         connectionInitWaitTimeout: options.connectionInitWaitMs ?? 10_000,
         onConnect: (ctx) => this.connect(ctx),
+        // It returns the context too (the operation's span and ids in it), so graphql-ws's `context` hook is not used.
         onSubscribe: (ctx, id, payload) => this.prepare(ctx, id, payload, rules),
-        context: (ctx) => {
-          const { caller, merchant } = this.connection(ctx);
-          // graphql-ws runs no operation before onConnect has accepted, which sets the merchant.
-          const base = new RequestBase({ requestId: randomUUID(), caller, merchant: merchant! }, options.logger);
-          return options.context(base) as unknown as Record<string, unknown>;
-        },
         // graphql-ws has awaited the result already; the type also allows the promise.
         onOperation: (ctx, id, _payload, _args, result) => this.track(ctx, id, result as Awaited<OperationResult>),
         onNext: (_ctx, _id, _payload, _args, result) => ({ ...result, errors: result.errors && this.format(result.errors) }),
@@ -177,7 +191,10 @@ export class SubscriptionServer {
     if (!connection) return;
     clearTimeout(connection.expiry);
     // Reserved but never streamed (the socket went while its document was prepared).
-    for (const release of connection.reserved.values()) release();
+    for (const { release, operation } of connection.reserved.values()) {
+      release();
+      operation.end('OK');
+    }
     connection.reserved.clear();
   }
 
@@ -191,45 +208,69 @@ export class SubscriptionServer {
     payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
     rules: typeof specifiedRules,
   ) {
-    const document = prepareSubscription(
+    const connection = this.connection(ctx);
+    const prepared = prepareSubscription(
       this.options.schema,
       rules,
       payload,
       'Only subscriptions are served over WebSocket; send queries and mutations with POST /graphql',
     );
-    if (Array.isArray(document)) return document;
+    const operation = new SubscriptionOperation(this.options, {
+      transport: 'ws',
+      operationName: prepared.operationName,
+      requestId: randomUUID(),
+      // graphql-ws runs no operation before onConnect has accepted, which sets the merchant.
+      merchantId: connection.merchant!.id,
+      headers: ctx.extra.request.headers,
+    });
+    const refuse = (errors: GraphQLError[]) => {
+      operation.end(outcomeOf(this.format(errors)));
+      return errors;
+    };
+    if (prepared.errors) return refuse(prepared.errors);
+    const { document } = prepared;
     const reserved = this.options.slots.reserve(TRANSPORT);
-    if (typeof reserved !== 'function') return [reserved];
+    if (typeof reserved !== 'function') return refuse([reserved]);
     this.open++;
     let released = false;
-    const connection = this.connection(ctx);
-    connection.reserved.set(id, () => {
-      if (released) return;
-      released = true;
-      this.open--;
-      reserved();
+    connection.reserved.set(id, {
+      operation,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.open--;
+        reserved();
+      },
     });
+    const base = new RequestBase({ ...operation.scope, caller: connection.caller, merchant: connection.merchant! }, this.options.logger);
     return {
       schema: this.options.schema,
       document,
       operationName: payload.operationName,
       variableValues: payload.variables,
+      contextValue: this.options.context(base),
     };
   }
 
   /** Hands the reservation to the stream: freed when it ends, however it ends (complete, error, client's complete, socket gone). */
   private track(ctx: ConnectionContext, id: string, result: Awaited<OperationResult>) {
     const connection = this.connection(ctx);
-    const release = connection.reserved.get(id) ?? (() => undefined);
+    const reserved = connection.reserved.get(id);
     connection.reserved.delete(id);
+    if (!reserved) return result;
+    const { release, operation } = reserved;
     if (!(Symbol.asyncIterator in result)) {
+      // Refused before any state (a scope, a bad argument): one answer, and the operation ends with it.
       release();
+      operation.end(outcomeOf(result.errors && this.format(result.errors)));
       return result;
     }
     const source = result[Symbol.asyncIterator]();
     const slots = this.options.slots;
+    const format = (errors: readonly GraphQLError[]) => this.format(errors);
     const done = async (): Promise<IteratorResult<ExecutionResult>> => {
       release();
+      operation.end('OK');
       await source.return?.();
       return { done: true, value: undefined };
     };
@@ -237,11 +278,17 @@ export class SubscriptionServer {
       async next() {
         try {
           const step = await source.next();
-          if (step.done) release();
-          else slots.sent(TRANSPORT);
+          if (step.done) {
+            release();
+            operation.end('OK');
+          } else {
+            slots.sent(TRANSPORT);
+            operation.sent();
+          }
           return step;
         } catch (error) {
           release();
+          operation.end(outcomeOf(format([asGraphQLError(error)])));
           throw error;
         }
       },

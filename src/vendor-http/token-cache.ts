@@ -29,11 +29,16 @@ export interface SharedTokenSlot {
   release(holder: string): Promise<void>;
 }
 
+/** What a vendor client passes on to its token cache: who counts the renewals and the failed ones. */
+export type TokenEvents = Pick<TokenCacheOptions, 'onRenew' | 'onRenewFailed'>;
+
 export interface TokenCacheOptions {
   /** Renew this long before the announced expiry, so a token never dies in flight. */
   renewBeforeSec?: number;
   now?: () => number;
   onRenew?: () => void;
+  /** A fetch failed (the vendor refused our credentials or could not be reached): for the renewal-failure alert. */
+  onRenewFailed?: () => void;
   /** Shares the token with other processes; without it the token lives in this process only. */
   shared?: SharedTokenSlot;
   /** How long one fetch may hold the lease before another process may take over (ms). */
@@ -92,8 +97,7 @@ export class TokenCache {
   }
 
   private async fetch(): Promise<string> {
-    this.options.onRenew?.();
-    const issued = await this.issue();
+    const issued = await this.issueCounted();
     this.current = { token: issued.token, renewAt: this.renewAtFor(issued) };
     return issued.token;
   }
@@ -120,10 +124,9 @@ export class TokenCache {
   }
 
   private async fetchAsHolder(slot: SharedTokenSlot): Promise<string> {
-    this.options.onRenew?.();
     let issued: IssuedToken;
     try {
-      issued = await this.issue();
+      issued = await this.issueCounted();
     } catch (error) {
       await slot.release(this.holder).catch(() => undefined);
       throw error;
@@ -140,6 +143,17 @@ export class TokenCache {
       now: this.now(),
     });
     return issued.token;
+  }
+
+  /** One fetch from the vendor, counted as a renewal and, when it fails, as a failed one. */
+  private async issueCounted(): Promise<IssuedToken> {
+    this.options.onRenew?.();
+    try {
+      return await this.issue();
+    } catch (error) {
+      this.options.onRenewFailed?.();
+      throw error;
+    }
   }
 
   private renewAtFor(issued: IssuedToken): number {

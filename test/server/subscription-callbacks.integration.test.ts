@@ -1,7 +1,6 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/eventually.js';
+import { FakeRouter } from '../helpers/fake-router.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { subscriber, type Subscriber } from '../helpers/subscriber.js';
 import { mintToken, TEST_JWT_SECRET } from '../helpers/tokens.js';
@@ -10,72 +9,6 @@ const ROUTER_SECRET = 'router-secret-for-callback-tests-0123456789';
 const MESSAGE_UPDATED = 'subscription($m: ID!) { printMessageUpdated(msgNo: $m) { msgNo status } }';
 const DOCUMENT_UPDATED = 'subscription($e: ID!) { fiscalDocumentUpdated(extId: $e) { extId status } }';
 const CANCEL = 'mutation($m: ID!) { cancelPrintMessage(msgNo: $m) { cancelled } }';
-
-interface Received {
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: {
-    kind?: string;
-    action?: string;
-    id?: string;
-    verifier?: string;
-    payload?: { data?: Record<string, unknown> };
-    errors?: unknown[];
-  };
-  text: string;
-}
-
-/** What the router's callback endpoint answers to a message: a status, a redirect, or nothing ever. */
-type Answer = number | { redirect: string } | { afterMs: number } | 'hang';
-
-/** The router's callback endpoint on 127.0.0.1: records every request, answers as the test says (204 by default). */
-class FakeRouter {
-  readonly received: Received[] = [];
-  answer: (message: Received) => Answer = () => 204;
-  private readonly server: Server = createServer((req, res) => {
-    let text = '';
-    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    req.on('end', () => {
-      let body: Received['body'] = {};
-      try {
-        body = JSON.parse(text) as Received['body'];
-      } catch {
-        // recorded as text
-      }
-      const message = { path: req.url ?? '/', headers: req.headers, body, text };
-      this.received.push(message);
-      const answer = this.answer(message);
-      if (answer === 'hang') return;
-      if (typeof answer === 'object' && 'afterMs' in answer) {
-        setTimeout(() => res.writeHead(204).end(), answer.afterMs);
-        return;
-      }
-      if (typeof answer === 'object') {
-        res.writeHead(302, { location: answer.redirect }).end();
-        return;
-      }
-      res.writeHead(answer).end();
-    });
-  });
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return this;
-  }
-
-  get origin(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  of(id: string): Received[] {
-    return this.received.filter((m) => m.body.id === id);
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 let ids = 0;
 /** The router's POST: a subscription with `extensions.subscription`, router-authorization unless told otherwise. */
