@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import * as monitoringV1 from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
@@ -34,9 +34,13 @@ export function readKustomization(): Kustomization {
   return parse(readFileSync(join(BASE, 'kustomization.yaml'), 'utf8')) as Kustomization;
 }
 
-/** Every document of every file kustomization.yaml lists; a YAML error throws, naming the file. */
+/**
+ * Every document of every file kustomization.yaml lists (a missing file is the first test's to
+ * report); a YAML error throws, naming the file.
+ */
 export function readBase(): Manifest[] {
-  return readKustomization().resources.flatMap((file) => {
+  const listed = readKustomization().resources.filter((file) => existsSync(join(BASE, file)));
+  return listed.flatMap((file) => {
     const documents = parseAllDocuments(readFileSync(join(BASE, file), 'utf8'));
     if (!Array.isArray(documents)) throw new Error(`${file}: not a YAML stream`);
     return documents.map((document, index) => {

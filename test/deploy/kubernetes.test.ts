@@ -241,7 +241,9 @@ describe('the Deployment keeps the promises of the code', () => {
       const mount = container.volumeMounts?.find((candidate) => candidate.mountPath === path);
       expect(mount, path).toBeDefined();
       expect(mount!.readOnly, path).not.toBe(true);
-      expect(pod.volumes?.find((volume) => volume.name === mount!.name)?.emptyDir, path).toBeDefined();
+      // A volume has exactly one source (the API server refuses more; the schema does not say so).
+      const volume = pod.volumes?.find((candidate) => candidate.name === mount!.name);
+      expect(Object.keys(volume ?? {}).toSorted(), path).toEqual(['emptyDir', 'name']);
     }
   });
 
@@ -250,7 +252,9 @@ describe('the Deployment keeps the promises of the code', () => {
     const mount = container.volumeMounts?.find((candidate) => candidate.mountPath === posix.dirname(file));
     expect(mount, `a volume mounted at ${posix.dirname(file)}`).toBeDefined();
     expect(mount!.subPath).toBeUndefined();
-    const volume = pod.volumes?.find((candidate) => candidate.name === mount!.name)?.configMap;
+    const source = pod.volumes?.find((candidate) => candidate.name === mount!.name);
+    expect(Object.keys(source ?? {}).toSorted()).toEqual(['configMap', 'name']);
+    const volume = source!.configMap;
     expect(volume?.name).toBe(configMap().metadata!.name);
     expect(volume!.items === undefined || volume!.items.some((item) => item.path === posix.basename(file))).toBe(true);
     // A generated ConfigMap's name carries a hash of its content: every change would roll the pods.
