@@ -10,6 +10,8 @@ export interface ReceivedSpan {
   attributes: Record<string, unknown>;
   links: Array<{ traceId: string; spanId: string }>;
   status: { code?: number; message?: string };
+  /** The span's events (names only). */
+  events: string[];
 }
 
 interface OtlpValue {
@@ -18,7 +20,8 @@ interface OtlpValue {
   boolValue?: boolean;
   doubleValue?: number;
 }
-interface OtlpSpan extends Omit<ReceivedSpan, 'attributes' | 'links' | 'status'> {
+interface OtlpSpan extends Omit<ReceivedSpan, 'attributes' | 'links' | 'status' | 'events'> {
+  events?: Array<{ name: string }>;
   attributes?: Array<{ key: string; value: OtlpValue }>;
   links?: Array<{ traceId: string; spanId: string }>;
   status?: { code?: number; message?: string };
@@ -76,6 +79,7 @@ export class OtlpReceiver {
         attributes: Object.fromEntries((span.attributes ?? []).map((a) => [a.key, valueOf(a.value)])),
         links: span.links ?? [],
         status: span.status ?? {},
+        events: (span.events ?? []).map((event) => event.name),
       }));
   }
 
