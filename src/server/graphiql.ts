@@ -67,29 +67,18 @@ export function loadExampleOperations(folder = join(projectRoot(), 'examples')):
 
 const escapeForScript = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
-export function graphiqlPage(options: { endpoint: string; assetsPath: string; examples: ExampleOperation[] }): string {
-  const tabs = options.examples.map(({ query, variables }) => ({ query, variables }));
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Vendor operations · GraphiQL</title>
-<link rel="icon" href="data:,">
-<style>html, body, #graphiql { height: 100%; margin: 0; } body { font-family: system-ui, sans-serif; }</style>
-<link rel="stylesheet" href="${options.assetsPath}/graphiql.css">
-</head>
-<body>
-<div id="graphiql">Loading GraphiQL…</div>
-<script src="${options.assetsPath}/react.js"></script>
-<script src="${options.assetsPath}/react-dom.js"></script>
-<script src="${options.assetsPath}/graphiql.js"></script>
-<script src="${options.assetsPath}/graphql-ws.js"></script>
-<script>
-  const endpoint = ${escapeForScript(options.endpoint)};
+/**
+ * The page's own script. Static (its settings come from the JSON block beside it), so its hash
+ * is computed once for the page's CSP; `String.raw` keeps its backslashes (`\s`, `\b`), which a
+ * plain template string would drop. It holds no `${` and no backtick.
+ */
+export const PAGE_SCRIPT = String.raw`
+  const config = JSON.parse(document.getElementById('graphiql-config').textContent);
+  const endpoint = config.endpoint;
   const socketUrl = new URL(endpoint, location.href).href.replace(/^http/, 'ws');
-  const tabs = ${escapeForScript(tabs)};
-  // The operation GraphiQL runs is a subscription: then it goes over the WebSocket.
+  const tabs = config.tabs;
+  // The operation GraphiQL runs is a subscription: then it goes over the WebSocket. Without
+  // GraphiQL's parsed document, a line starting with the keyword decides.
   const isSubscription = (params, opts) =>
     opts && opts.documentAST
       ? opts.documentAST.definitions.some((definition) =>
@@ -127,7 +116,30 @@ export function graphiqlPage(options: { endpoint: string; assetsPath: string; ex
       shouldPersistHeaders: false,
     }),
   );
-</script>
+`;
+
+const PAGE_STYLE = 'html, body, #graphiql { height: 100%; margin: 0; } body { font-family: system-ui, sans-serif; }';
+
+export function graphiqlPage(options: { endpoint: string; assetsPath: string; examples: ExampleOperation[] }): string {
+  const tabs = options.examples.map(({ query, variables }) => ({ query, variables }));
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Vendor operations · GraphiQL</title>
+<link rel="icon" href="data:,">
+<style>${PAGE_STYLE}</style>
+<link rel="stylesheet" href="${options.assetsPath}/graphiql.css">
+</head>
+<body>
+<div id="graphiql">Loading GraphiQL…</div>
+<script src="${options.assetsPath}/react.js"></script>
+<script src="${options.assetsPath}/react-dom.js"></script>
+<script src="${options.assetsPath}/graphiql.js"></script>
+<script src="${options.assetsPath}/graphql-ws.js"></script>
+<script id="graphiql-config" type="application/json">${escapeForScript({ endpoint: options.endpoint, tabs })}</script>
+<script>${PAGE_SCRIPT}</script>
 </body>
 </html>`;
 }
