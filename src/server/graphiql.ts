@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -143,3 +144,31 @@ export function graphiqlPage(options: { endpoint: string; assetsPath: string; ex
 </body>
 </html>`;
 }
+
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+/**
+ * The GraphiQL page's Content-Security-Policy: only this service's own files, the page's own
+ * script and style (by hash, computed once), and connections back to itself. Checked in
+ * Chromium (test/graphiql-csp.browser.test.ts): GraphiQL 4's bundles need no 'unsafe-eval' and
+ * no 'unsafe-inline'.
+ */
+export const GRAPHIQL_CSP = [
+  // Anything not named below: nothing (workers, frames, media, manifests…).
+  "default-src 'none'",
+  // React, ReactDOM, GraphiQL and graphql-ws from /graphql/assets, and the page's inline script.
+  `script-src 'self' ${sha256(PAGE_SCRIPT)}`,
+  // graphiql.css from /graphql/assets, and the page's inline <style>.
+  `style-src 'self' ${sha256(PAGE_STYLE)}`,
+  // graphiql.css embeds its icons (PNG) and fonts (woff2) as data: URLs; the favicon is `data:,`.
+  'img-src data:',
+  'font-src data:',
+  // POST /graphql and the subscriptions' WebSocket: CSP 3's 'self' covers ws:/wss: to the same
+  // host and port (an http: origin would not), whatever Host the page was opened under.
+  "connect-src 'self'",
+  "object-src 'none'",
+  // No <base> may redirect the relative asset URLs, no form posts anywhere, no framing (clickjacking).
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
