@@ -108,6 +108,8 @@ export class SubscriptionServer {
       refuse(socket, 400, version);
     });
     http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // A target the URL parser refuses (`//[`) would otherwise throw here, outside any request handler.
+      if (!URL.canParse(req.url ?? '/', 'http://service')) return refuse(socket, 400);
       const path = new URL(req.url ?? '/', 'http://service').pathname;
       if (path !== this.options.path) return refuse(socket, 404);
       if (req.method !== 'GET') return refuse(socket, 405, { allow: 'GET' });

@@ -151,10 +151,13 @@ describe('security headers (OWASP secure headers) on every kind of answer', () =
     ['another method', 405, upgrade('/graphql', {}, 'POST')],
     ['a malformed key', 400, upgrade('/graphql', { 'Sec-WebSocket-Key': 'short' })],
     ['an unknown version', 400, upgrade('/graphql', { 'Sec-WebSocket-Version': '7' })],
+    ['a path the URL parser refuses', 400, upgrade('//[')],
   ])('a WebSocket upgrade refused on its socket: %s (%i)', async (_kind, status, request) => {
     const answer = head(await rawExchange(t.url, request));
     expect(answer.status).toBe(status);
     expect(answer.headers).toMatchObject({ ...SECURITY, connection: 'close', 'content-length': '0' });
+    // The service lives on.
+    expect((await fetch(`${t.url}/health`)).status).toBe(200);
   });
 
   it('a WebSocket upgrade accepted (101)', async () => {
