@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,29 +68,18 @@ export function loadExampleOperations(folder = join(projectRoot(), 'examples')):
 
 const escapeForScript = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
-export function graphiqlPage(options: { endpoint: string; assetsPath: string; examples: ExampleOperation[] }): string {
-  const tabs = options.examples.map(({ query, variables }) => ({ query, variables }));
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Vendor operations · GraphiQL</title>
-<link rel="icon" href="data:,">
-<style>html, body, #graphiql { height: 100%; margin: 0; } body { font-family: system-ui, sans-serif; }</style>
-<link rel="stylesheet" href="${options.assetsPath}/graphiql.css">
-</head>
-<body>
-<div id="graphiql">Loading GraphiQL…</div>
-<script src="${options.assetsPath}/react.js"></script>
-<script src="${options.assetsPath}/react-dom.js"></script>
-<script src="${options.assetsPath}/graphiql.js"></script>
-<script src="${options.assetsPath}/graphql-ws.js"></script>
-<script>
-  const endpoint = ${escapeForScript(options.endpoint)};
+/**
+ * The page's own script. Static (its settings come from the JSON block beside it), so its hash
+ * is computed once for the page's CSP; `String.raw` keeps its backslashes (`\s`, `\b`), which a
+ * plain template string would drop. It holds no `${` and no backtick.
+ */
+export const PAGE_SCRIPT = String.raw`
+  const config = JSON.parse(document.getElementById('graphiql-config').textContent);
+  const endpoint = config.endpoint;
   const socketUrl = new URL(endpoint, location.href).href.replace(/^http/, 'ws');
-  const tabs = ${escapeForScript(tabs)};
-  // The operation GraphiQL runs is a subscription: then it goes over the WebSocket.
+  const tabs = config.tabs;
+  // The operation GraphiQL runs is a subscription: then it goes over the WebSocket. Without
+  // GraphiQL's parsed document, a line starting with the keyword decides.
   const isSubscription = (params, opts) =>
     opts && opts.documentAST
       ? opts.documentAST.definitions.some((definition) =>
@@ -127,7 +117,58 @@ export function graphiqlPage(options: { endpoint: string; assetsPath: string; ex
       shouldPersistHeaders: false,
     }),
   );
-</script>
+`;
+
+const PAGE_STYLE = 'html, body, #graphiql { height: 100%; margin: 0; } body { font-family: system-ui, sans-serif; }';
+
+export function graphiqlPage(options: { endpoint: string; assetsPath: string; examples: ExampleOperation[] }): string {
+  const tabs = options.examples.map(({ query, variables }) => ({ query, variables }));
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Vendor operations · GraphiQL</title>
+<link rel="icon" href="data:,">
+<style>${PAGE_STYLE}</style>
+<link rel="stylesheet" href="${options.assetsPath}/graphiql.css">
+</head>
+<body>
+<div id="graphiql">Loading GraphiQL…</div>
+<script src="${options.assetsPath}/react.js"></script>
+<script src="${options.assetsPath}/react-dom.js"></script>
+<script src="${options.assetsPath}/graphiql.js"></script>
+<script src="${options.assetsPath}/graphql-ws.js"></script>
+<script id="graphiql-config" type="application/json">${escapeForScript({ endpoint: options.endpoint, tabs })}</script>
+<script>${PAGE_SCRIPT}</script>
 </body>
 </html>`;
 }
+
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+/**
+ * The GraphiQL page's Content-Security-Policy: only this service's own files, the page's own
+ * script and style (by hash, computed once), and connections back to itself. Checked in
+ * Chromium (test/graphiql-csp.browser.test.ts): GraphiQL 4's bundles need no 'unsafe-eval' and
+ * no 'unsafe-inline'.
+ */
+export const GRAPHIQL_CSP = [
+  // Anything not named below: nothing (workers, frames, media, manifests…).
+  "default-src 'none'",
+  // React, ReactDOM, GraphiQL and graphql-ws from /graphql/assets, and the page's inline script.
+  `script-src 'self' ${sha256(PAGE_SCRIPT)}`,
+  // graphiql.css from /graphql/assets, and the page's inline <style>.
+  `style-src 'self' ${sha256(PAGE_STYLE)}`,
+  // graphiql.css embeds its icons (PNG) and fonts (woff2) as data: URLs; the favicon is `data:,`.
+  'img-src data:',
+  'font-src data:',
+  // POST /graphql and the subscriptions' WebSocket: CSP 3's 'self' covers ws:/wss: to the same
+  // host and port (an http: origin would not), whatever Host the page was opened under.
+  "connect-src 'self'",
+  "object-src 'none'",
+  // No <base> may redirect the relative asset URLs, no form posts anywhere, no framing (clickjacking).
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');

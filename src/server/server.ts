@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { ApolloServer, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
-import { graphiqlAsset, graphiqlPage, loadExampleOperations } from './graphiql.js';
+import { GRAPHIQL_CSP, graphiqlAsset, graphiqlPage, loadExampleOperations } from './graphiql.js';
 import { readLimited, sendJson } from '../http-body.js';
 import type { CallerAuth } from '../auth/caller-auth.js';
 import type { Merchant } from '../merchants/merchant.js';
@@ -14,6 +15,7 @@ import { StartupError, systemReason } from '../config.js';
 import { formatError, httpErrorBody, ServiceError } from '../errors.js';
 import { cacheControlPlugin, type CacheControlOptions } from './cache-control.js';
 import { corsPolicy, type CorsOptions } from './cors.js';
+import { rawResponse, setSecurityHeaders } from './security-headers.js';
 import { limitRules, type QueryLimits } from './limits.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
@@ -105,12 +107,15 @@ export class ServiceServer {
       connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
     };
     this.http = createServer(serverOptions, (req, res) => {
+      // The one place for every answer's security headers, the 500 below included.
+      setSecurityHeaders(res);
       this.route(req, res).catch((error: unknown) => {
         options.logger.error({ err: error }, 'request failed');
         if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
         else res.destroy();
       });
     });
+    this.http.on('clientError', refuseMalformedRequest);
     this.apollo = new ApolloServer<BaseContext>({
       schema: options.schema,
       // Batched requests multiply vendor calls behind one HTTP request.
@@ -247,7 +252,11 @@ export class ServiceServer {
         return sendJson(res, 404, { errors: [{ message: GRAPHIQL_OFF, extensions: { code: 'NOT_FOUND', retryable: false } }] });
       }
       if (method === 'GET' && prefersHtml(req) && this.options.graphiql) {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'no-store',
+          'content-security-policy': GRAPHIQL_CSP,
+        });
         res.end(this.page);
         return;
       }
@@ -339,6 +348,26 @@ async function writeGraphQLResponse(res: ServerResponse, response: HTTPGraphQLRe
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+/** Node's own status for each parse failure; any other is 400. */
+const CLIENT_ERROR_STATUS: Record<string, number> = {
+  HPE_HEADER_OVERFLOW: 431,
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 413,
+  ERR_HTTP_REQUEST_TIMEOUT: 408,
+};
+
+/**
+ * Node's own answer to a request it cannot parse or that ran out of time (400, 408, 431), with
+ * our security headers: node writes it on the socket, past `route()`.
+ */
+function refuseMalformedRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // As node does: answer only while no response of ours has started on this socket.
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
+    socket.write(rawResponse(CLIENT_ERROR_STATUS[error.code ?? ''] ?? 400));
+  }
+  socket.destroy(error);
 }
 
 /** `EADDRINUSE` and friends as one line naming PORT/HOST, not a stack trace. */

@@ -14,6 +14,7 @@ import type { ServiceMetrics } from '../observability/metrics.js';
 import { RequestBase, type BaseContext } from '../observability/request-scope.js';
 import type { Tracing } from '../observability/tracing.js';
 import type { QueryLimits } from './limits.js';
+import { rawResponse, SECURITY_HEADER_LINES } from './security-headers.js';
 import {
   asGraphQLError,
   formatSubscriptionErrors,
@@ -113,12 +114,21 @@ export class SubscriptionServer {
 
   /** Takes over the HTTP server's upgrade requests for `path`; any other path is refused. */
   attach(http: Server): void {
+    // Every answer here is written on the raw socket, past the HTTP server's own headers.
+    this.wss.on('headers', (headers: string[]) => headers.push(...SECURITY_HEADER_LINES));
+    // A malformed handshake (bad key, version, subprotocol list): our 400 instead of ws's text/html one.
+    this.wss.on('wsClientError', (error: Error, socket: Duplex) => {
+      const version = /Sec-WebSocket-Version/i.test(error.message) ? { 'sec-websocket-version': '13, 8' } : undefined;
+      refuse(socket, 400, version);
+    });
     http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // A target the URL parser refuses (`//[`) would otherwise throw here, outside any request handler.
+      if (!URL.canParse(req.url ?? '/', 'http://service')) return refuse(socket, 400);
       const path = new URL(req.url ?? '/', 'http://service').pathname;
-      if (path !== this.options.path) {
-        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-        return;
-      }
+      if (path !== this.options.path) return refuse(socket, 404);
+      if (req.method !== 'GET') return refuse(socket, 405, { allow: 'GET' });
+      // ws would answer 503 itself once closed, without our headers.
+      if (this.stopped) return refuse(socket, 503);
       this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
     });
   }
@@ -310,4 +320,9 @@ export class SubscriptionServer {
   private format(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
     return formatSubscriptionErrors(errors, this.options.debugErrors === true);
   }
+}
+
+/** Refuses an upgrade on its raw socket, with the security headers every answer carries. */
+function refuse(socket: Duplex, status: number, headers?: Record<string, string>): void {
+  socket.end(rawResponse(status, headers));
 }
