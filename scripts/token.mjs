@@ -6,6 +6,8 @@
 //
 // The token alone goes to stdout (so `$(npm run -s token -- …)` works), one summary line to
 // stderr; a refusal is one line on stderr and exit code 1. The secret is never printed.
+// A merchant this service would not serve (read as the service reads it: MERCHANTS_FILE, vendor
+// mode) gets a warning line first, and its token all the same: it may be for another deployment.
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
@@ -13,6 +15,8 @@ import { SignJWT } from 'jose';
 /** The scopes DESIGN.md defines; `--scope all` means all of them. */
 const SCOPES = ['vendors:read', 'printing:write', 'pickup:write', 'logistics:write', 'fiscal:write'];
 const MERCHANT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+/** How many known merchants a warning names before it counts the rest. */
+const KNOWN_LISTED = 20;
 /** Claims this script sets itself: the merchant claim may not be one of them. */
 const RESERVED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'scope'];
 
@@ -23,7 +27,9 @@ The token is printed alone on stdout; a summary goes to stderr. Refused when NOD
 
 Options:
   --merchant <id>     the merchant the token acts for, in the claim named by AUTH_MERCHANT_CLAIM
-                      (default "merchant"); 1-64 of A-Za-z0-9_.- ; omitted: no claim, the default merchant
+                      (default "merchant"); 1-64 of A-Za-z0-9_.- ; omitted: no claim, the default merchant.
+                      A merchant this service does not serve (default, shop-2 in sandbox mode,
+                      MERCHANTS_FILE's) is warned about on stderr, and minted all the same
   --scope "<scopes>"  space-separated, from: ${SCOPES.join(' ')}; or "all" (default: vendors:read)
   --subject <sub>     the sub claim (default: dev)
   --ttl <seconds>     lifetime, at most AUTH_MAX_TOKEN_AGE (default: 3600)
@@ -107,6 +113,48 @@ function secret() {
   return new TextEncoder().encode(jwtSecret);
 }
 
+/**
+ * The merchants the service would serve with this environment, by the service's own code
+ * (src/config.ts reads MERCHANTS_FILE and its `${NAME}`s, and the vendor mode): `default`, the
+ * sandbox's built-in merchant in sandbox mode, and the file's. Or why it cannot tell.
+ */
+async function servedMerchants() {
+  let config;
+  let sandboxMerchant;
+  try {
+    // The service's TypeScript, loaded as `npm run dev` loads it (tsx, a development dependency).
+    const { tsImport } = await import('tsx/esm/api');
+    const { loadConfig, ConfigError } = await tsImport('../src/config.ts', import.meta.url);
+    ({ SANDBOX_SECOND_MERCHANT: sandboxMerchant } = await tsImport('../src/sandbox/sandbox-merchants.ts', import.meta.url));
+    try {
+      config = loadConfig(process.env);
+    } catch (error) {
+      // Its problems name variables and files, never a value.
+      if (error instanceof ConfigError)
+        return { unknown: `the service would not start with this configuration (${error.problems.join('; ')})` };
+      throw error;
+    }
+  } catch (error) {
+    return { unknown: `the service's configuration could not be read (${error instanceof Error ? error.message : String(error)})` };
+  }
+  const fromFile = config.merchants.list.map((merchant) => merchant.id);
+  const builtIn = config.vendorMode === 'sandbox' ? [sandboxMerchant] : [];
+  return { ids: [...new Set(['default', ...builtIn, ...fromFile])] };
+}
+
+/** One warning line when the service would refuse the merchant's token (403), or cannot be asked; none when it serves it. */
+async function merchantWarning(merchant) {
+  const served = await servedMerchants();
+  if (served.unknown) return `cannot tell whether merchant "${merchant}" is configured: ${served.unknown}; minted anyway`;
+  if (served.ids.includes(merchant)) return undefined;
+  const listed = served.ids.slice(0, KNOWN_LISTED).join(', ');
+  const more = served.ids.length > KNOWN_LISTED ? ` and ${served.ids.length - KNOWN_LISTED} more` : '';
+  return (
+    `merchant "${merchant}" is not configured here (known: ${listed}${more}): ` +
+    'this service answers its token 403 FORBIDDEN; minted anyway, for a deployment that serves it'
+  );
+}
+
 async function main(argv) {
   const given = options(argv);
   if (given.help) {
@@ -140,6 +188,7 @@ async function main(argv) {
   const granted = scopes(given.scope ?? 'vendors:read');
   const subject = given.subject ?? 'dev';
   if (subject.trim() === '') throw new Refusal('--subject must not be empty');
+  const warning = merchant === undefined ? undefined : await merchantWarning(merchant);
 
   const issuedAt = Math.floor(Date.now() / 1000);
   const expiresAt = issuedAt + ttl;
@@ -157,6 +206,7 @@ async function main(argv) {
   const token = await jwt.sign(key);
 
   process.stdout.write(`${token}\n`);
+  if (warning) process.stderr.write(`token: warning: ${warning}\n`);
   const who = merchant === undefined ? `merchant default (no "${claim}" claim)` : `merchant ${merchant} (claim "${claim}")`;
   process.stderr.write(
     `token: ${who}, scopes ${granted.join(' ') || '(none)'}, subject ${subject}, expires ${new Date(expiresAt * 1000).toISOString()} (in ${ttl} s)\n`,

@@ -17,7 +17,7 @@ import type { Tracing } from './observability/tracing.js';
 import { VendorTransports } from './vendor-http/vendor-transport.js';
 import { MerchantShares } from './vendor-http/call-slots.js';
 import {
-  atSandbox,
+  SandboxFileMerchants,
   sandboxMerchants,
   sendSandboxCallbacksTo,
   startSandbox,
@@ -87,10 +87,12 @@ async function startWith(
     logger,
     tracing,
   });
+  // Sandbox mode: the file's merchants at the simulators, which learn their accounts (at start and on every reload).
+  const fileMerchants = config.vendorMode === 'sandbox' && sandbox ? new SandboxFileMerchants(sandbox, logger) : undefined;
   const merchants = new Merchants({
     defaultMerchant: merchantOf(DEFAULT_MERCHANT, config),
     builtIn: config.vendorMode === 'sandbox' && sandbox ? sandboxMerchants(sandbox) : [],
-    adapt: config.vendorMode === 'sandbox' && sandbox ? atSandbox(sandbox) : undefined,
+    adapt: fileMerchants?.adapt,
     source: config.merchants,
     logger,
   });
@@ -197,6 +199,7 @@ async function startWith(
   }
   // Feyin's console setting, in the sandbox: each member's callbacks come to this service's own route for its merchant.
   if (config.vendorMode === 'sandbox' && sandbox) sendSandboxCallbacksTo(sandbox, `${server.url}${FEYIN_CALLBACK_PATH}`);
+  fileMerchants?.sendCallbacksTo(`${server.url}${FEYIN_CALLBACK_PATH}`);
   transports.preload();
   merchants.watchFile();
   for (const domain of all) domain.start?.();
@@ -247,7 +250,9 @@ function logStartup(
   let vendors: string;
   let vendorFields: Record<string, unknown>;
   if (config.vendorMode === 'sandbox') {
-    vendors = 'sandbox (built-in simulators, no vendor accounts needed)';
+    vendors = 'sandbox (built-in simulators, no vendor accounts needed';
+    // The file's accounts are not the vendors' here: the simulators learned them (see SandboxFileMerchants).
+    vendors += config.merchants.file ? "; the simulators also know MERCHANTS_FILE's merchants' accounts)" : ')';
     vendorFields = { sandbox: started.sandbox?.sandbox.url };
   } else {
     const configured = Object.entries(configuredVendors(config));

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 
-import type { Vendor } from './errors.js';
+import { requireSettings, type Vendor } from './errors.js';
 import type { Merchant } from './merchants/merchant.js';
 import { parseMerchantsFile, type AccountDefaults } from './merchants/merchants-file.js';
 import type { VendorTransportOptions } from './vendor-http/vendor-transport.js';
@@ -481,6 +481,23 @@ export const missingSettings = {
       : ['APIUSB_ACCESS_TOKEN or APIUSB_APP_KEY + APIUSB_APP_SECRET (or APIUSB_BASE_URL for an endpoint without signing)']),
   LIFEPAY: (lifepay: LifepayAccount) => lifepay.missing ?? unset({ LIFEPAY_API_KEY: lifepay.apiKey }),
 } satisfies Record<Vendor, (config: never) => string[]>;
+
+/** Which of a merchant's accounts each vendor's calls use. */
+const ACCOUNT_OF = { FEYIN: 'feyin', PICKUP: 'pickup', APIUSB: 'apiusb', LIFEPAY: 'lifepay' } as const satisfies Record<
+  Vendor,
+  keyof Merchant
+>;
+
+/**
+ * Throws VENDOR_NOT_CONFIGURED, naming the merchant (or `default`'s variables) and the vendor, when
+ * the merchant has no account with `vendor`: the one check that runs before anything of a vendor
+ * operation (input rules, a default login, the call), so no rule can answer for an account that
+ * does not exist.
+ */
+export function requireAccount(merchant: Pick<Merchant, 'feyin' | 'pickup' | 'apiusb' | 'lifepay'>, vendor: Vendor): void {
+  const missing: (account: never) => string[] = missingSettings[vendor];
+  requireSettings(vendor, missing(merchant[ACCOUNT_OF[vendor]] as never));
+}
 
 /** Which vendors have the settings live mode needs (of the variables, or of one merchant). */
 export function configuredVendors(config: Pick<Merchant, 'feyin' | 'pickup' | 'apiusb' | 'lifepay'>): Record<Vendor, boolean> {

@@ -1,6 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NonEmptyArray } from 'type-graphql';
+import type { Vendor } from './errors.js';
 import type { BaseContext } from './observability/request-scope.js';
+
+/**
+ * The vendor a domain calls, and what calls it: each field (`Type.field`) and entity type (its
+ * `__resolveReference`) that reaches the vendor needs the request's merchant to have an account
+ * with it. Checked where the field resolves, after its scope and before its resolver: a merchant
+ * without the account gets VENDOR_NOT_CONFIGURED before any input rule, default login or call.
+ * Reads of this service's own records (documents, cancelled orders, known codes) need no account.
+ */
+export interface VendorAccountUse {
+  vendor: Vendor;
+  fields: ReadonlyArray<`${string}.${string}`>;
+  references: readonly string[];
+}
 
 /** Schema coordinate (`Type.field`) → the caller scope the field needs. */
 export type FieldScopes = Readonly<Record<`${string}.${string}`, string>>;
@@ -68,6 +82,8 @@ export interface DomainSchema {
    * resolver-backed field missing here is refused to every caller.
    */
   fieldScopes: FieldScopes;
+  /** Where the merchant's account with this domain's vendor is required (see VendorAccountUse). */
+  account: VendorAccountUse;
   /**
    * Every field that calls a vendor (COST.vendorCall) or reads the store (COST.storedRead), and
    * each list's assumed size: published as @cost/@listSize and counted by MAX_QUERY_COST alike.

@@ -16,7 +16,9 @@ import {
 } from 'graphql';
 import { buildSchema, createResolversMap, getMetadataStorage } from 'type-graphql';
 import { requireScope, SCOPES } from './auth/caller-auth.js';
-import type { DomainSchema, FieldCost, FieldCosts, FieldScopes } from './domain.js';
+import { requireAccount } from './config.js';
+import type { DomainSchema, FieldCost, FieldCosts, FieldScopes, ReferenceResolver } from './domain.js';
+import type { Vendor } from './errors.js';
 import { fiscalSchema } from './fiscal/index.js';
 import { logisticsSchema } from './logistics/index.js';
 import { pickupSchema } from './pickup/index.js';
@@ -74,12 +76,31 @@ export async function buildSubgraph(domains: DomainSchema[] = DOMAINS): Promise<
   const resolverMap = createResolversMap(schema) as SubgraphResolvers;
   for (const domain of domains) {
     for (const [typeName, resolveReference] of Object.entries(domain.references)) {
-      resolverMap[typeName] = { ...(resolverMap[typeName] as object), __resolveReference: resolveReference } as never;
+      const vendor = domain.account.references.includes(typeName) ? domain.account.vendor : undefined;
+      const guarded = vendor ? withAccount(vendor, resolveReference) : resolveReference;
+      resolverMap[typeName] = { ...(resolverMap[typeName] as object), __resolveReference: guarded } as never;
     }
   }
   const subgraph = buildSubgraphSchema([{ typeDefs, resolvers: resolverMap }]);
-  guardFields(subgraph, { ...fieldScopesOf(domains), ...FEDERATION_FIELD_SCOPES }, resolverBackedFields(schema));
+  guardFields(subgraph, { ...fieldScopesOf(domains), ...FEDERATION_FIELD_SCOPES }, resolverBackedFields(schema), fieldAccountsOf(domains));
   return subgraph;
+}
+
+/** `Type.field` → the vendor whose account the field needs, of every domain; a field declared twice is a wiring error. */
+export function fieldAccountsOf(domains: DomainSchema[] = DOMAINS): Readonly<Record<string, Vendor>> {
+  return mergeCoordinates(
+    domains.map((d) => Object.fromEntries(d.account.fields.map((coordinate) => [coordinate, d.account.vendor]))),
+    'account',
+  );
+}
+
+/** An entity lookup that calls the vendor: the merchant's account is checked before the representation is read. */
+function withAccount(vendor: Vendor, resolveReference: ReferenceResolver): ReferenceResolver {
+  return (reference, ctx) => {
+    const merchant = (ctx as BaseContext | undefined)?.merchant;
+    if (merchant) requireAccount(merchant, vendor);
+    return resolveReference(reference, ctx);
+  };
 }
 
 /** Every domain's field scopes as one map (`Type.field` → scope); a field declared twice is a wiring error. */
@@ -168,8 +189,17 @@ type FieldResolver = (root: unknown, args: unknown, ctx: BaseContext | undefined
  * The one authorization guard: the scope is checked where the field resolves, so it holds wherever
  * the field appears (a query, a mutation's payload, `_entities`) and before its resolver (and any
  * vendor or store call) runs. A resolver-backed field with no declared scope is refused to everyone.
+ * Then, for a field that calls a vendor, the merchant's account with it: VENDOR_NOT_CONFIGURED
+ * before any rule of the resolver's own (input, default login) can answer instead.
  */
-function guardFields(schema: GraphQLSchema, scopes: FieldScopes, resolverBacked: string[]): void {
+function guardFields(
+  schema: GraphQLSchema,
+  scopes: FieldScopes,
+  resolverBacked: string[],
+  accounts: Readonly<Record<string, Vendor>>,
+): void {
+  const missing = Object.keys(accounts).filter((coordinate) => !(coordinate in scopes) && !resolverBacked.includes(coordinate));
+  if (missing.length > 0) throw new Error(`An account is declared for ${missing.join(', ')}, which has no resolver or scope`);
   for (const coordinate of new Set([...Object.keys(scopes), ...resolverBacked])) {
     const [typeName, fieldName] = coordinate.split('.');
     const type = schema.getType(typeName);
@@ -177,16 +207,21 @@ function guardFields(schema: GraphQLSchema, scopes: FieldScopes, resolverBacked:
     if (!field) throw new Error(`A scope is declared for ${coordinate}, which the schema does not have`);
     const resolve = (field.resolve ?? defaultFieldResolver) as FieldResolver;
     const scope = scopes[coordinate as keyof FieldScopes];
+    const vendor = accounts[coordinate];
     // `ctx` is absent only when the schema is executed in-process (serviceSdl at build time).
-    field.resolve = ((root, args, ctx, info) => {
+    const check = (ctx: BaseContext | undefined) => {
       requireScope(ctx?.caller, scope, coordinate);
+      if (vendor && ctx?.merchant) requireAccount(ctx.merchant, vendor);
+    };
+    field.resolve = ((root, args, ctx, info) => {
+      check(ctx);
       return resolve(root, args, ctx, info);
     }) as FieldResolver as never;
-    // A subscription's source stream reads before any event resolves: it is held by the same check.
+    // A subscription's source stream reads before any event resolves: it is held by the same checks.
     const subscribe = field.subscribe as FieldResolver | undefined;
     if (subscribe) {
       field.subscribe = ((root, args, ctx, info) => {
-        requireScope(ctx?.caller, scope, coordinate);
+        check(ctx);
         return subscribe(root, args, ctx, info);
       }) as FieldResolver as never;
     }

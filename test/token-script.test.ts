@@ -36,7 +36,9 @@ function token(args: string[], env: Record<string, string> = { AUTH_JWT_SECRET: 
   dirs.push(cwd);
   if (dotEnv !== undefined) writeFileSync(join(cwd, '.env'), dotEnv);
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(AUTH_|NODE_ENV$|npm_)/.test(name) && !name.startsWith('VITEST')),
+    Object.entries(process.env).filter(
+      ([name]) => !/^(AUTH_|NODE_ENV$|VENDOR_MODE$|MERCHANTS_FILE$|npm_)/.test(name) && !name.startsWith('VITEST'),
+    ),
   );
   const result = spawnSync(process.execPath, [SCRIPT, ...args], { cwd, env: { ...inherited, ...env }, encoding: 'utf8', timeout: 15_000 });
   printed.push(result.stdout, result.stderr);
@@ -49,15 +51,18 @@ async function verify(jwt: string, auth: Partial<AuthConfig> = {}): Promise<Call
   return new CallerAuth(config).authenticate((name) => (name === 'authorization' ? `Bearer ${jwt}` : undefined));
 }
 
-/** A successful run: exit 0, one JWT and a newline on stdout, one summary line on stderr. */
+/** A successful run: exit 0, one JWT and a newline on stdout, one summary line on stderr (after any warning lines). */
 function minted(run: Run): string {
-  expect(run.stderr).toMatch(/^token: [^\n]+\n$/);
+  expect(run.stderr).toMatch(/^(token: warning: [^\n]+\n)*token: (?!warning)[^\n]+\n$/);
   expect(run.status, run.stderr).toBe(0);
   expect(run.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
   return run.stdout.trim();
 }
 
 const nowSec = () => Math.floor(Date.now() / 1000);
+
+/** The warning lines of a run (none when the merchant is one the service serves). */
+const warnings = (run: Run) => run.stderr.split('\n').filter((line) => line.startsWith('token: warning:'));
 
 describe('npm run token', () => {
   it('is the package script', () => {
@@ -140,6 +145,64 @@ describe('npm run token', () => {
     const envWins = minted(token(['--merchant', 'shop-17'], { AUTH_MERCHANT_CLAIM: 'from_env' }, dotEnv));
     expect(decodeJwt(envWins).from_env).toBe('shop-17');
     expect(decodeJwt(envWins)).not.toHaveProperty('from_file');
+  });
+
+  describe('a merchant the service does not serve: a warning on stderr, and the token all the same', () => {
+    it('warns for shop-9, naming the merchants it knows (default, and the sandbox’s shop-2 in sandbox mode)', () => {
+      const run = token(['--merchant', 'shop-9']);
+      const jwt = minted(run);
+      expect(decodeJwt(jwt).merchant).toBe('shop-9');
+      expect(warnings(run)).toEqual([
+        'token: warning: merchant "shop-9" is not configured here (known: default, shop-2): this service answers its token 403 FORBIDDEN; minted anyway, for a deployment that serves it',
+      ]);
+    });
+
+    it('knows shop-2 in sandbox mode only, and default always', () => {
+      expect(warnings(token(['--merchant', 'shop-2']))).toEqual([]);
+      expect(warnings(token(['--merchant', 'default']))).toEqual([]);
+      expect(warnings(token([]))).toEqual([]);
+      const live = token(['--merchant', 'shop-2'], { AUTH_JWT_SECRET: SECRET, VENDOR_MODE: 'live' });
+      minted(live);
+      expect(warnings(live)).toEqual([expect.stringContaining('merchant "shop-2" is not configured here (known: default)')]);
+    });
+
+    it('reads MERCHANTS_FILE as the service does: from .env or the environment, ${NAME} from the same environment', () => {
+      const cwd = mkdtempSync(join(tmpdir(), 'token-script-file-'));
+      dirs.push(cwd);
+      const file = join(cwd, 'merchants.json');
+      writeFileSync(file, JSON.stringify({ 'shop-17': { feyin: { memberCode: 'm17', apiKey: '${SHOP17_FEYIN_KEY}' } }, 'cafe.2': {} }));
+      const env = { AUTH_JWT_SECRET: SECRET, MERCHANTS_FILE: file, SHOP17_FEYIN_KEY: 'key-17' };
+      expect(warnings(token(['--merchant', 'shop-17'], env))).toEqual([]);
+      expect(warnings(token(['--merchant', 'cafe.2'], env))).toEqual([]);
+      const unknown = token(['--merchant', 'shop-9'], env);
+      minted(unknown);
+      expect(warnings(unknown)).toEqual([expect.stringContaining('(known: default, shop-2, shop-17, cafe.2)')]);
+      // From .env, with the variable in .env too.
+      const fromDotEnv = token(
+        ['--merchant', 'shop-17'],
+        {},
+        `AUTH_JWT_SECRET=${SECRET}\nMERCHANTS_FILE=${file}\nSHOP17_FEYIN_KEY=key-17\n`,
+      );
+      minted(fromDotEnv);
+      expect(warnings(fromDotEnv)).toEqual([]);
+    });
+
+    it('says so when the configuration cannot be read as the service reads it, never printing a value', () => {
+      const cwd = mkdtempSync(join(tmpdir(), 'token-script-file-'));
+      dirs.push(cwd);
+      const file = join(cwd, 'merchants.json');
+      writeFileSync(file, JSON.stringify({ 'shop-17': { feyin: { memberCode: 'm17', apiKey: '${SHOP17_FEYIN_KEY}' } } }));
+      const run = token(['--merchant', 'shop-17'], { AUTH_JWT_SECRET: SECRET, MERCHANTS_FILE: file });
+      minted(run);
+      expect(warnings(run)).toEqual([
+        expect.stringMatching(
+          /^token: warning: cannot tell whether merchant "shop-17" is configured: the service would not start with this configuration \(.*variable SHOP17_FEYIN_KEY is not set.*\); minted anyway$/,
+        ),
+      ]);
+      const missing = token(['--merchant', 'shop-17'], { AUTH_JWT_SECRET: SECRET, MERCHANTS_FILE: join(cwd, 'nowhere.json') });
+      minted(missing);
+      expect(warnings(missing)).toEqual([expect.stringContaining('cannot be read')]);
+    });
   });
 
   it('prints its usage with --help', () => {

@@ -49,6 +49,9 @@ export const fiscalSchema: DomainSchema = {
     'FiscalRegister.documents': SCOPES.read,
     'FiscalDocument.notification': SCOPES.read,
   },
+  // Only printXReport calls LifePay (its default login is the account's); the reads are store reads,
+  // open to a merchant whose account was removed, so it still reads how its documents ended.
+  account: { vendor: 'LIFEPAY', fields: ['Mutation.printXReport'], references: [] },
   // Only printXReport calls LifePay; the reads are store reads.
   fieldCosts: {
     'Mutation.printXReport': { weight: COST.vendorCall },

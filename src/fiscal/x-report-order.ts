@@ -55,7 +55,12 @@ export function xReportOrder(input: PrintXReportInput, defaultLogin: string | un
   let login = defaultLogin;
   if (input.login !== null && input.login !== undefined)
     login = check.id('login', input.login, { max: 11, pattern: LOGIN, describe: '11 digits starting with 7' });
-  else if (!login) check.add('login', 'is required: this service has no default LIFEPAY_LOGIN');
+  // Only reached with an account (the guard checks it first): the account just has no login of its own.
+  else if (!login)
+    check.add(
+      'login',
+      "is required: the merchant's LifePay account has no default login (LIFEPAY_LOGIN, or lifepay.login in MERCHANTS_FILE)",
+    );
 
   const targetSerial =
     input.targetSerial === null || input.targetSerial === undefined ? undefined : checkSerial(check, 'targetSerial', input.targetSerial);

@@ -23,6 +23,7 @@ export const logisticsSchema: DomainSchema = {
   // What this service cancelled: CANCELLED stays, UNKNOWN becomes CANCELLED when a replica cancels it.
   cacheHints: { LogisticsOrder: { maxAge: 'status', finalWhen: { field: 'status', values: ['CANCELLED'] } } },
   fieldScopes: { 'Mutation.cancelOrder': SCOPES.logistics },
+  account: { vendor: 'APIUSB', fields: ['Mutation.cancelOrder'], references: [] },
   // The order's state is what this service remembers: no vendor call while reading.
   fieldCosts: { 'Mutation.cancelOrder': { weight: COST.vendorCall } },
 };

@@ -15,8 +15,11 @@ export interface MerchantsOptions {
   logger: Logger;
   /** How long the file must stay quiet after a change before it is read (editors write in steps). */
   settleMs?: number;
-  /** Applied to each merchant of the file, at start and on every reload (sandbox mode: its accounts at the simulators). */
-  adapt?: (merchant: Merchant) => Merchant;
+  /**
+   * Applied to the file's merchants that are served (not shadowed by a built-in one), at start and
+   * on every reload before the set is swapped (sandbox mode: their accounts at the simulators, which learn them).
+   */
+  adapt?: (merchants: Merchant[]) => Merchant[];
 }
 
 /** What the server needs of the merchants: the one a caller acts for, and whether one is still configured after a reload. */
@@ -153,10 +156,8 @@ export class Merchants {
 
   private index(fromFile: Merchant[]): ReadonlyMap<string, Merchant> {
     const byId = new Map<string, Merchant>();
-    const { adapt } = this.options;
-    const adapted = adapt ? fromFile.map(adapt) : fromFile;
     for (const merchant of [this.options.defaultMerchant, ...(this.options.builtIn ?? [])]) byId.set(merchant.id, merchant);
-    const shadowed = adapted.filter((merchant) => byId.has(merchant.id)).map((merchant) => merchant.id);
+    const shadowed = fromFile.filter((merchant) => byId.has(merchant.id)).map((merchant) => merchant.id);
     // `default` is refused by the file's own check; only the sandbox's built-in merchants can collide.
     if (shadowed.length > 0) {
       this.options.logger.warn(
@@ -164,7 +165,8 @@ export class Merchants {
         `merchants: ${shadowed.join(', ')} in MERCHANTS_FILE ignored: the sandbox's own merchant of that id is served`,
       );
     }
-    for (const merchant of adapted) if (!byId.has(merchant.id)) byId.set(merchant.id, merchant);
+    const served = fromFile.filter((merchant) => !byId.has(merchant.id));
+    for (const merchant of this.options.adapt?.(served) ?? served) byId.set(merchant.id, merchant);
     return byId;
   }
 }

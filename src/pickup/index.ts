@@ -34,6 +34,8 @@ export const pickupSchema: DomainSchema = {
     // Redeemable codes, listed by the vendor: also reachable from cancelPickupCodes' payload.
     'Machine.pickupCodes': SCOPES.read,
   },
+  // A machine is only its number, a known code a stored record: listing and cancelling ask the vendor.
+  account: { vendor: 'PICKUP', fields: ['Mutation.cancelPickupCodes', 'Machine.pickupCodes'], references: [] },
   fieldCosts: {
     'Mutation.cancelPickupCodes': { weight: COST.vendorCall },
     // One vendor listing; a machine holds a few codes per product (the sandbox seeds 3).

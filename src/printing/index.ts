@@ -41,6 +41,21 @@ export const printingSchema: DomainSchema = {
     'PrintMessage.printedAt': SCOPES.read,
     'PrintMessage.createdAt': SCOPES.read,
   },
+  // Everything but the callbacks asks Feyin with the merchant's member account.
+  account: {
+    vendor: 'FEYIN',
+    fields: [
+      'Query.printer',
+      'Query.printMessage',
+      'Mutation.cancelPrintMessage',
+      'Subscription.printMessageUpdated',
+      'Subscription.printerUpdated',
+      'PrintMessage.status',
+      'PrintMessage.printedAt',
+      'PrintMessage.createdAt',
+    ],
+    references: ['Printer', 'PrintMessage'],
+  },
   // Every one of these asks Feyin (status fields share one call per message, but each is priced).
   fieldCosts: {
     'Query.printer': { weight: COST.vendorCall },

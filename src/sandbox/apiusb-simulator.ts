@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseFormOrJson, type SimulatedRequest, type SimulatedResponse, type Simulator } from './sandbox-http.js';
-import { SimulatedAccounts, startingCredentials, type AccountTokens } from './simulated-accounts.js';
+import { SimulatedAccounts, startingCredentials, type AccountTokens, type Learned } from './simulated-accounts.js';
 
 export interface ApiusbCredentials {
   appKey: string;
@@ -51,7 +51,8 @@ const SEEDS: readonly ApiusbSeed[] = [APIUSB_SEED, APIUSB_SECOND_SEED];
 
 /** One app's state at the simulated vendor: its orders and counters. */
 export interface ApiusbAccount extends AccountTokens {
-  readonly credentials: ApiusbCredentials;
+  /** Replaced only when a MERCHANTS_FILE merchant's app is taught a new secret (sandbox mode). */
+  credentials: ApiusbCredentials;
   readonly orders: Map<string, ApiusbSimulatedOrder>;
 }
 
@@ -83,6 +84,7 @@ export class ApiusbSimulator implements Simulator {
   private readonly tokens = new Map<string, { account: ApiusbAccount; expiresAt: number }>();
   private readonly accounts: SimulatedAccounts<ApiusbAccount>;
   private readonly tokenTtlSec: number;
+  private readonly seeded: boolean;
 
   constructor(options: ApiusbSimulatorOptions = {}) {
     this.requireToken = options.requireToken ?? true;
@@ -95,7 +97,45 @@ export class ApiusbSimulator implements Simulator {
     for (const token of options.staticTokens ?? []) {
       this.tokens.set(token, { account: this.accounts.first, expiresAt: Number.POSITIVE_INFINITY });
     }
-    if (options.seed ?? true) this.accounts.seedEach(SEEDS, (account, seed) => this.seed(account, seed));
+    this.seeded = options.seed ?? true;
+    if (this.seeded) this.accounts.seedEach(SEEDS, (account, seed) => this.seed(account, seed));
+  }
+
+  /**
+   * Sandbox mode: a MERCHANTS_FILE merchant's app, as APIUSB knows the apps it issued: an app key and
+   * secret (exchanged for tokens that expire, as for any app), or a token set in its configuration
+   * (an app of its own, named `access token of <merchant>`, whose token never expires). It gets its
+   * own copy of the first app's orders, so the README's ids work for it.
+   */
+  learnAccount(merchantId: string, app: ApiusbCredentials | { accessToken: string }): Learned {
+    if ('accessToken' in app) return this.learnStaticToken(merchantId, app.accessToken);
+    const credentials = { appKey: app.appKey, appSecret: app.appSecret };
+    return this.accounts.learn(merchantId, credentials.appKey, {
+      same: (known) => known.credentials.appSecret === credentials.appSecret,
+      make: () => ({ credentials, orders: new Map(), tokensIssued: 0, calls: 0 }),
+      seed: (made) => (this.seeded ? this.seed(made, APIUSB_SEED) : undefined),
+      update: (known) => {
+        known.credentials = credentials;
+      },
+    });
+  }
+
+  private learnStaticToken(merchantId: string, token: string): Learned {
+    if (this.tokens.has(token)) return 'known';
+    // Named by the merchant: no app key goes with a configured token, and its secret is nobody's.
+    const credentials = { appKey: `access token of ${merchantId}`, appSecret: randomBytes(24).toString('hex') };
+    const outcome = this.accounts.learn(merchantId, credentials.appKey, {
+      same: () => false,
+      make: () => ({ credentials, orders: new Map(), tokensIssued: 0, calls: 0 }),
+      seed: (made) => (this.seeded ? this.seed(made, APIUSB_SEED) : undefined),
+      // A new token for the merchant: its previous one stops working, as when it is reset.
+      update: (known) => {
+        for (const [old, issued] of this.tokens) if (issued.account === known) this.tokens.delete(old);
+      },
+    });
+    if (outcome === 'learned')
+      this.tokens.set(token, { account: this.accounts.get(credentials.appKey), expiresAt: Number.POSITIVE_INFINITY });
+    return outcome;
   }
 
   /** The first (default) app's orders. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { secretFor, type FeyinSignedType } from '../printing/feyin-callback-signer.js';
 import { jsonObject, type SimulatedRequest, type SimulatedResponse, type Simulator } from './sandbox-http.js';
-import { SimulatedAccounts, startingCredentials, type AccountTokens } from './simulated-accounts.js';
+import { SimulatedAccounts, startingCredentials, type AccountTokens, type Learned } from './simulated-accounts.js';
 
 export interface FeyinCredentials {
   memberCode: string;
@@ -69,13 +69,14 @@ export interface FeyinCallbackSent {
 
 /** One member's state at the simulated Feyin: its printers and messages, where its callbacks go, its counters. */
 export interface FeyinAccount extends AccountTokens {
-  readonly credentials: FeyinCredentials;
+  /** Replaced only when a MERCHANTS_FILE merchant's member is taught new secrets (sandbox mode). */
+  credentials: FeyinCredentials;
   readonly printers: Map<string, FeyinSimulatedPrinter>;
   readonly messages: Map<string, FeyinSimulatedMessage>;
   /** The callback URL set in this member's console; none = no callbacks. */
   callbackUrl: string | undefined;
   /** The key its callbacks are signed with. */
-  readonly callbackKey: string;
+  callbackKey: string;
   /** Its callbacks posted, and how each went (HTTP status or 'error'). */
   readonly callbacksSent: FeyinCallbackSent[];
   /** The printer `addMessage` puts a message on when none is named: the seed's online printer. */
@@ -133,6 +134,7 @@ export class FeyinSimulator implements Simulator {
   private readonly now: () => number;
   private readonly printDelayMs: number | null;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly seeded: boolean;
   private statusStep = 0;
 
   constructor(options: FeyinSimulatorOptions = {}) {
@@ -141,20 +143,17 @@ export class FeyinSimulator implements Simulator {
     this.printDelayMs = options.printDelayMs === undefined ? 3000 : options.printDelayMs;
     const credentials = startingCredentials(options, [FEYIN_SANDBOX_CREDENTIALS, FEYIN_SANDBOX_SECOND_CREDENTIALS]);
     this.accounts = new SimulatedAccounts(
-      credentials.map((c, index) => ({
-        credentials: c,
-        printers: new Map(),
-        messages: new Map(),
-        callbackUrl: index === 0 ? options.callbackUrl : undefined,
-        callbackKey: (index === 0 ? options.callbackKey : undefined) ?? c.apiKey,
-        callbacksSent: [],
-        defaultDevice: SEEDS[index]?.onlinePrinter ?? '',
-        tokensIssued: 0,
-        calls: 0,
-      })),
+      credentials.map((c, index) =>
+        newAccount(c, {
+          callbackUrl: index === 0 ? options.callbackUrl : undefined,
+          callbackKey: (index === 0 ? options.callbackKey : undefined) ?? c.apiKey,
+          defaultDevice: SEEDS[index]?.onlinePrinter ?? '',
+        }),
+      ),
       (account) => account.credentials.memberCode,
     );
-    if (options.seed ?? true) this.accounts.seedEach(SEEDS, (account, seed) => this.seed(account, seed));
+    this.seeded = options.seed ?? true;
+    if (this.seeded) this.accounts.seedEach(SEEDS, (account, seed) => this.seed(account, seed));
     const every = options.statusChangeEveryMs ?? null;
     if (every !== null && options.seed !== false) {
       const timer = setInterval(() => this.nextStatus(FEYIN_SEED.offlinePrinter), every).unref();
@@ -194,6 +193,29 @@ export class FeyinSimulator implements Simulator {
   /** A member's state (printers, messages, callback URL, counters); throws for a member the simulator does not know. */
   account(memberCode: string): FeyinAccount {
     return this.accounts.get(memberCode);
+  }
+
+  /**
+   * Sandbox mode: a MERCHANTS_FILE merchant's member, as Feyin knows its members from their
+   * console, with its own copy of the first member's seed (so the README's ids work for it), its
+   * callbacks signed with its callback key (its API key unless an app's is given) and sent to
+   * `callbackUrl`. Everything else (tokens, codes, records per member) is as for any member.
+   */
+  learnAccount(merchantId: string, member: FeyinCredentials & { callbackKey?: string }, callbackUrl?: string): Learned {
+    const credentials: FeyinCredentials = { memberCode: member.memberCode, apiKey: member.apiKey, appId: member.appId };
+    const callbackKey = member.callbackKey ?? member.apiKey;
+    return this.accounts.learn(merchantId, member.memberCode, {
+      same: (known) =>
+        known.credentials.apiKey === credentials.apiKey &&
+        known.credentials.appId === credentials.appId &&
+        known.callbackKey === callbackKey,
+      make: () => newAccount(credentials, { callbackUrl, callbackKey, defaultDevice: FEYIN_SEED.onlinePrinter }),
+      seed: (made) => (this.seeded ? this.seed(made, FEYIN_SEED) : undefined),
+      update: (known) => {
+        known.credentials = credentials;
+        known.callbackKey = callbackKey;
+      },
+    });
   }
 
   /** Sets the callback URL in one member's console (each member calls back to its own URL). */
@@ -398,6 +420,13 @@ export class FeyinSimulator implements Simulator {
     this.addMessage(seed.printingMessage, { status: 'printing' }, memberCode);
     this.addMessage(seed.printedMessage, { status: 'printed', printedAt: now - 600_000 }, memberCode);
   }
+}
+
+function newAccount(
+  credentials: FeyinCredentials,
+  settings: Pick<FeyinAccount, 'callbackUrl' | 'callbackKey' | 'defaultDevice'>,
+): FeyinAccount {
+  return { credentials, printers: new Map(), messages: new Map(), callbacksSent: [], tokensIssued: 0, calls: 0, ...settings };
 }
 
 function describePrinter(deviceNo: string, printer: FeyinSimulatedPrinter) {

@@ -45,6 +45,8 @@ export {
   type LifepaySimulatorOptions,
 } from './lifepay-simulator.js';
 export { SANDBOX_CREDENTIALS, SANDBOX_SECOND_MERCHANT, type SandboxCredentials, type SandboxMerchant } from './sandbox-merchants.js';
+export { SandboxFileMerchants } from './file-merchants.js';
+export type { Learned } from './simulated-accounts.js';
 
 export interface Simulators {
   feyin: FeyinSimulator;
@@ -132,22 +134,6 @@ export function withSandboxVendors(config: Config, running: RunningSandbox): Con
 /** The merchants the simulators know besides `default` (shop-2), with their accounts at the running simulators. */
 export function sandboxMerchants(running: RunningSandbox): Merchant[] {
   return [merchantOf(SANDBOX_SECOND_MERCHANT, loadConfig(sandboxEnv(running, { merchant: SANDBOX_SECOND_MERCHANT })))];
-}
-
-/**
- * A MERCHANTS_FILE merchant as sandbox mode uses it: every account it has pointed at the
- * simulators (which know only their own credentials), so nothing leaves the machine.
- */
-export function atSandbox(running: RunningSandbox): (merchant: Merchant) => Merchant {
-  const { sandbox, simulators } = running;
-  const url = (simulator: keyof Simulators) => sandbox.baseUrl(simulators[simulator]);
-  return (merchant) => ({
-    ...merchant,
-    feyin: { ...merchant.feyin, baseUrl: url('feyin') },
-    pickup: { ...merchant.pickup, baseUrl: url('pickup') },
-    apiusb: { ...merchant.apiusb, baseUrl: url('apiusb') },
-    lifepay: { ...merchant.lifepay, baseUrl: url('lifepay') },
-  });
 }
 
 /** Feyin's console setting of each sandbox member: its callbacks come to the service's route for its merchant. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { jsonObject, type SimulatedRequest, type SimulatedResponse, type Simulator } from './sandbox-http.js';
-import { SimulatedAccounts, startingCredentials, type AccountCalls } from './simulated-accounts.js';
+import { SimulatedAccounts, startingCredentials, type AccountCalls, type Learned } from './simulated-accounts.js';
 
 export interface LifepayCredentials {
   apiKey: string;
@@ -78,7 +78,8 @@ const SEEDED_REFUSALS: Array<['noAccessLogin' | 'fiscalisationOffLogin', Refusal
 
 /** One company's state at the simulated LifePay: its users, registers and documents, its call count. */
 export interface LifepayAccount extends AccountCalls {
-  readonly credentials: LifepayCredentials;
+  /** Replaced only when a MERCHANTS_FILE merchant's company is taught another login (sandbox mode). */
+  credentials: LifepayCredentials;
   /** Login → null for a user who may fiscalise, or the refusal the others get. */
   readonly users: Map<string, Refusal | null>;
   readonly registers: Map<string, LifepaySimulatedRegister>;
@@ -122,6 +123,7 @@ export class LifepaySimulator implements Simulator {
   readonly prefix = '/lifepay';
   private readonly accounts: SimulatedAccounts<LifepayAccount>;
   private readonly callbackDelayMs: number | null;
+  private readonly seeded: boolean;
   private unavailableRequests = 0;
   private unavailableUntil = 0;
   /** apikey and ext_id → requests seen for the flaky register. */
@@ -130,20 +132,28 @@ export class LifepaySimulator implements Simulator {
   constructor(options: LifepaySimulatorOptions = {}) {
     this.callbackDelayMs = options.callbackDelayMs === undefined ? 200 : options.callbackDelayMs;
     const credentials = startingCredentials(options, [LIFEPAY_SANDBOX_CREDENTIALS, LIFEPAY_SANDBOX_SECOND_CREDENTIALS]);
-    this.accounts = new SimulatedAccounts(
-      credentials.map((c) => ({
-        credentials: c,
-        users: new Map([[c.login, null]]),
-        registers: new Map(),
-        documents: new Map(),
-        byExtId: new Map(),
-        callbacksSent: [],
-        flakyRegister: undefined,
-        calls: 0,
-      })),
-      (account) => account.credentials.apiKey,
-    );
-    if (options.seed ?? true) this.accounts.seedEach(SEEDS, seedAccount);
+    this.accounts = new SimulatedAccounts(credentials.map(newAccount), (account) => account.credentials.apiKey);
+    this.seeded = options.seed ?? true;
+    if (this.seeded) this.accounts.seedEach(SEEDS, seedAccount);
+  }
+
+  /**
+   * Sandbox mode: a MERCHANTS_FILE merchant's company, as LifePay knows its customers: its API key,
+   * its user `login` (the sandbox's user 79990000001 when it names none), and its own copy of the
+   * first company's registers and refused users, so the README's values work for it.
+   */
+  learnAccount(merchantId: string, company: { apiKey: string; login?: string }): Learned {
+    const credentials = { apiKey: company.apiKey, login: company.login ?? LIFEPAY_SANDBOX_CREDENTIALS.login };
+    return this.accounts.learn(merchantId, credentials.apiKey, {
+      same: (known) => known.credentials.login === credentials.login,
+      make: () => newAccount(credentials),
+      seed: (made) => (this.seeded ? seedAccount(made, LIFEPAY_SEED) : undefined),
+      update: (known) => {
+        known.users.delete(known.credentials.login);
+        known.users.set(credentials.login, null);
+        known.credentials = credentials;
+      },
+    });
   }
 
   /** The first (default) company's registers. */
@@ -215,10 +225,13 @@ export class LifepaySimulator implements Simulator {
     const body = jsonObject(text);
     if (!body) return answer(6000, 'Неверный формат данных.');
     const login = typeof body.login === 'string' ? body.login : '';
-    const account = this.accounts.all().find((a) => a.users.has(login));
-    if (!account) return answer(6009, 'Не удалось найти пользователя по login.');
-    // Another company's login with this apikey is a login and apikey that do not go together.
-    if (body.apikey !== account.credentials.apiKey) return answer(6010, 'Не удалось найти пользователя по login и apikey.');
+    // The apikey's company, when the login is one of its users; a login no company has is 6009.
+    const account = this.accounts.find(body.apikey);
+    if (!account?.users.has(login)) {
+      if (!this.accounts.all().some((a) => a.users.has(login))) return answer(6009, 'Не удалось найти пользователя по login.');
+      // Another company's login with this apikey (or an unknown apikey) is a login and apikey that do not go together.
+      return answer(6010, 'Не удалось найти пользователя по login и apikey.');
+    }
     account.calls += 1;
     const refusal = account.users.get(login);
     if (refusal) return answer(refusal.code, refusal.message);
@@ -283,6 +296,19 @@ export class LifepaySimulator implements Simulator {
       account.callbacksSent.push({ url, status: 'error' });
     }
   }
+}
+
+function newAccount(credentials: LifepayCredentials): LifepayAccount {
+  return {
+    credentials,
+    users: new Map([[credentials.login, null]]),
+    registers: new Map(),
+    documents: new Map(),
+    byExtId: new Map(),
+    callbacksSent: [],
+    flakyRegister: undefined,
+    calls: 0,
+  };
 }
 
 function seedAccount(account: LifepayAccount, seed: LifepaySeed): void {

@@ -1,6 +1,6 @@
 import { openPickupPayload, signPickupFields } from '../pickup/pickup-signer.js';
 import type { SimulatedRequest, SimulatedResponse, Simulator } from './sandbox-http.js';
-import { SimulatedAccounts, startingCredentials, type AccountCalls } from './simulated-accounts.js';
+import { SimulatedAccounts, startingCredentials, type AccountCalls, type Learned } from './simulated-accounts.js';
 
 export interface PickupCredentials {
   appId: string;
@@ -71,7 +71,8 @@ const SEEDS: readonly PickupSeed[] = [PICKUP_SEED, PICKUP_SECOND_SEED];
 
 /** One merchant's state at the simulated vendor: its machines and their codes, its call count. */
 export interface PickupAccount extends AccountCalls {
-  readonly credentials: PickupCredentials;
+  /** Replaced only when a MERCHANTS_FILE merchant's account is taught new secrets (sandbox mode). */
+  credentials: PickupCredentials;
   readonly machines: Map<string, PickupSimulatedMachine>;
   readonly codes: Map<string, PickupSimulatedCode>;
   /** Where `addCode` puts a code when none is named: the seed's online machine and product. */
@@ -107,21 +108,34 @@ export class PickupSimulator implements Simulator {
   readonly prefix = '/pickup';
   private readonly accounts: SimulatedAccounts<PickupAccount>;
   private readonly now: () => number;
+  private readonly seeded: boolean;
 
   constructor(options: PickupSimulatorOptions = {}) {
     this.now = options.now ?? Date.now;
     const credentials = startingCredentials(options, [PICKUP_SANDBOX_CREDENTIALS, PICKUP_SANDBOX_SECOND_CREDENTIALS]);
     this.accounts = new SimulatedAccounts(
-      credentials.map((c, index) => ({
-        credentials: c,
-        machines: new Map(),
-        codes: new Map(),
-        defaults: { machineNo: SEEDS[index]?.onlineMachine ?? '', productId: SEEDS[index]?.productId ?? '' },
-        calls: 0,
-      })),
+      credentials.map((c, index) => newAccount(c, SEEDS[index])),
       (account) => account.credentials.appId,
     );
-    if (options.seed ?? true) this.accounts.seedEach(SEEDS, (account, seed) => this.seed(account, seed));
+    this.seeded = options.seed ?? true;
+    if (this.seeded) this.accounts.seedEach(SEEDS, (account, seed) => this.seed(account, seed));
+  }
+
+  /**
+   * Sandbox mode: a MERCHANTS_FILE merchant's account (Appid, AppSecret, sign key), as the vendor
+   * knows its merchants, with its own copy of the first merchant's machines and codes (so the
+   * README's ids work for it). Headers, signatures and codes are checked as for any merchant.
+   */
+  learnAccount(merchantId: string, credentials: PickupCredentials): Learned {
+    const given = { appId: credentials.appId, appSecret: credentials.appSecret, signKey: credentials.signKey };
+    return this.accounts.learn(merchantId, given.appId, {
+      same: (known) => known.credentials.appSecret === given.appSecret && known.credentials.signKey === given.signKey,
+      make: () => newAccount(given, PICKUP_SEED),
+      seed: (made) => (this.seeded ? this.seed(made, PICKUP_SEED) : undefined),
+      update: (known) => {
+        known.credentials = given;
+      },
+    });
   }
 
   /** The first (default) merchant's machines. */
@@ -234,6 +248,11 @@ export class PickupSimulator implements Simulator {
     this.addCode(seed.expiredCode, { state: 'EXPIRED', expiresAt: this.now() - 86_400_000 }, appId);
     this.addCode(seed.offlineMachineCode, { machineNo: seed.offlineMachine }, appId);
   }
+}
+
+function newAccount(credentials: PickupCredentials, seed: PickupSeed | undefined): PickupAccount {
+  const defaults = { machineNo: seed?.onlineMachine ?? '', productId: seed?.productId ?? '' };
+  return { credentials, machines: new Map(), codes: new Map(), defaults, calls: 0 };
 }
 
 function header(request: SimulatedRequest, name: string): string | undefined {

@@ -19,6 +19,8 @@ export interface AccountTokens extends AccountCalls {
 export class SimulatedAccounts<A> {
   readonly first: A;
   private readonly byKey = new Map<string, A>();
+  /** Key → the merchant whose MERCHANTS_FILE account taught it (sandbox mode); the others were there from the start. */
+  private readonly learnedBy = new Map<string, string>();
 
   constructor(accounts: readonly A[], keyOf: (account: A) => string) {
     if (accounts.length === 0) throw new Error('a simulator needs at least one account');
@@ -51,6 +53,32 @@ export class SimulatedAccounts<A> {
     return [...this.byKey.values()];
   }
 
+  /**
+   * Sandbox mode only: a MERCHANTS_FILE merchant's account, which a real vendor would know from its
+   * console. A key the simulator does not know becomes a new account (`make`); one it knows with the
+   * same secrets is that account; one a merchant taught earlier takes that merchant's new secrets
+   * (`update`, its records stay); any other account keeps its secrets (`conflict`: calls with the
+   * file's are refused as the vendor refuses a wrong key).
+   */
+  learn(
+    merchantId: string,
+    key: string,
+    account: { same(existing: A): boolean; make(): A; seed?(made: A): void; update(existing: A): void },
+  ): Learned {
+    const existing = this.byKey.get(key);
+    if (existing === undefined) {
+      const made = account.make();
+      this.byKey.set(key, made);
+      this.learnedBy.set(key, merchantId);
+      account.seed?.(made);
+      return 'learned';
+    }
+    if (account.same(existing)) return 'known';
+    if (this.learnedBy.get(key) !== merchantId) return 'conflict';
+    account.update(existing);
+    return 'learned';
+  }
+
   /** Seeds each account with the seed at its position; accounts past the last seed start empty. */
   seedEach<S>(seeds: readonly S[], seed: (account: A, seed: S) => void): void {
     this.all().forEach((account, index) => {
@@ -58,6 +86,9 @@ export class SimulatedAccounts<A> {
     });
   }
 }
+
+/** What a simulator made of an account it was taught: new (or new secrets), already known, or another's. */
+export type Learned = 'learned' | 'known' | 'conflict';
 
 /**
  * The credentials a simulator starts with: `accounts` when given, else `credentials` (or the
