@@ -140,7 +140,9 @@ describe('introspection through HTTP', () => {
     expect(types).toEqual(expect.arrayContaining(['Query', 'Mutation', 'Printer']));
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     const operations = metrics.split('\n').filter((line) => line.startsWith('graphql_operations_total{'));
-    expect(operations).toEqual([expect.stringMatching(/^graphql_operations_total\{operation="IntrospectionQuery",outcome="OK",transport="http"\} 1$/)]);
+    expect(operations).toEqual([
+      expect.stringMatching(/^graphql_operations_total\{operation="IntrospectionQuery",outcome="OK",transport="http"\} 1$/),
+    ]);
   });
 
   it('refuses real fields hidden inside __schema or __type, before any vendor call', async () => {
