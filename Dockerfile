@@ -22,6 +22,11 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
+# OCI labels: what the image is and which release (test/release.test.ts keeps the version equal to package.json's).
+LABEL org.opencontainers.image.title="vendor-operations-subgraph" \
+      org.opencontainers.image.description="Apollo Federation 2 subgraph for Feyin printers, vending-machine pickup codes, APIUSB courier orders and LifePay fiscal registers" \
+      org.opencontainers.image.version="0.2.0" \
+      org.opencontainers.image.licenses="Apache-2.0"
 ENV NODE_ENV=production \
     PORT=4001 \
     HOST=0.0.0.0 \
