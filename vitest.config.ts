@@ -10,7 +10,10 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-postgres.ts'],
+    // Hygiene first: its end-of-run check comes after PostgreSQL has stopped.
+    globalSetup: ['test/global-hygiene.ts', 'test/global-postgres.ts'],
+    // Stops what a failed test left running, at the end of each file (test/helpers/cleanup.ts).
+    setupFiles: ['test/setup/file-end.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',

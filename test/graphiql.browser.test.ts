@@ -1,15 +1,20 @@
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelPrintMessageDocument } from './__generated__/graphql.js';
 import { FEYIN_SEED } from '../src/sandbox/index.js';
+import { tempDir } from './helpers/cleanup.js';
 import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
 import { startTestService, type TestService } from './helpers/service.js';
 
 describe.runIf(chromiumAvailable)('GraphiQL in headless Chromium, offline', () => {
   let t: TestService;
   let browser: Browser;
+  /** Screenshots for a developer to look at while the run lasts: in a temp folder, never the checkout. */
+  let shots: string;
 
   beforeAll(async () => {
+    shots = tempDir('vendor-ops-graphiql-screenshots-');
     t = await startTestService();
     browser = await launchChromium();
   }, 60_000);
@@ -43,7 +48,7 @@ describe.runIf(chromiumAvailable)('GraphiQL in headless Chromium, offline', () =
     await expect.poll(async () => result.innerText(), { timeout: 10_000 }).toContain('"status": "online"');
     expect(await result.innerText()).toContain(FEYIN_SEED.onlinePrinter);
 
-    await page.screenshot({ path: 'test/__screenshots__/graphiql.png' }).catch(() => undefined);
+    await page.screenshot({ path: join(shots, 'graphiql.png') }).catch(() => undefined);
     expect(foreign).toEqual([]);
     expect(pageErrors).toEqual([]);
     await context.close();
@@ -82,7 +87,7 @@ describe.runIf(chromiumAvailable)('GraphiQL in headless Chromium, offline', () =
     const hints = page.locator('.CodeMirror-hints .CodeMirror-hint');
     await expect.poll(() => hints.allInnerTexts(), { timeout: 5_000 }).toContain('printer');
 
-    await page.screenshot({ path: 'test/__screenshots__/graphiql-docs-autocomplete.png' });
+    await page.screenshot({ path: join(shots, 'graphiql-docs-autocomplete.png') });
     const text = await page.locator('body').innerText();
     expect(text).not.toContain('Error fetching schema');
     expect(await page.locator('.graphiql-doc-explorer-error').count()).toBe(0);
@@ -120,7 +125,7 @@ describe.runIf(chromiumAvailable)('GraphiQL in headless Chromium, offline', () =
     expect(cancel.data?.cancelPrintMessage.cancelled).toBe(true);
     await expect.poll(() => result.innerText(), { timeout: 10_000 }).toContain('"status": "cancelled"');
 
-    await page.screenshot({ path: 'test/__screenshots__/graphiql-subscription.png' });
+    await page.screenshot({ path: join(shots, 'graphiql-subscription.png') });
     expect(problems).toEqual([]);
     await context.close();
   });

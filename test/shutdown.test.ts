@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { FEYIN_SEED, sandboxEnv, startSandbox, type RunningSandbox } from '../src/sandbox/index.js';
 import { spawnService } from './helpers/child-service.js';
 import { eventually } from './helpers/eventually.js';
@@ -21,6 +21,8 @@ describe('graceful shutdown of the real process under load', () => {
 
   it('answers every acknowledged request, turns /ready away and exits 0 within 10 s', async () => {
     const service = await spawnService({ VENDOR_MODE: 'live', AUTH_DISABLED: 'true', ...sandboxEnv(running) });
+    // Passed or failed, the process is gone after the test (its DATA_DIR is a temp folder of spawnService's).
+    onTestFinished(() => service.kill9());
     const exited = new Promise<number | null>((resolve) => service.child.once('exit', (code) => resolve(code)));
     const send = () =>
       fetch(`${service.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: QUERY }).then(

@@ -6,6 +6,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CallerAuth, type Caller } from '../src/auth/caller-auth.js';
 import { loadConfig, type AuthConfig } from '../src/config.js';
+import { childEnv } from './helpers/test-run.js';
 
 /** `npm run token` runs `node scripts/token.mjs`; here the same script under the locked node. */
 const ROOT = resolve(import.meta.dirname, '..');
@@ -29,18 +30,13 @@ interface Run {
 
 /**
  * The script as a child process, in a fresh directory (so no developer's .env is read), with only
- * `env` set of the variables it reads (nothing inherited from the test's own environment).
+ * `env` set of the variables it reads (nothing of the developer's environment: test/helpers/test-run.ts).
  */
 function token(args: string[], env: Record<string, string> = { AUTH_JWT_SECRET: SECRET }, dotEnv?: string): Run {
   const cwd = mkdtempSync(join(tmpdir(), 'token-script-'));
   dirs.push(cwd);
   if (dotEnv !== undefined) writeFileSync(join(cwd, '.env'), dotEnv);
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) => !/^(AUTH_|NODE_ENV$|VENDOR_MODE$|MERCHANTS_FILE$|npm_)/.test(name) && !name.startsWith('VITEST'),
-    ),
-  );
-  const result = spawnSync(process.execPath, [SCRIPT, ...args], { cwd, env: { ...inherited, ...env }, encoding: 'utf8', timeout: 15_000 });
+  const result = spawnSync(process.execPath, [SCRIPT, ...args], { cwd, env: childEnv(env), encoding: 'utf8', timeout: 15_000 });
   printed.push(result.stdout, result.stderr);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

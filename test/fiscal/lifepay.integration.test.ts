@@ -6,6 +6,7 @@ import { FiscalDocumentDocument, FiscalRegisterDocumentsDocument, PrintXReportDo
 import { LIFEPAY_SANDBOX_CREDENTIALS, LIFEPAY_SEED, LifepaySimulator, startSandbox } from '../../src/sandbox/index.js';
 import { SQLITE_FILE } from '../../src/store/store.js';
 import { freePort } from '../../scripts/free-port.js';
+import { tempDir } from '../helpers/cleanup.js';
 import { eventually } from '../helpers/eventually.js';
 import { lifepayBodiesFor } from '../helpers/lifepay-sent.js';
 import { startTestService, type TestService } from '../helpers/service.js';
@@ -458,7 +459,7 @@ describe('a PUBLIC_URL too long for LifePay', () => {
 describe('two workers on one database', () => {
   it('never send the same attempt twice', async () => {
     const running = await startSandbox({ simulators: { lifepay: new LifepaySimulator({ callbackDelayMs: null }) } });
-    const dataDir = mkdtempSync(join(tmpdir(), 'vendor-ops-two-workers-'));
+    const dataDir = tempDir('vendor-ops-two-workers-');
     const env = { DATA_DIR: dataDir, LIFEPAY_RETRY_SCHEDULE: '1', LIFEPAY_WORKER_POLL_MS: '10' };
     const a = await startTestService({ sandbox: running, env });
     const b = await startTestService({ sandbox: running, env });

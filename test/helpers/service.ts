@@ -7,6 +7,7 @@ import { startService, type RunningService } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { sandboxEnv, startSandbox, type RunningSandbox, type Simulators } from '../../src/sandbox/index.js';
 import type { VendorTransportOptions } from '../../src/vendor-http/vendor-transport.js';
+import { atFileEnd } from './cleanup.js';
 import { LogCapture } from './log-capture.js';
 
 export interface GraphQLAnswer<TData> {
@@ -50,6 +51,19 @@ export async function startTestService(
   const logs = new LogCapture();
   // Each service its own database unless the test shares one on purpose (restarts, two workers).
   const ownDataDir = options.env?.DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'vendor-ops-test-'));
+  // Passed or failed, and even when starting fails: stopped and removed by the end of the test file.
+  let service: RunningService | undefined;
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      try {
+        await service?.stop();
+        if (!options.sandbox) await sandbox.close();
+      } finally {
+        if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
+      }
+    })());
+  const forget = atFileEnd(stop);
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     VENDOR_MODE: 'live',
@@ -67,7 +81,7 @@ export async function startTestService(
   };
   const config = loadConfig(env);
   config.vendorTransport = { ...config.vendorTransport, ...options.transport };
-  const service = await startService(config, logs.logger);
+  service = await startService(config, logs.logger);
   const storedSecret = await service.store.db
     .selectFrom('service_settings')
     .select('value')
@@ -102,9 +116,8 @@ export async function startTestService(
       return { status: response.status, headers: response.headers, data: body.data, errors: body.errors };
     },
     async stop() {
-      await service.stop();
-      if (!options.sandbox) await sandbox.close();
-      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
+      forget();
+      await stop();
     },
   };
 }

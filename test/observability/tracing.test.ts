@@ -6,6 +6,7 @@ import { FEYIN_SEED, PICKUP_SEED, sandboxEnv, startSandbox, type RunningSandbox 
 import { tracingConfigured } from '../../src/observability/tracing.js';
 import { parseTraceparent } from '../../src/observability/traceparent.js';
 import { spawnService, type ChildService } from '../helpers/child-service.js';
+import { tempDir } from '../helpers/cleanup.js';
 import { eventually } from '../helpers/eventually.js';
 import { OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver.js';
 import { ALL_SCOPES, mintToken, TEST_JWT_SECRET } from '../helpers/tokens.js';
@@ -264,7 +265,7 @@ describe('tracing off (no OTLP endpoint)', () => {
   it('loads no OpenTelemetry SDK, exports nothing, and still writes the incoming trace id on every log line', async () => {
     const sandbox = await startSandbox();
     const receiver = await new OtlpReceiver().listen();
-    const dataDir = mkdtempSync(join(tmpdir(), 'vendor-ops-otel-off-'));
+    const dataDir = tempDir('vendor-ops-otel-off-');
     const service = await spawnService({
       ...sandboxEnv(sandbox),
       VENDOR_MODE: 'live',

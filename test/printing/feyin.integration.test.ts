@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CancelPrintMessageDocument, PrinterStatusDocument, PrintMessageStatusDocument } from '../__generated__/graphql.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { FEYIN_SANDBOX_CREDENTIALS, FEYIN_SEED, FeyinSimulator, startSandbox } from '../../src/sandbox/index.js';
+import { tempDir } from '../helpers/cleanup.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 describe('printing domain against the Feyin simulator (live mode, real HTTP)', () => {
@@ -123,7 +122,7 @@ describe('printing domain against the Feyin simulator (live mode, real HTTP)', (
 
   it('two services on one database share one Feyin token instead of knocking each other out', async () => {
     const running = await startSandbox();
-    const dataDir = mkdtempSync(join(tmpdir(), 'vendor-ops-feyin-shared-'));
+    const dataDir = tempDir('vendor-ops-feyin-shared-');
     const first = await startTestService({ sandbox: running, env: { DATA_DIR: dataDir } });
     const second = await startTestService({ sandbox: running, env: { DATA_DIR: dataDir } });
     try {
