@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnService } from './helpers/child-service.js';
-import { tempDir } from './helpers/cleanup.js';
+import { builtApp } from './helpers/built-service.js';
 import { childEnv } from './helpers/test-run.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -21,21 +21,11 @@ function olderSystemNode(): { path: string; version: string } | undefined {
   return undefined;
 }
 
-/**
- * `npm run build`'s output, as `npm start` and the image run it. Built into a temp folder (tsc,
- * then scripts/bundle.mjs), next to a link to the project's node_modules for what stays external.
- */
+/** `npm run build`'s output, as `npm start` and the image run it (built into a temp folder). */
 describe('the built service (dist/service.mjs)', () => {
   let app: string;
   beforeAll(() => {
-    app = tempDir('vendor-ops-built-');
-    symlinkSync(join(ROOT, 'node_modules'), join(app, 'node_modules'));
-    const dist = join(app, 'dist');
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json', '--outDir', dist], {
-      cwd: ROOT,
-      env: childEnv(),
-    });
-    execFileSync(process.execPath, ['scripts/bundle.mjs', dist], { cwd: ROOT, env: childEnv() });
+    app = builtApp();
   }, 60_000);
 
   it(`on a Node older than ${REQUIRED} says in one line which Node it needs and how to get it, and exits 1`, (context) => {

@@ -4,22 +4,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from './helpers/built-service.js';
+import { builtApp } from './helpers/built-service.js';
+import { childEnv } from './helpers/test-run.js';
 import { eventually } from './helpers/eventually.js';
 
 /** `npm start` as a user runs it: npm → its script shell → node. */
-async function npmStart(): Promise<{ npm: ChildProcess; url: string; output: string[]; dataDir: string }> {
+async function npmStart(app: string): Promise<{ npm: ChildProcess; url: string; output: string[]; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vendor-ops-npm-start-'));
-  // --ignore-scripts skips only `prestart` (the build, done once by ensureBuilt); `start` itself runs.
+  // --ignore-scripts skips only `prestart` (the build, done once by builtApp); `start` itself runs.
   const npm = spawn('npm', ['start', '--ignore-scripts', '--silent'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      SHUTDOWN_DRAIN_MS: '0',
-    },
+    cwd: app,
+    env: childEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SHUTDOWN_DRAIN_MS: '0' }),
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group: afterEach can end whatever npm started, even a service npm left behind.
     detached: true,
@@ -42,7 +37,10 @@ const answers = (url: string) =>
 
 describe('npm start and signals', () => {
   let started: Awaited<ReturnType<typeof npmStart>> | undefined;
-  beforeAll(() => ensureBuilt(), 120_000);
+  let app: string;
+  beforeAll(() => {
+    app = builtApp();
+  }, 120_000);
   afterEach(async () => {
     // Pass or fail, nothing started here outlives the test: the service stays in npm's process group.
     if (started) {
@@ -58,7 +56,7 @@ describe('npm start and signals', () => {
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`${signal} to npm stops the service too, which exits 0`, async () => {
-      started = await npmStart();
+      started = await npmStart(app);
       expect(await answers(started.url)).toBe(true);
       const exited = once(started.npm, 'exit');
       // To npm alone, as a process manager or `kill` sends it (a terminal's Ctrl-C reaches the whole group).
