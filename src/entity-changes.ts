@@ -10,18 +10,42 @@ export const ENTITY_CHANGED = 'entity_changed';
  */
 export const entityKey = (merchant: string, type: string, id: string): string => `${merchant}:${type}:${id}`;
 
+/** How long a finished read still serves a subscriber's first state: subscribers that start together share it. */
+const FIRST_READ_SHARED_MS = 1_000;
+
+/** One read of a key's state, shared by every watcher that asks for the same change. */
+interface SharedRead {
+  /** The key's change count when the read began: a later change makes it stale. */
+  generation: number;
+  state: Promise<unknown>;
+  /** When it finished (ms); undefined while in flight. */
+  doneAt?: number;
+}
+
+/** A watched key: its watchers, how many changes it has had, and its last read. */
+interface WatchedKey {
+  watchers: Set<() => void>;
+  generation: number;
+  shared?: SharedRead;
+}
+
 /**
  * One listener on ENTITY_CHANGED per process, fanned out to watchers by entity key: a thousand
- * subscriptions cost one LISTEN. An empty payload (notifications may have been missed) wakes everyone.
+ * subscriptions cost one LISTEN. An empty payload (notifications may have been missed) wakes
+ * everyone. A change is read once per process however many watch it (`read`): the vendor sees one
+ * read per change and replica, not one per subscriber.
  */
 export class EntityChanges {
-  private readonly watchers = new Map<string, Set<() => void>>();
+  private readonly keys = new Map<string, WatchedKey>();
   private unlisten: (() => Promise<void>) | undefined;
 
-  private constructor(private readonly store: Store) {}
+  private constructor(
+    private readonly store: Store,
+    private readonly now: () => number,
+  ) {}
 
-  static async open(store: Store): Promise<EntityChanges> {
-    const changes = new EntityChanges(store);
+  static async open(store: Store, options: { now?: () => number } = {}): Promise<EntityChanges> {
+    const changes = new EntityChanges(store, options.now ?? Date.now);
     changes.unlisten = await store.listen(ENTITY_CHANGED, (payload) => changes.dispatch(payload));
     return changes;
   }
@@ -33,19 +57,49 @@ export class EntityChanges {
 
   /** Calls `onChange` on each change of the entity; returns the function that stops it. */
   watch(key: string, onChange: () => void): () => void {
-    let set = this.watchers.get(key);
-    if (!set) this.watchers.set(key, (set = new Set()));
-    set.add(onChange);
+    let watched = this.keys.get(key);
+    if (!watched) this.keys.set(key, (watched = { watchers: new Set(), generation: 0 }));
+    const { watchers } = watched;
+    watchers.add(onChange);
     return () => {
-      set.delete(onChange);
-      if (set.size === 0 && this.watchers.get(key) === set) this.watchers.delete(key);
+      watchers.delete(onChange);
+      // The last watcher takes the key's shared read with it.
+      if (watchers.size === 0 && this.keys.get(key) === watched) this.keys.delete(key);
     };
+  }
+
+  /**
+   * The key's state, read by `read` once for all its watchers: a read in flight, or finished since
+   * the key's last change, is shared; a change makes the next ask read again. A watcher's first
+   * state shares only a read in flight or finished within the last second (they start together),
+   * so a late subscriber never starts from an old read. A failed read is not kept. The key holds
+   * one merchant's entity, so a shared state never crosses merchants; who may watch it was decided
+   * before watching (scopes and merchant, per subscriber).
+   */
+  read<T>(key: string, read: () => Promise<T>, options: { first?: boolean } = {}): Promise<T> {
+    const watched = this.keys.get(key);
+    if (!watched) return read();
+    const shared = watched.shared;
+    if (shared && shared.generation === watched.generation) {
+      const recent = shared.doneAt === undefined || this.now() - shared.doneAt <= FIRST_READ_SHARED_MS;
+      if (!options.first || recent) return shared.state as Promise<T>;
+    }
+    const state = read();
+    const next: SharedRead = { generation: watched.generation, state };
+    watched.shared = next;
+    state.then(
+      () => (next.doneAt = this.now()),
+      () => {
+        if (watched.shared === next) watched.shared = undefined;
+      },
+    );
+    return state;
   }
 
   /** Watchers registered now: 0 once every subscription has ended. */
   get size(): number {
     let count = 0;
-    for (const set of this.watchers.values()) count += set.size;
+    for (const watched of this.keys.values()) count += watched.watchers.size;
     return count;
   }
 
@@ -55,7 +109,11 @@ export class EntityChanges {
   }
 
   private dispatch(payload: string): void {
-    const sets = payload === '' ? [...this.watchers.values()] : [this.watchers.get(payload)];
-    for (const set of sets) for (const onChange of [...(set ?? [])]) onChange();
+    const keys = payload === '' ? [...this.keys.values()] : [this.keys.get(payload)];
+    for (const watched of keys) {
+      if (!watched) continue;
+      watched.generation += 1;
+      for (const onChange of [...watched.watchers]) onChange();
+    }
   }
 }

@@ -1,11 +1,14 @@
 import type { EntityChanges } from './entity-changes.js';
 
 export interface LiveStatesOptions<T> {
-  changes: Pick<EntityChanges, 'watch'>;
+  /** Who announces changes, and shares each change's read between the key's watchers. */
+  changes: Pick<EntityChanges, 'watch' | 'read'>;
   /** The entity's key on ENTITY_CHANGED (`entityKey(type, id)`). */
   key: string;
-  /** The current state, read as a query reads it; `null` while it is unknown. */
+  /** The current state, read as a query reads it; `null` while it is unknown. Shared by the key's watchers: one read per change. */
   read(): Promise<T | null>;
+  /** Hands a state this subscriber received (maybe read for another) to its own context, e.g. its loader, where its field resolvers look. */
+  received?(state: T): void;
   /** A state after which nothing changes: the stream ends after sending it. */
   isFinal(state: T): boolean;
   /** How two states compare; an unchanged state is not sent again. JSON by default. */
@@ -24,6 +27,7 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
 export function liveStates<T>(options: LiveStatesOptions<T>): AsyncIterableIterator<T> {
   const same = options.same ?? sameJson;
   let stale = true;
+  let first = true;
   let ended = false;
   let last: T | undefined;
   let wake: (() => void) | undefined;
@@ -48,12 +52,14 @@ export function liveStates<T>(options: LiveStatesOptions<T>): AsyncIterableItera
         stale = false;
         let state: T | null;
         try {
-          state = await options.read();
+          state = await options.changes.read(options.key, options.read, { first });
+          first = false;
         } catch (error) {
           end();
           throw error;
         }
         if (ended) break;
+        if (state !== null) options.received?.(state);
         if (state === null || (last !== undefined && same(last, state))) continue;
         last = state;
         // Sent, then the next pull ends the stream.

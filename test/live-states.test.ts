@@ -15,6 +15,8 @@ function fakeChanges() {
       for (const onChange of watchers.get(key) ?? []) onChange();
     },
     count: () => [...watchers.values()].reduce((sum, set) => sum + set.size, 0),
+    // Unshared: each stream reads for itself (EntityChanges's sharing is tested in entity-changes.test.ts).
+    read: <T>(_key: string, read: () => Promise<T>) => read(),
   };
 }
 

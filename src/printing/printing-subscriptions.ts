@@ -22,8 +22,10 @@ export function printMessageStates(msgNo: string, ctx: PrintingContext): AsyncIt
   return liveStates({
     changes: ctx.entityChanges,
     key: entityKey(ctx.merchantId, 'PrintMessage', id),
-    // Cleared first: the subscription's loader outlives one read. The field resolvers then find this answer.
+    // Cleared first: the subscription's loader outlives one read.
     read: () => loader.clear(id).load(id),
+    // The read is shared by the key's subscribers: each one's field resolvers find it in its own loader.
+    received: (state) => loader.clear(id).prime(id, state),
     isFinal: isFinalMessage,
   });
 }

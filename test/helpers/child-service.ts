@@ -52,6 +52,8 @@ export function startEntry(env: Record<string, string>, options: EntryOptions = 
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: join(workDir, 'data'),
+      // No load balancer follows a test's SIGTERM: a test of the drain sets it itself.
+      SHUTDOWN_DRAIN_MS: '0',
       ...env,
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
