@@ -69,8 +69,8 @@ export async function startTestService(
     ...options.env,
   };
   const config = loadConfig(env);
-  config.vendorTransport = { ...config.vendorTransport, ...options.transport };
   config.subscriptionCallbackPacing = options.callbackPacing;
+  config.vendorTransport = { ...config.vendorTransport, ...options.transport };
   const service = await startService(config, logs.logger);
   const storedSecret = await service.store.db
     .selectFrom('service_settings')
