@@ -189,6 +189,7 @@ async function startWith(
       max: config.subscriptionsMax,
       callbackOrigins: config.subscriptionCallbackOrigins,
       callbackTimeoutMs: config.vendorTimeoutMs,
+      callbackPacing: config.subscriptionCallbackPacing,
     },
   });
   try {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { requireSettings, type Vendor } from './errors.js';
 import type { Merchant } from './merchants/merchant.js';
 import { parseMerchantsFile, type AccountDefaults } from './merchants/merchants-file.js';
+import type { CallbackPacing } from './server/callback-line.js';
 import type { VendorTransportOptions } from './vendor-http/vendor-transport.js';
 
 export type VendorMode = 'sandbox' | 'live';
@@ -98,6 +99,8 @@ export interface Config {
    * may have, exactly; empty = callback mode off. Needs ROUTER_SECRET.
    */
   subscriptionCallbackOrigins: string[];
+  /** The callbacks' retry waits and heartbeat floor: production's unless a test shortens them (no variable sets it). */
+  subscriptionCallbackPacing?: Partial<CallbackPacing>;
   dataDir: string;
   databaseUrl?: string;
   /** PostgreSQL connections per process (DATABASE_POOL_SIZE). */

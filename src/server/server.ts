@@ -25,6 +25,7 @@ import { RequestBase, type BaseContext } from '../observability/request-scope.js
 import type { Tracing } from '../observability/tracing.js';
 import { parseTraceparent } from '../observability/traceparent.js';
 import { operationTracePlugin, startOperationSpan } from './operation-trace.js';
+import type { CallbackPacing } from './callback-line.js';
 import { asksForCallback, CallbackSubscriptions } from './subscription-callbacks.js';
 import { SubscriptionSlots } from './subscription-core.js';
 import { SubscriptionServer, type SubscriptionServerOptions } from './subscriptions.js';
@@ -81,6 +82,8 @@ export interface ServiceServerOptions {
     max?: number;
     callbackOrigins?: string[];
     callbackTimeoutMs?: number;
+    /** Tests only: shorter retry waits and heartbeat floor. */
+    callbackPacing?: Partial<CallbackPacing>;
   };
 }
 
@@ -142,7 +145,7 @@ export class ServiceServer {
       logger: apolloLogger(options.logger),
     });
     if (options.schema.getSubscriptionType()) {
-      const { max = 10_000, callbackOrigins = [], callbackTimeoutMs = 10_000, ...ws } = options.subscriptions ?? {};
+      const { max = 10_000, callbackOrigins = [], callbackTimeoutMs = 10_000, callbackPacing, ...ws } = options.subscriptions ?? {};
       // One count for every transport: SUBSCRIPTIONS_MAX bounds what this process holds open.
       const slots = new SubscriptionSlots(max, options.metrics);
       this.subscriptions = new SubscriptionServer({
@@ -170,6 +173,7 @@ export class ServiceServer {
         origins: callbackOrigins,
         routerChecked: options.auth?.checksRouter === true,
         timeoutMs: callbackTimeoutMs,
+        pacing: callbackPacing,
         merchants: options.merchants,
         metrics: options.metrics,
         tracing: options.tracing,

@@ -9,6 +9,7 @@ import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
 import { RequestBase, type BaseContext } from '../observability/request-scope.js';
 import { endSpan, type Tracing } from '../observability/tracing.js';
+import { CALLBACK_PACING, CallbackLine, type CallbackAction, type CallbackAttempt, type CallbackPacing } from './callback-line.js';
 import type { QueryLimits } from './limits.js';
 import {
   asGraphQLError,
@@ -23,13 +24,16 @@ import { outcomeOf, SubscriptionOperation } from './subscription-operation.js';
 const TRANSPORT = 'callback';
 /** The protocol's version, on every callback request and on our answer to the router. */
 export const CALLBACK_PROTOCOL = 'callback/1.0';
-/** Heartbeats are checks: not more often than this, whatever the router asks. */
-export const MIN_HEARTBEAT_MS = 1_000;
+/** This many heartbeats failed in a row (each after its own retries) and the router is considered gone. */
+export const MAX_FAILED_HEARTBEATS = 5;
 /** When the router names no interval (it always does): its own default. */
 const DEFAULT_HEARTBEAT_MS = 5_000;
 /** The router's answers carry nothing we need: read at most this much of one. */
 const ANSWER_READ_LIMIT = 4 * 1024;
-/** On stop, each `complete` waits at most this long (or VENDOR_TIMEOUT_MS if shorter): the process exits within 10 s. */
+/**
+ * On stop, each subscription's last messages (a `next` being retried, then `complete`) take at most
+ * this long (or VENDOR_TIMEOUT_MS if shorter): the process exits within 10 s.
+ */
 const STOP_COMPLETE_MS = 5_000;
 /** setTimeout's longest delay; a token living longer is checked again then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -57,6 +61,8 @@ export interface CallbackSubscriptionOptions {
   metrics?: ServiceMetrics;
   /** A span per subscription, with a client span per callback request; absent = off. */
   tracing?: Tracing;
+  /** Retry waits and the heartbeat floor; production's unless a test shortens them. */
+  pacing?: Partial<CallbackPacing>;
 }
 
 /** What the router puts in `extensions.subscription`. */
@@ -74,14 +80,13 @@ export interface CallbackAnswer {
   headers?: Record<string, string>;
 }
 
-type Outcome = 'ok' | 'gone' | 'failed';
-
 /** One open callback subscription. */
 interface Open {
   id: string;
   merchantId: string;
   ended: boolean;
-  end(reason: { complete: boolean; errors?: GraphQLFormattedError[]; timeoutMs?: number }): Promise<void>;
+  line: CallbackLine;
+  end(reason: { complete: boolean; errors?: GraphQLFormattedError[] }): Promise<void>;
 }
 
 function refusal(status: number, code: string, message: string, retryable = false): CallbackAnswer {
@@ -107,6 +112,9 @@ export class CallbackSubscriptions {
   private agent: Agent | undefined;
   private readonly rules;
   private readonly open = new Set<Open>();
+  /** Subscriptions ended but still sending (a `next` retried, `complete`): stop waits for them too. */
+  private readonly ending = new Map<CallbackLine, Promise<void>>();
+  private readonly pacing: CallbackPacing;
   private stopping = false;
   private stopped: Promise<void> | undefined;
 
@@ -114,6 +122,7 @@ export class CallbackSubscriptions {
 
   constructor(private readonly options: CallbackSubscriptionOptions) {
     this.rules = subscriptionRules(options.limits);
+    this.pacing = { ...CALLBACK_PACING, ...options.pacing };
     this.stopWatchingMerchants = options.merchants?.onReload(() => this.endRemovedMerchants());
   }
 
@@ -200,21 +209,23 @@ export class CallbackSubscriptions {
     }
     const source = result;
     // The URL must take our check before the router hears yes: it proves the router expects us.
-    const checked = await this.post(asked, 'check', {}, undefined, operation);
+    // Only a 204 says yes (the protocol's answer to a valid check); it is not retried: the router is waiting for us.
+    const checked = await this.post(asked, 'check', {}, this.options.timeoutMs, undefined, operation);
     if (this.stopping) {
       // Stop began while we checked: it completes only what it found open.
       release();
       await source.return(undefined);
       return refused(refusal(503, 'SERVICE_UNAVAILABLE', 'This service is stopping; subscribe again', true));
     }
-    if (checked !== 'ok') {
+    if (!('status' in checked) || checked.status !== 204) {
       release();
       await source.return(undefined);
+      const answered = 'status' in checked ? `it answered ${checked.status}` : 'no answer';
       return refused(
         refusal(
           400,
           'BAD_USER_INPUT',
-          "The callback URL did not accept the subscription's check (it must answer 204, without redirect, in time)",
+          `The callback URL did not accept the subscription's check (${answered}; it must answer 204, without redirect, in time)`,
         ),
       );
     }
@@ -235,15 +246,20 @@ export class CallbackSubscriptions {
       message: 'This service is stopping; subscribe again',
       extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
     };
-    await Promise.all(
-      [...this.open].map((open) =>
-        open.end({ complete: true, errors: [stopping], timeoutMs: Math.min(this.options.timeoutMs, STOP_COMPLETE_MS) }),
-      ),
-    );
+    // One deadline for every line, those already ending too: a `next` being retried, then `complete`.
+    const deadline = Date.now() + Math.min(this.options.timeoutMs, STOP_COMPLETE_MS);
+    for (const line of this.ending.keys()) line.hurry(deadline);
+    for (const open of this.open) open.line.hurry(deadline);
+    for (const open of [...this.open]) void open.end({ complete: true, errors: [stopping] });
+    await Promise.all(this.ending.values());
     await this.agent?.close();
   }
 
-  /** Pulls states one at a time and POSTs each; ends on the stream's end, a 404, a failed callback, token expiry or stop. */
+  /**
+   * Pulls states one at a time and sends each through the subscription's line; ends on the
+   * stream's end, a 404 or refusal, a state or 5 heartbeats the router never took, token expiry
+   * or stop.
+   */
   private run(
     asked: CallbackRequest,
     source: AsyncGenerator<ExecutionResult>,
@@ -253,6 +269,11 @@ export class CallbackSubscriptions {
     operation: SubscriptionOperation,
   ): void {
     const { logger, slots } = this.options;
+    const line = new CallbackLine(
+      (action, extra, timeoutMs, signal, tryNo) => this.post(asked, action, extra, timeoutMs, signal, operation, tryNo),
+      this.pacing,
+      this.options.timeoutMs,
+    );
     let heartbeat: NodeJS.Timeout | undefined;
     let expiry: NodeJS.Timeout | undefined;
     let ending: Promise<void> | undefined;
@@ -260,38 +281,57 @@ export class CallbackSubscriptions {
       id: asked.subscriptionId,
       merchantId,
       ended: false,
-      end: (reason) =>
-        (ending ??= (async () => {
-          open.ended = true;
-          clearInterval(heartbeat);
-          clearTimeout(expiry);
-          this.open.delete(open);
-          release();
+      line,
+      end: (reason) => {
+        if (ending) return ending;
+        open.ended = true;
+        clearInterval(heartbeat);
+        clearTimeout(expiry);
+        this.open.delete(open);
+        release();
+        line.finish();
+        ending = (async () => {
           await source.return(undefined).catch(() => undefined);
-          if (reason.complete)
-            await this.post(asked, 'complete', reason.errors?.length ? { errors: reason.errors } : {}, reason.timeoutMs, operation);
+          // Behind any `next` still in flight or retried: `complete` comes last (dropped after a 404 or refusal).
+          if (reason.complete) await line.send('complete', reason.errors?.length ? { errors: reason.errors } : {});
+          line.close();
           // After `complete`: the span holds the last callback request.
           operation.end(outcomeOf(reason.errors));
-        })()),
+        })().finally(() => this.ending.delete(line));
+        this.ending.set(line, ending);
+        return ending;
+      },
     };
     this.open.add(open);
-    const gone = (why: string) => {
-      logger.info({ subscriptionId: asked.subscriptionId, why }, 'callback subscription ended by the router');
+    /** The router ended it (404), refuses it, or cannot be reached: nothing more is sent, no `complete`. */
+    const lost = (why: string) => {
+      if (open.ended) return;
+      logger.info({ subscriptionId: asked.subscriptionId, why }, 'callback subscription ended: the router ended it or cannot be reached');
       return open.end({ complete: false });
     };
 
     if (asked.heartbeatIntervalMs > 0) {
-      let checking = false;
+      let beating = false;
+      let failed = 0;
+      const beat = async () => {
+        const delivery = await line.send('check');
+        if (delivery === 'delivered') failed = 0;
+        else if (delivery === 'undelivered') {
+          failed += 1;
+          logger.warn({ subscriptionId: asked.subscriptionId, failed }, 'callback heartbeat failed');
+          if (failed >= MAX_FAILED_HEARTBEATS) await lost(`${failed} heartbeats failed in a row`);
+        } else if (delivery === 'gone' || delivery === 'refused') await lost(`check: ${delivery}`);
+      };
       heartbeat = setInterval(
         () => {
-          if (checking || open.ended) return;
-          checking = true;
-          this.post(asked, 'check', {}, undefined, operation)
-            .then((outcome) => (outcome === 'ok' ? undefined : gone(`heartbeat check: ${outcome}`)))
-            .finally(() => (checking = false))
+          // One heartbeat at a time: skipped while one waits in the line or is retried.
+          if (beating || open.ended) return;
+          beating = true;
+          beat()
+            .finally(() => (beating = false))
             .catch(() => undefined);
         },
-        Math.max(asked.heartbeatIntervalMs, MIN_HEARTBEAT_MS),
+        Math.max(asked.heartbeatIntervalMs, this.pacing.minHeartbeatMs),
       );
       heartbeat.unref();
     }
@@ -325,9 +365,9 @@ export class CallbackSubscriptions {
         const value = step.value;
         const payload = { ...value, errors: value.errors && this.format(value.errors) };
         if (payload.errors === undefined) delete payload.errors;
-        const outcome = await this.post(asked, 'next', { payload }, undefined, operation);
-        if (open.ended) return;
-        if (outcome !== 'ok') return gone(`next: ${outcome}`);
+        // The next state is pulled only once this one went: a slow router holds one pending state, never a queue.
+        const delivery = await line.send('next', { payload });
+        if (delivery !== 'delivered') return lost(`next: ${delivery}`);
         slots.sent(TRANSPORT);
         operation.sent();
       }
@@ -339,33 +379,40 @@ export class CallbackSubscriptions {
   }
 
   /**
-   * One callback request: `{kind, action, id, verifier, …}` with `subscription-protocol`. 2xx = ok,
-   * 404 = the router forgot the subscription (gone); anything else, a redirect, an error or the
-   * deadline = failed. No redirect is followed (undici.request has none); at most a few KiB read.
+   * One HTTP attempt of a callback message: `{kind, action, id, verifier, …}` with
+   * `subscription-protocol`, one client span each. Returns the router's status, or why there was
+   * none. No redirect is followed (undici.request has none); at most a few KiB read.
    */
   private async post(
     asked: CallbackRequest,
-    action: 'check' | 'next' | 'complete',
-    extra: Record<string, unknown> = {},
-    timeoutMs = this.options.timeoutMs,
-    operation?: SubscriptionOperation,
-  ): Promise<Outcome> {
+    action: CallbackAction,
+    extra: Record<string, unknown>,
+    timeoutMs: number,
+    cut: AbortSignal | undefined,
+    operation: SubscriptionOperation,
+    tryNo = 1,
+  ): Promise<CallbackAttempt> {
     const body = JSON.stringify({ kind: 'subscription', action, id: asked.subscriptionId, verifier: asked.verifier, ...extra });
-    const signal = AbortSignal.timeout(timeoutMs);
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = cut ? AbortSignal.any([deadline, cut]) : deadline;
     // The router's address only: the callback URL's path names the subscription.
-    const span = operation?.childSpan('subscription.callback', {
+    const span = operation.childSpan('subscription.callback', {
       'callback.action': action,
+      'callback.try': tryNo,
       'http.request.method': 'POST',
       'server.address': asked.callbackUrl.host,
     });
-    const ended = (outcome: Outcome, status?: number) => {
+    const ended = (attempt: CallbackAttempt) => {
       if (span) {
+        const status = 'status' in attempt ? attempt.status : undefined;
         if (status !== undefined) span.setAttribute('http.response.status_code', status);
+        const outcome = status !== undefined && status >= 200 && status < 300 ? 'ok' : status === 404 ? 'gone' : 'failed';
         span.setAttribute('outcome', outcome);
         endSpan(this.options.tracing!, span, outcome === 'ok' ? undefined : outcome === 'gone' ? 'NOT_FOUND' : 'CALLBACK_FAILED');
       }
-      return outcome;
+      return attempt;
     };
+    const log = { subscriptionId: asked.subscriptionId, action, try: tryNo };
     try {
       const { Agent, request } = await undici();
       this.agent ??= new Agent({ allowH2: false, keepAliveTimeout: 4_000, connect: { timeout: this.options.timeoutMs } });
@@ -377,13 +424,13 @@ export class CallbackSubscriptions {
         signal,
       });
       await answer.body.dump({ limit: ANSWER_READ_LIMIT }).catch(() => undefined);
-      if (answer.statusCode >= 200 && answer.statusCode < 300) return ended('ok', answer.statusCode);
-      this.options.logger.warn({ subscriptionId: asked.subscriptionId, action, status: answer.statusCode }, 'callback request refused');
-      return ended(answer.statusCode === 404 ? 'gone' : 'failed', answer.statusCode);
+      if (answer.statusCode < 200 || answer.statusCode >= 300)
+        this.options.logger.warn({ ...log, status: answer.statusCode }, 'callback request refused');
+      return ended({ status: answer.statusCode });
     } catch (error) {
-      const reason = signal.aborted ? `no answer within ${timeoutMs} ms` : (error as Error).message;
-      this.options.logger.warn({ subscriptionId: asked.subscriptionId, action, reason }, 'callback request failed');
-      return ended('failed');
+      const reason = deadline.aborted ? `no answer within ${timeoutMs} ms` : cut?.aborted ? 'cut short' : (error as Error).message;
+      this.options.logger.warn({ ...log, reason }, 'callback request failed');
+      return ended({ error: reason });
     }
   }
 

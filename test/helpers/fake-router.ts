@@ -13,10 +13,21 @@ export interface Received {
     errors?: unknown[];
   };
   text: string;
+  /** When it arrived (Date.now()): the waits between tries. */
+  at: number;
 }
 
-/** What the router's callback endpoint answers to a message: a status, a redirect, or nothing ever. */
-export type Answer = number | { redirect: string } | { afterMs: number } | 'hang';
+/**
+ * What the router's callback endpoint answers to a message: a status, a redirect, a 204 after a
+ * while, nothing ever (`hang`), or its connection destroyed without an answer (`drop`).
+ */
+export type Answer = number | { redirect: string } | { afterMs: number } | 'hang' | 'drop';
+
+/** Answers in turn, one per call; the last one repeats. */
+export function inTurn(...answers: Answer[]): () => Answer {
+  let next = 0;
+  return () => answers[Math.min(next++, answers.length - 1)]!;
+}
 
 /** The router's callback endpoint on 127.0.0.1: records every request, answers as the test says (204 by default). */
 export class FakeRouter {
@@ -32,10 +43,14 @@ export class FakeRouter {
       } catch {
         // recorded as text
       }
-      const message = { path: req.url ?? '/', headers: req.headers, body, text };
+      const message = { path: req.url ?? '/', headers: req.headers, body, text, at: Date.now() };
       this.received.push(message);
       const answer = this.answer(message);
       if (answer === 'hang') return;
+      if (answer === 'drop') {
+        req.socket.destroy();
+        return;
+      }
       if (typeof answer === 'object' && 'afterMs' in answer) {
         setTimeout(() => res.writeHead(204).end(), answer.afterMs);
         return;

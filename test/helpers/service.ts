@@ -6,6 +6,7 @@ import { print } from 'graphql';
 import { startService, type RunningService } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { sandboxEnv, startSandbox, type RunningSandbox, type Simulators } from '../../src/sandbox/index.js';
+import type { CallbackPacing } from '../../src/server/callback-line.js';
 import type { VendorTransportOptions } from '../../src/vendor-http/vendor-transport.js';
 import { atFileEnd } from './cleanup.js';
 import { LogCapture } from './log-capture.js';
@@ -44,6 +45,8 @@ export async function startTestService(
     sandbox?: RunningSandbox;
     /** What no environment variable sets, e.g. a name `lookup` that never answers. */
     transport?: Partial<VendorTransportOptions>;
+    /** Shorter callback retry waits or heartbeat floor (no environment variable sets them). */
+    callbackPacing?: Partial<CallbackPacing>;
   } = {},
 ): Promise<TestService> {
   const running = options.sandbox ?? (await startSandbox({ simulators: options.simulators }));
@@ -80,6 +83,7 @@ export async function startTestService(
     ...options.env,
   };
   const config = loadConfig(env);
+  config.subscriptionCallbackPacing = options.callbackPacing;
   config.vendorTransport = { ...config.vendorTransport, ...options.transport };
   service = await startService(config, logs.logger);
   const storedSecret = await service.store.db

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxEnv, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { spawnService, type ChildService } from '../helpers/child-service.js';
 import { eventually } from '../helpers/eventually.js';
-import { FakeRouter } from '../helpers/fake-router.js';
+import { FakeRouter, inTurn } from '../helpers/fake-router.js';
 import { OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver.js';
 import { subscriber } from '../helpers/subscriber.js';
 
@@ -54,8 +54,10 @@ describe('subscriptions in traces (OTLP over HTTP to an in-process receiver)', (
     expect(await sub.ended).toBe('complete');
     await client.dispose();
 
-    // Over the router's callbacks, continuing the router's trace.
+    // Over the router's callbacks, continuing the router's trace; the first next is answered 503 once, then sent again.
     sandbox.simulators.feyin.addMessage('TRACE-CB-1');
+    const nextAnswers = inTurn(503, 204);
+    router.answer = (m) => (m.body.action === 'next' ? nextAnswers() : 204);
     const answer = await fetch(`${service.url}/graphql`, {
       method: 'POST',
       headers: {
@@ -72,7 +74,7 @@ describe('subscriptions in traces (OTLP over HTTP to an in-process receiver)', (
       }),
     });
     expect(answer.status).toBe(200);
-    await eventually(() => router.of('trace-cb-1').length === 2, { what: 'the first next' });
+    await eventually(() => router.of('trace-cb-1').length === 3, { what: 'the first next, sent again' });
     await cancel('TRACE-CB-1');
     await eventually(() => router.of('trace-cb-1').some((m) => m.body.action === 'complete'), { what: 'complete' });
 
@@ -109,7 +111,7 @@ describe('subscriptions in traces (OTLP over HTTP to an in-process receiver)', (
     expect(JSON.stringify(ws)).not.toContain('TRACE-WS-1');
   });
 
-  it("continues the router's trace for a callback subscription; each callback request is a client span under it", () => {
+  it("continues the router's trace for a callback subscription; each callback request (each try) is a client span under it", () => {
     const callback = subscriptionSpans().find((s) => s.attributes.transport === 'callback');
     expect(callback).toMatchObject({
       traceId: routerSpan.traceId,
@@ -118,8 +120,10 @@ describe('subscriptions in traces (OTLP over HTTP to an in-process receiver)', (
       events: ['next', 'next'],
     });
     const requests = spans.filter((s) => s.name === 'subscription.callback' && s.parentSpanId === callback!.spanId);
-    expect(requests.map((s) => s.attributes['callback.action'])).toEqual(['check', 'next', 'next', 'complete']);
-    for (const request of requests) {
+    expect(requests.map((s) => s.attributes['callback.action'])).toEqual(['check', 'next', 'next', 'next', 'complete']);
+    expect(requests.map((s) => s.attributes['callback.try'])).toEqual([1, 1, 2, 1, 1]);
+    expect(requests[1]!.attributes).toMatchObject({ 'http.response.status_code': 503, outcome: 'failed' });
+    for (const request of requests.filter((_, i) => i !== 1)) {
       expect(request.attributes).toMatchObject({ 'http.response.status_code': 204, outcome: 'ok' });
       // The router's address only: no path, no verifier.
       expect(JSON.stringify(request)).not.toContain('v-1');

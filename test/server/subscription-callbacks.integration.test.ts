@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/eventually.js';
-import { FakeRouter } from '../helpers/fake-router.js';
+import { backoff, CALLBACK_PACING } from '../../src/server/callback-line.js';
+import { FakeRouter, inTurn, type Received } from '../helpers/fake-router.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { subscriber, type Subscriber } from '../helpers/subscriber.js';
 import { mintToken, TEST_JWT_SECRET } from '../helpers/tokens.js';
@@ -47,6 +48,18 @@ async function metric(t: TestService, prefix: string): Promise<number> {
   return Number(line?.split(' ')[1] ?? 0);
 }
 const openCallbacks = (t: TestService) => metric(t, 'graphql_subscriptions_open{transport="callback"}');
+/** `graphql_operations_total` of callback subscriptions named `name`, every outcome: each counts once, when it ends. */
+async function operationsEnded(t: TestService, name: string): Promise<number> {
+  const text = await (await fetch(`${t.url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('graphql_operations_total{') && l.includes(`operation="${name}"`) && l.includes('transport="callback"'))
+    .reduce((sum, l) => sum + Number(l.split(' ')[1]), 0);
+}
+const actions = (messages: Received[]) => messages.map((m) => m.body.action);
+const statuses = (messages: Received[]) =>
+  messages.map((m) => (m.body.payload?.data?.printMessageUpdated as { status?: string } | undefined)?.status);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("the router's HTTP callback protocol (ROUTER_SECRET, SUBSCRIPTION_CALLBACK_ORIGINS)", () => {
   let t: TestService;
@@ -364,5 +377,282 @@ describe("callback subscriptions with caller auth (the router forwards the calle
     expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true });
     expect(router.of(refused.id).map((m) => m.body.action)).toEqual(['check']);
     expect(t.service.server.callbacks?.size).toBe(0);
+  });
+});
+
+/** A named printMessageUpdated, so its operation can be found in graphql_operations_total. */
+const messageUpdated = (name: string) => `subscription ${name}($m: ID!) { printMessageUpdated(msgNo: $m) { msgNo status } }`;
+
+describe("delivery to the router: Apollo's rules for check, retries, order and refusals (production retry waits)", () => {
+  let t: TestService;
+  let router: FakeRouter;
+  const cancel = (msgNo: string) => t.gql(CANCEL, { m: msgNo }, { 'router-authorization': ROUTER_SECRET });
+  beforeAll(async () => {
+    router = await new FakeRouter().start();
+    t = await startTestService({
+      env: { ROUTER_SECRET, SUBSCRIPTION_CALLBACK_ORIGINS: router.origin, VENDOR_TIMEOUT_MS: '1000' },
+      // Only the heartbeat floor is lowered here; the retry waits are production's.
+      callbackPacing: { minHeartbeatMs: 50 },
+    });
+  });
+  afterAll(async () => {
+    await t.stop();
+    await router.close();
+  });
+
+  it('production pacing: 5 tries in all, waiting 100, 200, 400 then 800 ms (never more than 1 s); heartbeats at most once a second', () => {
+    expect(CALLBACK_PACING.retryDelaysMs).toEqual([100, 200, 400, 800]);
+    expect(backoff(7)).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect(CALLBACK_PACING.minHeartbeatMs).toBe(1000);
+  });
+
+  it('a check answered 200 instead of 204: the router is refused with a 4xx and nothing more goes to its URL', async () => {
+    const msgNo = 'CB-CHECK-200';
+    t.simulators.feyin.addMessage(msgNo);
+    router.answer = (m) => (m.path === '/callback/ok200' ? 200 : 204);
+    const sub = await routerSubscribe(t, `${router.origin}/callback/ok200`, MESSAGE_UPDATED, { m: msgNo }, { heartbeatIntervalMs: 50 });
+    expect(sub.status).toBe(400);
+    expect(sub.body.errors?.[0]?.message).toMatch(/answered 200; it must answer 204/);
+    // No state, no heartbeat, no complete follows.
+    await sleep(300);
+    expect(actions(router.of(sub.id))).toEqual(['check']);
+    expect(await openCallbacks(t)).toBe(0);
+  });
+
+  it('a next answered 503 twice, then 200: sent again after 100 and 200 ms, taken once; the following next and complete come after it', async () => {
+    const msgNo = 'CB-RETRY-503';
+    t.simulators.feyin.addMessage(msgNo);
+    const eventsBefore = await metric(t, 'graphql_subscription_events_total{transport="callback"}');
+    const nextAnswers = inTurn(503, 503, 200);
+    router.answer = (m) => (m.path === '/callback/retry' && m.body.action === 'next' ? nextAnswers() : 204);
+    const sub = await routerSubscribe(t, `${router.origin}/callback/retry`, messageUpdated('Retried'), { m: msgNo });
+    expect(sub.status).toBe(200);
+    await eventually(() => router.of(sub.id).length === 4, { what: 'the third try of the first next' });
+    const [, first, second, third] = router.of(sub.id);
+    expect(statuses([first!, second!, third!])).toEqual(['queued', 'queued', 'queued']);
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(95);
+    expect(third!.at - second!.at).toBeGreaterThanOrEqual(195);
+    expect(third!.at - first!.at).toBeLessThan(1_000);
+    expect(await openCallbacks(t)).toBe(1);
+
+    await cancel(msgNo);
+    await eventually(() => router.of(sub.id).some((m) => m.body.action === 'complete'), { what: 'complete' });
+    expect(actions(router.of(sub.id))).toEqual(['check', 'next', 'next', 'next', 'next', 'complete']);
+    expect(statuses(router.of(sub.id).slice(1, 5))).toEqual(['queued', 'queued', 'queued', 'cancelled']);
+    await eventually(async () => (await openCallbacks(t)) === 0, { what: 'the gauge back to 0' });
+    // Each state counted once, however many tries it took.
+    expect(await metric(t, 'graphql_subscription_events_total{transport="callback"}')).toBe(eventsBefore + 2);
+    expect(await operationsEnded(t, 'Retried')).toBe(1);
+  });
+
+  it('a next whose connection is dropped, then one not answered in time, is sent again and taken on the third try', async () => {
+    const msgNo = 'CB-RETRY-LOST';
+    t.simulators.feyin.addMessage(msgNo);
+    const nextAnswers = inTurn('drop', 'hang', 204);
+    router.answer = (m) => (m.path === '/callback/lost' && m.body.action === 'next' ? nextAnswers() : 204);
+    const sub = await routerSubscribe(t, `${router.origin}/callback/lost`, MESSAGE_UPDATED, { m: msgNo });
+    expect(sub.status).toBe(200);
+    await eventually(() => router.of(sub.id).length === 4, { what: 'the third try', timeoutMs: 5_000 });
+    const [, , hung, third] = router.of(sub.id);
+    // The hung try was given up at its deadline (VENDOR_TIMEOUT_MS=1000), then 200 ms more.
+    expect(third!.at - hung!.at).toBeGreaterThanOrEqual(1_150);
+    expect(statuses(router.of(sub.id).slice(1))).toEqual(['queued', 'queued', 'queued']);
+    const failures = t.logs.records().filter((r) => r.msg === 'callback request failed' && r.subscriptionId === sub.id);
+    expect(failures.map((r) => r.try)).toEqual([1, 2]);
+    expect(failures[1]!.reason).toBe('no answer within 1000 ms');
+
+    await cancel(msgNo);
+    await eventually(() => router.of(sub.id).some((m) => m.body.action === 'complete'), { what: 'complete' });
+    expect(actions(router.of(sub.id))).toEqual(['check', 'next', 'next', 'next', 'next', 'complete']);
+    await eventually(async () => (await openCallbacks(t)) === 0, { what: 'the gauge back to 0' });
+  });
+
+  it('a next failing all 5 tries: the subscription ends with no complete, its slot is freed and it counts once', async () => {
+    const msgNo = 'CB-GIVEN-UP';
+    t.simulators.feyin.addMessage(msgNo);
+    router.answer = (m) => (m.path === '/callback/down' && m.body.action === 'next' ? 503 : 204);
+    const sub = await routerSubscribe(t, `${router.origin}/callback/down`, messageUpdated('GivenUp'), { m: msgNo });
+    expect(sub.status).toBe(200);
+    await eventually(async () => (await openCallbacks(t)) === 0, { what: 'ended after 5 tries', timeoutMs: 5_000 });
+    const nexts = router.of(sub.id).filter((m) => m.body.action === 'next');
+    expect(nexts).toHaveLength(5);
+    const waits = nexts.slice(1).map((m, i) => m.at - nexts[i]!.at);
+    [100, 200, 400, 800].forEach((wait, i) => expect(waits[i]).toBeGreaterThanOrEqual(wait - 5));
+    expect(t.service.server.callbacks?.size).toBe(0);
+    expect(await operationsEnded(t, 'GivenUp')).toBe(1);
+    // Ended: a later change is not sent, nothing more at all.
+    router.answer = () => 204;
+    await cancel(msgNo);
+    await sleep(300);
+    expect(actions(router.of(sub.id))).toEqual(['check', 'next', 'next', 'next', 'next', 'next']);
+  });
+
+  it('a next answered 400 (a refusal other than 404): ended at once, not sent again, no complete', async () => {
+    const msgNo = 'CB-REFUSED-400';
+    t.simulators.feyin.addMessage(msgNo);
+    router.answer = (m) => (m.path === '/callback/refused' && m.body.action === 'next' ? 400 : 204);
+    const sub = await routerSubscribe(t, `${router.origin}/callback/refused`, messageUpdated('Refused'), { m: msgNo });
+    expect(sub.status).toBe(200);
+    await eventually(async () => (await openCallbacks(t)) === 0, { what: 'ended by the refusal' });
+    expect(await operationsEnded(t, 'Refused')).toBe(1);
+    router.answer = () => 204;
+    await cancel(msgNo);
+    await sleep(300);
+    expect(actions(router.of(sub.id))).toEqual(['check', 'next']);
+  });
+
+  it('a change while a next is retried, heartbeats beside: queued, then cancelled, then complete, nothing out of order', async () => {
+    const msgNo = 'CB-ORDER-1';
+    t.simulators.feyin.addMessage(msgNo);
+    const nextAnswers = inTurn(503, 503, 503, 200);
+    router.answer = (m) => (m.path === '/callback/order' && m.body.action === 'next' ? nextAnswers() : 204);
+    const sub = await routerSubscribe(t, `${router.origin}/callback/order`, MESSAGE_UPDATED, { m: msgNo }, { heartbeatIntervalMs: 50 });
+    expect(sub.status).toBe(200);
+    await eventually(() => router.of(sub.id).some((m) => m.body.action === 'next'), { what: 'the first try' });
+    // The message is cancelled (its final state) while `queued` is still being retried.
+    await cancel(msgNo);
+    await eventually(() => router.of(sub.id).some((m) => m.body.action === 'complete'), { what: 'complete', timeoutMs: 5_000 });
+    await sleep(200);
+    const seen = router.of(sub.id);
+    const nexts = seen.filter((m) => m.body.action === 'next');
+    expect(statuses(nexts)).toEqual(['queued', 'queued', 'queued', 'queued', 'cancelled']);
+    // complete is the last thing the router hears; the heartbeats waited their turn (one at a time, none after complete).
+    expect(seen.at(-1)!.body.action).toBe('complete');
+    const firstTry = seen.indexOf(nexts[0]!);
+    const taken = seen.indexOf(nexts[3]!);
+    expect(actions(seen.slice(firstTry, taken + 1)).filter((a) => a === 'check').length).toBeLessThanOrEqual(1);
+    await eventually(async () => (await openCallbacks(t)) === 0, { what: 'the gauge back to 0' });
+  });
+});
+
+describe('stop while a next is being retried: complete still comes last, within the stop bound', () => {
+  let t: TestService;
+  let router: FakeRouter;
+  beforeAll(async () => {
+    router = await new FakeRouter().start();
+    // Stop's share: min(VENDOR_TIMEOUT_MS, 5 s) = 2 s; the next in flight gets the first half of it.
+    t = await startTestService({ env: { ROUTER_SECRET, SUBSCRIPTION_CALLBACK_ORIGINS: router.origin, VENDOR_TIMEOUT_MS: '2000' } });
+  });
+  afterAll(async () => {
+    await t.stop();
+    await router.close();
+  });
+
+  it('a next retried (503) is taken, then complete; a next hanging is cut at half the bound, then complete', async () => {
+    let stopping = false;
+    router.answer = (m) => {
+      if (m.body.action !== 'next') return 204;
+      if (m.path === '/callback/flaky') return stopping ? 204 : 503;
+      return 'hang';
+    };
+    t.simulators.feyin.addMessage('CB-STOP-FLAKY');
+    t.simulators.feyin.addMessage('CB-STOP-HUNG');
+    const flaky = await routerSubscribe(t, `${router.origin}/callback/flaky`, MESSAGE_UPDATED, { m: 'CB-STOP-FLAKY' });
+    const hung = await routerSubscribe(t, `${router.origin}/callback/hung`, MESSAGE_UPDATED, { m: 'CB-STOP-HUNG' });
+    expect([flaky.status, hung.status]).toEqual([200, 200]);
+    await eventually(() => router.of(flaky.id).filter((m) => m.body.action === 'next').length === 2, { what: 'a next being retried' });
+    await eventually(() => router.of(hung.id).some((m) => m.body.action === 'next'), { what: 'a next hanging' });
+
+    stopping = true;
+    const started = Date.now();
+    await t.service.server.stop();
+    const took = Date.now() - started;
+    expect(took).toBeLessThan(2_500);
+
+    expect(actions(router.of(flaky.id))).toEqual(['check', 'next', 'next', 'next', 'complete']);
+    expect(actions(router.of(hung.id))).toEqual(['check', 'next', 'complete']);
+    for (const id of [flaky.id, hung.id]) {
+      expect(router.of(id).at(-1)!.body).toMatchObject({ action: 'complete', errors: [{ extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    }
+    // The hung next was cut at about half the 2 s bound, then complete went.
+    const hungComplete = router.of(hung.id).at(-1)!;
+    expect(hungComplete.at - started).toBeGreaterThanOrEqual(900);
+    expect(t.service.server.callbacks?.size).toBe(0);
+  });
+});
+
+describe('heartbeats: each retried, 5 failed in a row end the subscription (short retry waits)', () => {
+  let t: TestService;
+  let router: FakeRouter;
+  beforeAll(async () => {
+    router = await new FakeRouter().start();
+    t = await startTestService({
+      env: { ROUTER_SECRET, SUBSCRIPTION_CALLBACK_ORIGINS: router.origin, VENDOR_TIMEOUT_MS: '1000' },
+      callbackPacing: { retryDelaysMs: [5, 10, 20, 40], minHeartbeatMs: 100 },
+    });
+  });
+  afterAll(async () => {
+    await t.stop();
+    await router.close();
+  });
+
+  it('5 heartbeats failed in a row (each after its 5 tries) end it: no complete, slot freed', async () => {
+    const checks = inTurn(204, 503);
+    router.answer = (m) => (m.path === '/callback/dead' ? checks() : 204);
+    const sub = await routerSubscribe(
+      t,
+      `${router.origin}/callback/dead`,
+      messageUpdated('Heartless'),
+      { m: 'CB-NONE' },
+      { heartbeatIntervalMs: 100 },
+    );
+    expect(sub.status).toBe(200);
+    await eventually(async () => (await openCallbacks(t)) === 0, { what: 'ended by 5 failed heartbeats', timeoutMs: 5_000 });
+    await sleep(300);
+    // The first check, then 5 heartbeats of 5 tries each; nothing after.
+    expect(actions(router.of(sub.id))).toEqual(Array(1 + 5 * 5).fill('check'));
+    expect(await operationsEnded(t, 'Heartless')).toBe(1);
+  });
+
+  it('4 failed heartbeats then one taken keep it open: the count starts again', async () => {
+    const failedBeat = (answer: 'drop' | 503) => Array<'drop' | 503>(5).fill(answer);
+    // 4 failed, 1 taken, 4 failed again, then taken for good: never 5 in a row.
+    const checks = inTurn(
+      204,
+      ...failedBeat(503),
+      ...failedBeat('drop'),
+      ...failedBeat(503),
+      ...failedBeat(503),
+      204,
+      ...failedBeat(503),
+      ...failedBeat(503),
+      ...failedBeat(503),
+      ...failedBeat(503),
+      204,
+    );
+    router.answer = (m) => (m.path === '/callback/alive' ? checks() : 204);
+    const sub = await routerSubscribe(
+      t,
+      `${router.origin}/callback/alive`,
+      DOCUMENT_UPDATED,
+      { e: 'beat-alive' },
+      { heartbeatIntervalMs: 100 },
+    );
+    expect(sub.status).toBe(200);
+    await eventually(() => router.of(sub.id).length >= 1 + 20 + 1 + 20 + 2, { what: 'the heartbeats', timeoutMs: 8_000 });
+    expect(t.service.server.callbacks?.size).toBe(1);
+    // Ended by a 404 to a heartbeat, at once.
+    router.answer = (m) => (m.path === '/callback/alive' ? 404 : 204);
+    await eventually(async () => (await openCallbacks(t)) === 0, { what: 'ended by the 404' });
+    const count = router.of(sub.id).length;
+    await sleep(300);
+    expect(router.of(sub.id)).toHaveLength(count);
+    expect(actions(router.of(sub.id)).every((a) => a === 'check')).toBe(true);
+  });
+
+  it('a heartbeat answered 403 (a refusal other than 404): ended at once, not retried, no complete', async () => {
+    const checks = inTurn(204, 403);
+    router.answer = (m) => (m.path === '/callback/forbidden' ? checks() : 204);
+    const sub = await routerSubscribe(
+      t,
+      `${router.origin}/callback/forbidden`,
+      DOCUMENT_UPDATED,
+      { e: 'beat-403' },
+      { heartbeatIntervalMs: 100 },
+    );
+    expect(sub.status).toBe(200);
+    await eventually(async () => (await openCallbacks(t)) === 0, { what: 'ended by the 403' });
+    await sleep(300);
+    expect(actions(router.of(sub.id))).toEqual(['check', 'check']);
   });
 });
