@@ -27,6 +27,7 @@ import { parseTraceparent } from '../observability/traceparent.js';
 import { operationTracePlugin, startOperationSpan } from './operation-trace.js';
 import { asksForCallback, CallbackSubscriptions } from './subscription-callbacks.js';
 import { SubscriptionSlots } from './subscription-core.js';
+import { subscriptionOverHttpPlugin } from './subscription-over-http.js';
 import { SubscriptionServer, type SubscriptionServerOptions } from './subscriptions.js';
 
 const GRAPHQL_BODY_LIMIT = 100 * 1024;
@@ -139,6 +140,7 @@ export class ServiceServer {
         ApolloServerPluginCacheControlDisabled(),
         cacheControlPlugin({ schema: options.schema, hints: [], maxAge: { status: 0, final: 0 }, private: true, ...options.cacheControl }),
       ],
+        subscriptionOverHttpPlugin(),
       logger: apolloLogger(options.logger),
     });
     if (options.schema.getSubscriptionType()) {
