@@ -245,6 +245,26 @@ const rows: Row[] = [
         unit: 'ops',
         queries: [{ expr: `sum by (transport) (${rate('graphql_subscription_events_total')})`, legend: '{{transport}}' }],
       },
+      {
+        title: 'WebSockets open vs limit',
+        description:
+          'Open WebSockets on /graphql per replica, pending (no connection_init accepted yet) or initialised, and WS_CONNECTIONS_MAX (dashed); pending sockets may take a quarter of it. Past either, upgrades are answered 503.',
+        unit: 'short',
+        limits: ['B'],
+        queries: [
+          { expr: `sum by (instance, state) (${gauge('graphql_ws_connections')})`, legend: '{{instance}} {{state}}' },
+          { expr: `max by (instance) (${gauge('graphql_ws_connections_max')})`, legend: '{{instance}} limit' },
+        ],
+      },
+      {
+        title: 'Connections refused',
+        description: `${FAILURE_ONLY} WebSocket upgrades answered 503 per second by reason (connections_max, pending_max: a flood of sockets that never authenticate), and TCP connections dropped at accept (http) because the replica held its most.`,
+        unit: 'ops',
+        queries: [
+          { expr: `sum by (reason) (${rate('graphql_ws_connections_refused_total')}) > 0`, legend: 'ws {{reason}}' },
+          { expr: `sum(${rate('http_connections_refused_total')}) > 0`, legend: 'http' },
+        ],
+      },
     ],
   },
   {

@@ -187,6 +187,9 @@ async function startWith(
     tracing,
     subscriptions: {
       max: config.subscriptionsMax,
+      keepAliveMs: config.wsKeepAliveMs,
+      connectionInitWaitMs: config.wsInitTimeoutMs,
+      connectionsMax: config.wsConnectionsMax,
       callbackOrigins: config.subscriptionCallbackOrigins,
       callbackTimeoutMs: config.vendorTimeoutMs,
       callbackPacing: config.subscriptionCallbackPacing,

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 
 import { requireSettings, type Vendor } from './errors.js';
 import type { Merchant } from './merchants/merchant.js';
@@ -101,6 +102,12 @@ export interface Config {
   subscriptionCallbackOrigins: string[];
   /** The callbacks' retry waits and heartbeat floor: production's unless a test shortens them (no variable sets it). */
   subscriptionCallbackPacing?: Partial<CallbackPacing>;
+  /** graphql-ws: a socket that sends no `connection_init` in this time is closed with 4408 (WS_INIT_TIMEOUT_MS). */
+  wsInitTimeoutMs: number;
+  /** graphql-ws ping interval; a socket that has not answered (pong) by the next ping is dropped (WS_KEEPALIVE_MS). */
+  wsKeepAliveMs: number;
+  /** Open WebSockets per process (WS_CONNECTIONS_MAX), sized to the heap when unset; a quarter of them may be uninitialised. */
+  wsConnectionsMax: number;
   dataDir: string;
   databaseUrl?: string;
   /** PostgreSQL connections per process (DATABASE_POOL_SIZE). */
@@ -327,6 +334,9 @@ export function loadConfig(env: Env = process.env): Config {
     callbackMaxAgeSec: int('CALLBACK_MAX_AGE', 300, 10, 86_400),
     subscriptionsMax: int('SUBSCRIPTIONS_MAX', 10_000, 1, 1_000_000),
     subscriptionCallbackOrigins: callbackOrigins(read('SUBSCRIPTION_CALLBACK_ORIGINS'), problems),
+    wsInitTimeoutMs: int('WS_INIT_TIMEOUT_MS', 10_000, 100, 60_000),
+    wsKeepAliveMs: int('WS_KEEPALIVE_MS', 12_000, 100, 300_000),
+    wsConnectionsMax: int('WS_CONNECTIONS_MAX', heapSizedConnections(), 1, 1_000_000),
     dataDir: read('DATA_DIR') ?? './data',
     databaseUrl: url('DATABASE_URL', undefined, ['postgres:', 'postgresql:'], true),
     databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 200),
@@ -395,6 +405,24 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * What one open, idle connection costs the heap, rounded up: measured with the start command's
+ * flags, a WebSocket that sent nothing or only `connection_init` took 6.5 to 7.5 KB, a plain HTTP
+ * connection 3 to 4 KB (README, Live updates).
+ */
+export const CONNECTION_HEAP_BYTES = 8 * 1024;
+/** The share of V8's heap limit the WebSockets may take, and the plain HTTP connections as much again; the rest is the service's. */
+const CONNECTIONS_HEAP_SHARE = 0.25;
+
+/**
+ * WS_CONNECTIONS_MAX's default, and the plain HTTP connections' room beside it: a quarter of
+ * V8's heap limit (`--max-old-space-size` plus the young generation) over 8 KB, in hundreds.
+ * The start command's 128 + 3 × 16 MB heap gives 5600.
+ */
+export function heapSizedConnections(heapLimitBytes = getHeapStatistics().heap_size_limit): number {
+  return Math.max(100, Math.floor((heapLimitBytes * CONNECTIONS_HEAP_SHARE) / CONNECTION_HEAP_BYTES / 100) * 100);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configuredVendors, loadConfig } from '../src/config.js';
+import { ConfigError, configuredVendors, heapSizedConnections, loadConfig } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('defaults to sandbox on :4001, live in production', () => {
@@ -59,6 +59,37 @@ describe('loadConfig', () => {
     expect(loadConfig({ SUBSCRIPTIONS_MAX: '2' }).subscriptionsMax).toBe(2);
     for (const bad of ['0', '1000001', 'many'])
       expect(() => loadConfig({ SUBSCRIPTIONS_MAX: bad })).toThrow(/SUBSCRIPTIONS_MAX must be a whole number from 1 to 1000000/);
+  });
+
+  it('reads the graphql-ws settings within their bounds; WS_CONNECTIONS_MAX sized to the heap by default', () => {
+    const config = loadConfig({});
+    expect(config.wsInitTimeoutMs).toBe(10_000);
+    expect(config.wsKeepAliveMs).toBe(12_000);
+    expect(config.wsConnectionsMax).toBe(heapSizedConnections());
+    expect(loadConfig({ WS_INIT_TIMEOUT_MS: '500', WS_KEEPALIVE_MS: '300', WS_CONNECTIONS_MAX: '8' })).toMatchObject({
+      wsInitTimeoutMs: 500,
+      wsKeepAliveMs: 300,
+      wsConnectionsMax: 8,
+    });
+    const error = (() => {
+      try {
+        loadConfig({ WS_INIT_TIMEOUT_MS: '99', WS_KEEPALIVE_MS: '0', WS_CONNECTIONS_MAX: 'lots' });
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+    })();
+    expect(error?.problems).toEqual([
+      'WS_INIT_TIMEOUT_MS must be a whole number from 100 to 60000 (got "99")',
+      'WS_KEEPALIVE_MS must be a whole number from 100 to 300000 (got "0")',
+      'WS_CONNECTIONS_MAX must be a whole number from 1 to 1000000 (got "lots")',
+    ]);
+  });
+
+  it("sizes connections to a quarter of V8's heap limit at 8 KB each, in hundreds", () => {
+    // The start command's --max-old-space-size=128 --max-semi-space-size=16: 176 MiB.
+    expect(heapSizedConnections(176 * 1024 * 1024)).toBe(5_600);
+    expect(heapSizedConnections(2 * 1024 ** 3)).toBe(65_500);
+    expect(heapSizedConnections(1024 * 1024)).toBe(100);
   });
 
   it('reads the Feyin callback key (FEYIN_API_KEY by default) and CALLBACK_MAX_AGE within its bounds', () => {

@@ -80,6 +80,17 @@ export class ServiceMetrics {
     labelNames: ['transport'] as const,
     registers: [this.registry],
   });
+  readonly wsConnectionsRefused = new Counter({
+    name: 'graphql_ws_connections_refused_total',
+    help: 'WebSocket upgrades on /graphql answered 503 for want of room, by reason: connections_max (WS_CONNECTIONS_MAX open) or pending_max (its share of sockets without connection_init)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly httpConnectionsRefused = new Counter({
+    name: 'http_connections_refused_total',
+    help: 'TCP connections closed as they were accepted because this process held its most (WS_CONNECTIONS_MAX plus as many plain HTTP connections as a quarter of the heap holds)',
+    registers: [this.registry],
+  });
   private readonly operationNames = new Set<string>();
 
   constructor() {
@@ -123,6 +134,27 @@ export class ServiceMetrics {
       registers: [this.registry],
     }).set(max);
     for (const transport of ['graphql-ws', 'callback']) this.subscriptionsOpen.inc({ transport }, 0);
+  }
+
+  /** Open graphql-ws sockets by state, read on scrape, and WS_CONNECTIONS_MAX beside them. */
+  trackWsConnections(sockets: { max: number; counts: { pending: number; initialised: number } }): void {
+    new Gauge({
+      name: 'graphql_ws_connections',
+      help: 'Open WebSockets on /graphql: pending (no connection_init accepted yet) or initialised',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        const { pending, initialised } = sockets.counts;
+        this.set({ state: 'pending' }, pending);
+        this.set({ state: 'initialised' }, initialised);
+      },
+    });
+    new Gauge({
+      name: 'graphql_ws_connections_max',
+      help: 'Open WebSockets this process holds at most (WS_CONNECTIONS_MAX); a quarter of them may be pending',
+      registers: [this.registry],
+    }).set(sockets.max);
+    for (const reason of ['connections_max', 'pending_max']) this.wsConnectionsRefused.inc({ reason }, 0);
   }
 
   /** Vendor calls waiting in line for their merchant's share (MERCHANT_VENDOR_CONCURRENCY), read on scrape. */

@@ -86,12 +86,31 @@ export const PAGE_SCRIPT = String.raw`
           definition.kind === 'OperationDefinition' && definition.operation === 'subscription' &&
           (!params.operationName || (definition.name && definition.name.value === params.operationName)))
       : /^\s*subscription\b/m.test(params.query || '');
+  // The server's close codes in the error vocabulary; any other shows as its number.
+  const closeCodes = { 1001: 'SERVICE_UNAVAILABLE', 1011: 'INTERNAL_SERVER_ERROR', 4400: 'BAD_USER_INPUT', 4401: 'UNAUTHENTICATED', 4403: 'FORBIDDEN', 4500: 'INTERNAL_SERVER_ERROR' };
+  // A socket closed by the server (no token, a forbidden merchant, no connection_init in time)
+  // arrives as a CloseEvent, which GraphiQL would print as {"isTrusted":true}: shown instead as
+  // a GraphQL error carrying the server's reason.
+  function closeError(event) {
+    const refused = event.code === 1006;
+    const message = event.reason ||
+      (refused
+        ? 'The WebSocket to ' + socketUrl + ' closed before the server said why (code 1006): it refused the connection (e.g. too many open, 503) or could not be reached'
+        : 'The WebSocket closed (code ' + event.code + ')');
+    const retryable = refused || event.code === 1001;
+    return { errors: [{ message, extensions: { code: closeCodes[event.code] || event.code, retryable, closeCode: event.code } }] };
+  }
   // A subscription runs over its own WebSocket, authenticated with the Headers tab's headers
   // (connection_init payload), and closes when the tab stops listening.
   async function* subscribe(params, headers) {
     const client = graphqlWs.createClient({ url: socketUrl, connectionParams: headers, lazy: true, retryAttempts: 0 });
     try {
       for await (const result of client.iterate(params)) yield result;
+    } catch (error) {
+      // The subscription's own error message: GraphQL errors, as GraphiQL shows an HTTP answer's.
+      if (Array.isArray(error)) yield { errors: error };
+      else if (error && typeof error.code === 'number' && 'reason' in error) yield closeError(error);
+      else throw error;
     } finally {
       client.dispose();
     }

@@ -11,7 +11,7 @@ import { readLimited, sendJson } from '../http-body.js';
 import type { CallerAuth } from '../auth/caller-auth.js';
 import type { Merchant } from '../merchants/merchant.js';
 import type { MerchantLookup } from '../merchants/merchants.js';
-import { StartupError, systemReason } from '../config.js';
+import { heapSizedConnections, StartupError, systemReason } from '../config.js';
 import { formatError, httpErrorBody, ServiceError } from '../errors.js';
 import { cacheControlPlugin, type CacheControlOptions } from './cache-control.js';
 import { corsPolicy, type CorsOptions } from './cors.js';
@@ -28,6 +28,7 @@ import { operationTracePlugin, startOperationSpan } from './operation-trace.js';
 import type { CallbackPacing } from './callback-line.js';
 import { asksForCallback, CallbackSubscriptions } from './subscription-callbacks.js';
 import { SubscriptionSlots } from './subscription-core.js';
+import { subscriptionOverHttpPlugin } from './subscription-over-http.js';
 import { SubscriptionServer, type SubscriptionServerOptions } from './subscriptions.js';
 
 const GRAPHQL_BODY_LIMIT = 100 * 1024;
@@ -75,10 +76,10 @@ export interface ServiceServerOptions {
   tracing?: Tracing;
   /**
    * Subscriptions: the most open, all transports (SUBSCRIPTIONS_MAX); graphql-ws's keep-alive and
-   * init timeouts; the router's callback origins (SUBSCRIPTION_CALLBACK_ORIGINS, none = off) and each
-   * callback's deadline (VENDOR_TIMEOUT_MS).
+   * init timeouts and the most open sockets (WS_CONNECTIONS_MAX); the router's callback origins
+   * (SUBSCRIPTION_CALLBACK_ORIGINS, none = off) and each callback's deadline (VENDOR_TIMEOUT_MS).
    */
-  subscriptions?: Pick<SubscriptionServerOptions, 'keepAliveMs' | 'connectionInitWaitMs'> & {
+  subscriptions?: Pick<SubscriptionServerOptions, 'keepAliveMs' | 'connectionInitWaitMs' | 'connectionsMax'> & {
     max?: number;
     callbackOrigins?: string[];
     callbackTimeoutMs?: number;
@@ -119,6 +120,11 @@ export class ServiceServer {
       });
     });
     this.http.on('clientError', refuseMalformedRequest);
+    // Every TCP connection counts, upgraded WebSockets too: room for WS_CONNECTIONS_MAX of those and
+    // as many plain HTTP connections again as a quarter of the heap holds. Past it node closes a new
+    // connection at accept, before it costs anything: a flood of idle connections cannot exhaust the heap.
+    this.http.maxConnections = (options.subscriptions?.connectionsMax ?? heapSizedConnections()) + heapSizedConnections();
+    this.http.on('drop', () => options.metrics?.httpConnectionsRefused.inc());
     this.apollo = new ApolloServer<BaseContext>({
       schema: options.schema,
       // Batched requests multiply vendor calls behind one HTTP request.
@@ -137,6 +143,7 @@ export class ServiceServer {
           stopGracePeriodMillis: Math.max(1_000, STOP_BUDGET_MS - (options.drainMs ?? 0)),
         }),
         operationLogPlugin(options.logger, options.metrics),
+        subscriptionOverHttpPlugin(),
         ...(options.tracing ? [operationTracePlugin(options.tracing)] : []),
         // Apollo's own wraps every field resolver (about a fifth of throughput): ours decides once per document.
         ApolloServerPluginCacheControlDisabled(),

@@ -14,6 +14,7 @@ import type { ServiceMetrics } from '../observability/metrics.js';
 import { RequestBase, type BaseContext } from '../observability/request-scope.js';
 import type { Tracing } from '../observability/tracing.js';
 import type { QueryLimits } from './limits.js';
+import { heapSizedConnections } from '../config.js';
 import { rawResponse, SECURITY_HEADER_LINES } from './security-headers.js';
 import {
   asGraphQLError,
@@ -23,12 +24,20 @@ import {
   type SubscriptionSlots,
 } from './subscription-core.js';
 import { outcomeOf, SubscriptionOperation } from './subscription-operation.js';
+import { WsConnectionLimit } from './ws-connections.js';
 
 const TRANSPORT = 'graphql-ws';
 /** A subscribe message is a GraphQL document like a POST body: the same bound. */
 const MESSAGE_LIMIT = 100 * 1024;
 /** setTimeout's longest delay; a token living longer is checked again then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * After its 4408, how long a socket that never sent `connection_init` may take to answer the
+ * close before it is dropped: ws itself would wait 30 s for a peer that does not read.
+ */
+const PENDING_CLOSE_GRACE_MS = 1_000;
+/** Seconds a client refused for want of room should wait: sockets free as clients leave or time out. */
+const RETRY_AFTER_SECONDS = '5';
 
 export interface SubscriptionServerOptions {
   path: string;
@@ -45,10 +54,12 @@ export interface SubscriptionServerOptions {
   metrics?: ServiceMetrics;
   /** A span per subscription; absent = off. */
   tracing?: Tracing;
-  /** Ping interval; a socket that does not answer within as long again is dropped. */
+  /** Ping interval; a socket that does not answer within as long again is dropped (WS_KEEPALIVE_MS). */
   keepAliveMs?: number;
-  /** A socket that has not sent `connection_init` by then is closed (4408). */
+  /** A socket that has not sent `connection_init` by then is closed (4408) (WS_INIT_TIMEOUT_MS). */
   connectionInitWaitMs?: number;
+  /** Open sockets at most (WS_CONNECTIONS_MAX), a quarter of them uninitialised; past it an upgrade is answered 503. */
+  connectionsMax?: number;
   debugErrors?: boolean;
 }
 
@@ -85,14 +96,20 @@ export class SubscriptionServer {
   private readonly server: ReturnType<typeof useServer>;
   private open = 0;
   private stopped: Promise<void> | undefined;
+  /** Open sockets, pending or initialised, against WS_CONNECTIONS_MAX. */
+  readonly sockets: WsConnectionLimit;
+  private readonly initWaitMs: number;
 
   constructor(private readonly options: SubscriptionServerOptions) {
     this.stopWatchingMerchants = options.merchants.onReload(() => this.closeRemovedMerchants());
+    this.sockets = new WsConnectionLimit({ max: options.connectionsMax ?? heapSizedConnections() });
+    options.metrics?.trackWsConnections(this.sockets);
+    this.initWaitMs = options.connectionInitWaitMs ?? 10_000;
     const rules = subscriptionRules(options.limits);
     this.server = useServer<Record<string, unknown> | undefined, Extra>(
       {
         schema: options.schema,
-        connectionInitWaitTimeout: options.connectionInitWaitMs ?? 10_000,
+        connectionInitWaitTimeout: this.initWaitMs,
         onConnect: (ctx) => this.connect(ctx),
         // It returns the context too (the operation's span and ids in it), so graphql-ws's `context` hook is not used.
         onSubscribe: (ctx, id, payload) => this.prepare(ctx, id, payload, rules),
@@ -129,7 +146,29 @@ export class SubscriptionServer {
       if (req.method !== 'GET') return refuse(socket, 405, { allow: 'GET' });
       // ws would answer 503 itself once closed, without our headers.
       if (this.stopped) return refuse(socket, 503);
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
+      // Before ws allocates anything for it: a socket past the bound costs one short answer.
+      const refusal = this.sockets.refusal();
+      if (refusal) {
+        this.options.metrics?.wsConnectionsRefused.inc({ reason: refusal });
+        return refuse(socket, 503, { 'retry-after': RETRY_AFTER_SECONDS });
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        this.count(ws);
+        this.wss.emit('connection', ws, req);
+      });
+    });
+  }
+
+  /** Counts the socket until it is gone; one still pending after its 4408 and a grace is dropped. */
+  private count(ws: WebSocket): void {
+    this.sockets.opened(ws);
+    const backstop = setTimeout(() => {
+      if (this.sockets.isPending(ws)) ws.terminate();
+    }, this.initWaitMs + PENDING_CLOSE_GRACE_MS);
+    backstop.unref();
+    ws.once('close', () => {
+      clearTimeout(backstop);
+      this.sockets.closed(ws);
     });
   }
 
@@ -171,6 +210,7 @@ export class SubscriptionServer {
     connection.caller = caller;
     connection.merchant = merchant;
     this.accepted.set(socket, connection);
+    this.sockets.acknowledged(socket);
     if (caller?.expiresAt !== undefined) this.closeAtExpiry(socket, connection, caller.expiresAt);
     return true;
   }
