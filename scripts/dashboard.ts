@@ -245,6 +245,16 @@ const rows: Row[] = [
         unit: 'ops',
         queries: [{ expr: `sum by (transport) (${rate('graphql_subscription_events_total')})`, legend: '{{transport}}' }],
       },
+      {
+        title: 'Feyin polling',
+        description:
+          'With FEYIN_POLL_INTERVAL: watched Feyin messages and printers polled by the replica holding the poll lease (0 on the others), and polled states per second by outcome (changed = announced, unchanged, failed).',
+        unit: 'short',
+        queries: [
+          { expr: `max(${gauge('feyin_polled_keys')})`, legend: 'keys polled' },
+          { expr: `sum by (outcome) (${rate('feyin_poll_reads_total')})`, legend: 'reads/s {{outcome}}' },
+        ],
+      },
     ],
   },
   {

@@ -114,7 +114,7 @@ describe('Feyin polling (FEYIN_POLL_INTERVAL), one replica on SQLite', () => {
     expect(rows).toEqual([]);
   }, 30_000);
 
-  it("several printers of one merchant cost one GET /devices per round, and each merchant's printers are read with its own account", async () => {
+  it("several printers of one merchant cost one GET /devices per round, made with that merchant's own Feyin account", async () => {
     const t = await start({ env: POLLING });
     t.simulators.feyin.printers.set('4600000000000003', {
       status: 'online',
