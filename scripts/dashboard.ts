@@ -265,6 +265,16 @@ const rows: Row[] = [
           { expr: `sum(${rate('http_connections_refused_total')}) > 0`, legend: 'http' },
         ],
       },
+      {
+        title: 'Feyin polling',
+        description:
+          'With FEYIN_POLL_INTERVAL: watched Feyin messages and printers polled by the replica holding the poll lease (0 on the others), and polled states per second by outcome (changed = announced, unchanged, failed).',
+        unit: 'short',
+        queries: [
+          { expr: `max(${gauge('feyin_polled_keys')})`, legend: 'keys polled' },
+          { expr: `sum by (outcome) (${rate('feyin_poll_reads_total')})`, legend: 'reads/s {{outcome}}' },
+        ],
+      },
     ],
   },
   {

@@ -137,6 +137,7 @@ async function startWith(
       callbackMaxAgeSec: config.callbackMaxAgeSec,
       logger,
       entityChanges,
+      poll: config.feyinPollIntervalSec > 0 ? feyinPolling(config.feyinPollIntervalSec, leaseMs) : undefined,
     });
     const pickup = createPickup({ store, vendorHttp, entityStateMaxAgeSec, logger });
     const logistics = createLogistics({
@@ -202,8 +203,11 @@ async function startWith(
     throw error;
   }
   // Feyin's console setting, in the sandbox: each member's callbacks come to this service's own route for its merchant.
-  if (config.vendorMode === 'sandbox' && sandbox) sendSandboxCallbacksTo(sandbox, `${server.url}${FEYIN_CALLBACK_PATH}`);
-  fileMerchants?.sendCallbacksTo(`${server.url}${FEYIN_CALLBACK_PATH}`);
+  // With FEYIN_POLL_INTERVAL the sandbox plays a deployment Feyin cannot reach: no callbacks, every change comes by polling.
+  if (config.feyinPollIntervalSec === 0) {
+    if (config.vendorMode === 'sandbox' && sandbox) sendSandboxCallbacksTo(sandbox, `${server.url}${FEYIN_CALLBACK_PATH}`);
+    fileMerchants?.sendCallbacksTo(`${server.url}${FEYIN_CALLBACK_PATH}`);
+  }
   transports.preload();
   merchants.watchFile();
   for (const domain of all) domain.start?.();
@@ -229,6 +233,15 @@ async function startWith(
       if (ownsSandbox) await sandbox?.sandbox.close();
     },
   };
+}
+
+/**
+ * FEYIN_POLL_INTERVAL's rounds and their lease: it outlasts three rounds and any one round's
+ * vendor calls (`leaseMs`), so it only passes to another replica when its holder is gone.
+ */
+function feyinPolling(intervalSec: number, leaseMs: number): { intervalMs: number; leaseMs: number } {
+  const intervalMs = intervalSec * 1000;
+  return { intervalMs, leaseMs: Math.max(3 * intervalMs, leaseMs) };
 }
 
 /** Settings an operator must not miss: each its own warning line. */

@@ -122,6 +122,11 @@ export interface Config {
   httpRequestTimeoutMs: number;
   httpHeadersTimeoutMs: number;
   feyin: FeyinConfig;
+  /**
+   * Seconds between two reads of every watched Feyin message and printer by the replica holding
+   * the poll lease (FEYIN_POLL_INTERVAL), for deployments Feyin cannot call back; 0 = off.
+   */
+  feyinPollIntervalSec: number;
   pickup: PickupConfig;
   apiusb: ApiusbConfig;
   lifepay: LifepayConfig;
@@ -354,6 +359,8 @@ export function loadConfig(env: Env = process.env): Config {
       appId: read('FEYIN_APP_ID'),
       callbackKey: read('FEYIN_CALLBACK_KEY') ?? read('FEYIN_API_KEY'),
     },
+    // 0 (off) by default: Feyin's callbacks bring every change; polling is for deployments it cannot reach.
+    feyinPollIntervalSec: int('FEYIN_POLL_INTERVAL', 0, 0, 3_600),
     pickup: {
       baseUrl: url('PICKUP_BASE_URL'),
       appId: read('PICKUP_APP_ID'),

@@ -37,6 +37,7 @@ interface WatchedKey {
  */
 export class EntityChanges {
   private readonly keys = new Map<string, WatchedKey>();
+  private readonly keyListeners = new Set<() => void>();
   private unlisten: (() => Promise<void>) | undefined;
 
   private constructor(
@@ -60,12 +61,28 @@ export class EntityChanges {
     let watched = this.keys.get(key);
     if (!watched) this.keys.set(key, (watched = { watchers: new Set(), generation: 0 }));
     const { watchers } = watched;
+    const firstWatcher = watchers.size === 0;
     watchers.add(onChange);
+    if (firstWatcher) this.keysChanged();
     return () => {
-      watchers.delete(onChange);
+      if (!watchers.delete(onChange)) return;
       // The last watcher takes the key's shared read with it.
-      if (watchers.size === 0 && this.keys.get(key) === watched) this.keys.delete(key);
+      if (watchers.size === 0 && this.keys.get(key) === watched) {
+        this.keys.delete(key);
+        this.keysChanged();
+      }
     };
+  }
+
+  /** The keys watched on this process now. */
+  watchedKeys(): string[] {
+    return [...this.keys.keys()];
+  }
+
+  /** Calls `listener` whenever a key gets its first watcher or loses its last (e.g. to tell other replicas); returns the function that stops it. */
+  onWatchedKeysChange(listener: () => void): () => void {
+    this.keyListeners.add(listener);
+    return () => this.keyListeners.delete(listener);
   }
 
   /**
@@ -106,6 +123,10 @@ export class EntityChanges {
   async close(): Promise<void> {
     await this.unlisten?.();
     this.unlisten = undefined;
+  }
+
+  private keysChanged(): void {
+    for (const listener of this.keyListeners) listener();
   }
 
   private dispatch(payload: string): void {

@@ -92,6 +92,14 @@ describe('loadConfig', () => {
     expect(heapSizedConnections(1024 * 1024)).toBe(100);
   });
 
+  it('reads FEYIN_POLL_INTERVAL in seconds, 0 (off) by default, 0 to 3600', () => {
+    expect(loadConfig({}).feyinPollIntervalSec).toBe(0);
+    expect(loadConfig({ FEYIN_POLL_INTERVAL: '5' }).feyinPollIntervalSec).toBe(5);
+    expect(loadConfig({ FEYIN_POLL_INTERVAL: '3600' }).feyinPollIntervalSec).toBe(3600);
+    for (const bad of ['3601', '-1', '0.5', 'often'])
+      expect(() => loadConfig({ FEYIN_POLL_INTERVAL: bad })).toThrow(/FEYIN_POLL_INTERVAL must be a whole number from 0 to 3600/);
+  });
+
   it('reads the Feyin callback key (FEYIN_API_KEY by default) and CALLBACK_MAX_AGE within its bounds', () => {
     expect(loadConfig({}).feyin.callbackKey).toBeUndefined();
     expect(loadConfig({ FEYIN_API_KEY: 'member-key' }).feyin.callbackKey).toBe('member-key');

@@ -115,6 +115,25 @@ describe('EntityChanges.read: one read per change for every watcher of a key', (
     stop();
   });
 
+  it('lists the keys watched on this process and tells when a key gains its first watcher or loses its last', () => {
+    const first = entityKey('default', 'Printer', 'listed-1');
+    let told = 0;
+    const stopListening = changes.onWatchedKeysChange(() => (told += 1));
+    const stopA = changes.watch(first, () => undefined);
+    const stopB = changes.watch(first, () => undefined);
+    expect(told).toBe(1);
+    expect(changes.watchedKeys()).toContain(first);
+    stopA();
+    stopA();
+    expect(told).toBe(1);
+    stopB();
+    expect(told).toBe(2);
+    expect(changes.watchedKeys()).not.toContain(first);
+    stopListening();
+    changes.watch(first, () => undefined)();
+    expect(told).toBe(2);
+  });
+
   it('keeps no failed read, shares nothing across merchants, and reads unshared for a key nobody watches', async () => {
     const other = entityKey('shop-2', 'PrintMessage', 'shared-1');
     const stops = [changes.watch(key, () => undefined), changes.watch(other, () => undefined)];

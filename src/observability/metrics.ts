@@ -5,6 +5,10 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** Every vendor, so that a vendor's series exist (at 0) before its first call: alerts and panels read them. */
 const VENDORS = ['FEYIN', 'PICKUP', 'APIUSB', 'LIFEPAY'] as const;
 
+/** What a poll's read of a watched key found (`feyin_poll_reads_total{outcome}`). */
+export const POLL_OUTCOMES = ['changed', 'unchanged', 'failed'] as const;
+export type PollOutcome = (typeof POLL_OUTCOMES)[number];
+
 /** Where a GraphQL operation came in: POST/GET /graphql, graphql-ws, or the router's HTTP callbacks. */
 export type OperationTransport = 'http' | 'ws' | 'callback';
 
@@ -91,6 +95,17 @@ export class ServiceMetrics {
     help: 'TCP connections closed as they were accepted because this process held its most (WS_CONNECTIONS_MAX plus as many plain HTTP connections as a quarter of the heap holds)',
     registers: [this.registry],
   });
+  readonly feyinPolledKeys = new Gauge({
+    name: 'feyin_polled_keys',
+    help: 'Watched Feyin messages and printers this replica polls (FEYIN_POLL_INTERVAL); 0 when another replica holds the poll lease, or polling is off',
+    registers: [this.registry],
+  });
+  readonly feyinPollReads = new Counter({
+    name: 'feyin_poll_reads_total',
+    help: 'States of watched Feyin messages and printers read by polling, by outcome: changed (announced), unchanged, failed (Feyin did not answer)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   private readonly operationNames = new Set<string>();
 
   constructor() {
@@ -112,6 +127,7 @@ export class ServiceMetrics {
         this.set(constrained > 0 && constrained < totalmem() ? constrained : totalmem());
       },
     });
+    for (const outcome of POLL_OUTCOMES) this.feyinPollReads.inc({ outcome }, 0);
     for (const vendor of VENDORS) {
       this.tokenRenewals.inc({ vendor }, 0);
       this.tokenRenewalFailures.inc({ vendor }, 0);

@@ -83,10 +83,13 @@ export class FeyinReports {
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
-  /** Records a printer's status; `false` when it is the status already recorded (nothing changed). */
+  /**
+   * Records a printer's status; `false` when it is the status already recorded (nothing changed).
+   * `since` is when it took this status: now (a callback's arrival) unless Feyin's own answer says.
+   */
   async recordPrinterStatus(
     merchant: string,
-    report: Pick<ReportedPrinterStatus, 'deviceNo' | 'status' | 'paperStatus'>,
+    report: Pick<ReportedPrinterStatus, 'deviceNo' | 'status' | 'paperStatus'> & { since?: Date },
   ): Promise<boolean> {
     const now = this.expiry.nowIso();
     const result = await this.store.db
@@ -96,7 +99,7 @@ export class FeyinReports {
         device_no: report.deviceNo,
         online_status: report.status,
         paper_status: report.paperStatus,
-        since: now,
+        since: report.since?.toISOString() ?? now,
         updated_at: now,
       })
       .onConflict((oc) =>

@@ -12,6 +12,7 @@ import type { ServiceMetrics } from '../observability/metrics.js';
 import { VendorTokenSlot, type Store } from '../store/index.js';
 import { FeyinClient } from './feyin-client.js';
 import { FEYIN_CALLBACK_PATH, feyinCallbackRoute } from './feyin-callbacks.js';
+import { FeyinPoller } from './feyin-poller.js';
 import { FeyinReports } from './feyin-reports.js';
 import { resolvePrintMessageReference } from './print-message.js';
 import { resolvePrinterReference } from './printer.js';
@@ -88,6 +89,11 @@ export interface PrintingOptions {
   logger: Logger;
   /** Change announcements, for subscriptions. */
   entityChanges: EntityChanges;
+  /**
+   * FEYIN_POLL_INTERVAL (in ms) and the poll lease's length: while anyone watches a Feyin message
+   * or printer, the lease holder reads it this often. Absent = off (Feyin's callbacks only).
+   */
+  poll?: { intervalMs: number; leaseMs: number };
 }
 
 /** Feyin cloud printers: one client per merchant's account, and one access token per account shared by every replica. */
@@ -108,6 +114,20 @@ export function createPrinting(options: PrintingOptions): Domain<PrintingContext
     onExpiryError: (error) => options.logger.warn({ err: error }, 'printing: removing expired Feyin reports failed'),
   });
   const printingLoaders = createPrintingLoaders();
+  const poller =
+    options.poll &&
+    new FeyinPoller({
+      ...options.poll,
+      store: options.store,
+      changes: options.entityChanges,
+      reports: feyinReports,
+      clientFor: (merchantId) => {
+        const account = options.merchants.get(merchantId)?.feyin;
+        return account && !account.missing ? clients.for(account, merchantId) : undefined;
+      },
+      logger: options.logger,
+      metrics: options.metrics,
+    });
   const defaultKey = options.merchants.get(DEFAULT_MERCHANT)?.feyin.callbackKey;
   return {
     ...printingSchema,
@@ -132,7 +152,10 @@ export function createPrinting(options: PrintingOptions): Domain<PrintingContext
         metrics: options.metrics,
       }),
     ],
+    start: () => poller?.start(),
+    stop: async () => poller?.stop(),
     summary: {
+      polling: options.poll ? `every ${options.poll.intervalMs / 1000} s while watched (one replica at a time)` : 'off',
       callbacks: defaultKey
         ? `on (POST ${FEYIN_CALLBACK_PATH}, and ${FEYIN_CALLBACK_PATH}/<merchant>)`
         : `default off (no FEYIN_CALLBACK_KEY or FEYIN_API_KEY); ${FEYIN_CALLBACK_PATH}/<merchant> for the others`,

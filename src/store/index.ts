@@ -13,3 +13,4 @@ export type {
   VendorNotificationRow,
 } from './schema.js';
 export { VendorTokenSlot, vendorTokenKey, type VendorTokenAccount } from './vendor-tokens.js';
+export { PollLease, WatchedKeys } from './poll-leases.js';

@@ -183,6 +183,31 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('vendor_tokens').dropColumn('merchant').execute();
     },
   },
+  '0008_poll_leases': {
+    async up(db: Kysely<unknown>) {
+      // Which replica polls a vendor for live updates (one row per poller), and until when.
+      await db.schema
+        .createTable('poll_leases')
+        .addColumn('poller', 'text', (c) => c.primaryKey())
+        .addColumn('holder', 'text')
+        .addColumn('until', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      // What each replica's subscribers watch, kept fresh by that replica: the lease holder polls all of it.
+      await db.schema
+        .createTable('watched_keys')
+        .addColumn('replica', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('until', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('watched_keys_pkey', ['replica', 'key'])
+        .execute();
+      await db.schema.createIndex('watched_keys_until').on('watched_keys').column('until').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('watched_keys').execute();
+      await db.schema.dropTable('poll_leases').execute();
+    },
+  },
 };
 
 /** The merchant of every row written before 0007 (a frozen value: migrations never import the service's constants). */

@@ -3,9 +3,10 @@ import type { Generated, Selectable } from 'kysely';
 /**
  * Tables of the store. Times are ISO-8601 UTC text (`Date.toISOString()`): they sort and
  * compare as text the same way in SQLite and PostgreSQL. JSON is text for the same reason.
- * Every table but `vendor_notifications` and `service_settings` has a `merchant`: the merchant
- * whose calls wrote the row (`default` for rows written before merchants existed); ids are
- * unique per merchant, and a merchant's queries never read another's rows.
+ * Every table but `vendor_notifications`, `service_settings`, `poll_leases` and `watched_keys`
+ * (whose entity keys name the merchant) has a `merchant`: the merchant whose calls wrote the row
+ * (`default` for rows written before merchants existed); ids are unique per merchant, and a
+ * merchant's queries never read another's rows.
  */
 export interface Database {
   vendor_documents: VendorDocumentTable;
@@ -16,6 +17,8 @@ export interface Database {
   vendor_tokens: VendorTokenTable;
   feyin_printed_messages: FeyinPrintedMessageTable;
   feyin_printer_states: FeyinPrinterStateTable;
+  poll_leases: PollLeaseTable;
+  watched_keys: WatchedKeyTable;
 }
 
 /**
@@ -145,6 +148,28 @@ export interface FeyinPrinterStateTable {
   since: string;
   /** When a callback last said so; the age limit counts from here. */
   updated_at: string;
+}
+
+/**
+ * Who polls a vendor for live updates (FEYIN_POLL_INTERVAL): one row per poller, held by one
+ * replica until `until` and renewed on each round; an expired or released lease may be taken.
+ */
+export interface PollLeaseTable {
+  /** The poller, e.g. `FEYIN`. */
+  poller: string;
+  holder: string | null;
+  until: string | null;
+  updated_at: string;
+}
+
+/**
+ * An entity key (`merchant:Type:id`) some subscriber on `replica` watches. Each replica keeps its
+ * own rows fresh while its subscribers watch; rows of a replica that vanished expire at `until`.
+ */
+export interface WatchedKeyTable {
+  replica: string;
+  key: string;
+  until: string;
 }
 
 export type VendorDocumentRow = Selectable<VendorDocumentTable>;
