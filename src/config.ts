@@ -4,7 +4,6 @@ import { getHeapStatistics } from 'node:v8';
 import { requireSettings, type Vendor } from './errors.js';
 import type { Merchant } from './merchants/merchant.js';
 import { parseMerchantsFile, type AccountDefaults } from './merchants/merchants-file.js';
-import type { CallbackPacing } from './server/callback-line.js';
 import type { VendorTransportOptions } from './vendor-http/vendor-transport.js';
 
 export type VendorMode = 'sandbox' | 'live';
@@ -100,8 +99,11 @@ export interface Config {
    * may have, exactly; empty = callback mode off. Needs ROUTER_SECRET.
    */
   subscriptionCallbackOrigins: string[];
-  /** The callbacks' retry waits and heartbeat floor: production's unless a test shortens them (no variable sets it). */
-  subscriptionCallbackPacing?: Partial<CallbackPacing>;
+  /**
+   * The router callbacks' retry waits and heartbeat floor (src/server/callback-line.ts's
+   * CallbackPacing): production's unless a test shortens them (no variable sets it).
+   */
+  subscriptionCallbackPacing?: { retryDelaysMs?: readonly number[]; minHeartbeatMs?: number };
   /** graphql-ws: a socket that sends no `connection_init` in this time is closed with 4408 (WS_INIT_TIMEOUT_MS). */
   wsInitTimeoutMs: number;
   /** graphql-ws ping interval; a socket that has not answered (pong) by the next ping is dropped (WS_KEEPALIVE_MS). */
