@@ -190,6 +190,37 @@ export function headlineRatios(figures: Record<string, SystemFigures>) {
   );
 }
 
+/** Issue 28's targets for the request path, each with its value and whether it is met. */
+export function requestPathTargets(
+  figures: Record<string, SystemFigures>,
+  service = SERVICE,
+): Array<readonly [name: string, target: string, value: string, met: boolean]> {
+  const ratios = headlineRatios(figures)[service]!;
+  const s = figures[service]!;
+  const rated = s.atRate && figures[APOLLO_UNDICI]!.atRate;
+  return [
+    ['throughput vs Apollo subgraph on undici.request', '≥ 0.75×', `${ratios.vsApolloUndici}×`, ratios.vsApolloUndici >= 0.75],
+    ['throughput vs Apollo subgraph on fetch', '≥ 1.3×', `${ratios.vsApolloFetch}×`, ratios.vsApolloFetch >= 1.3],
+    ['throughput vs Yoga + graphql-jit', '≥ 1.3×', `${ratios.vsYogaJit}×`, ratios.vsYogaJit >= 1.3],
+    ...(rated
+      ? ([
+          [
+            `p99 at ${s.atRate!.offered} req/s offered vs Apollo on undici`,
+            '≤ +5 ms',
+            `${s.atRate!.p99Ms} vs ${figures[APOLLO_UNDICI]!.atRate!.p99Ms} ms`,
+            s.atRate!.p99Ms <= figures[APOLLO_UNDICI]!.atRate!.p99Ms + 5,
+          ],
+        ] as const)
+      : []),
+    ['RSS after load', '≤ 215 MB', `${s.rssMb} MB`, s.rssMb <= 215],
+  ];
+}
+
+export function printTargets(targets: ReadonlyArray<readonly [string, string, string, boolean | undefined]>): void {
+  const mark = (met: boolean | undefined) => (met === undefined ? '' : met ? 'met' : 'NO');
+  console.table(Object.fromEntries(targets.map(([name, target, value, met]) => [name, { value, target, met: mark(met) }])));
+}
+
 export function printComparison(
   figures: Record<string, SystemFigures>,
   settings: { rounds: number; durationS: number; rate: number },
@@ -340,6 +371,7 @@ async function main() {
     const systems = { [SERVICE]: { url: `${service.url}/graphql`, pid: service.child.pid! }, ...references.systems };
     const { figures } = await alternate(systems, { rounds: ROUNDS, durationS: DURATION_S, rate: RATE, rateSystems: Object.keys(systems) });
     printComparison(figures, { rounds: ROUNDS, durationS: DURATION_S, rate: RATE });
+    printTargets(requestPathTargets(figures));
     const ablated =
       process.env.BENCH_ABLATION === '1' ? await ablation(feyinFakeEnv(feyin), { rounds: ROUNDS, durationS: DURATION_S }) : undefined;
     if (ablated) printAblation(ablated);
