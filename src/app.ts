@@ -283,6 +283,8 @@ function warnAboutRisks(config: Config, logger: Logger): void {
         'anyone who reaches this service can cancel orders and print fiscal documents',
     );
   }
+  if (config.benchAblate.size > 0)
+    logger.warn(`BENCH_ABLATE leaves out ${[...config.benchAblate].join(', ')}: a benchmark variant, not a service to rely on`);
   if (config.graphiql && !config.introspection)
     logger.warn('GRAPHIQL is on but INTROSPECTION is off: its docs and autocomplete stay empty');
 }

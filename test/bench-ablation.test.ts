@@ -51,5 +51,8 @@ describe('BENCH_ABLATE: every layer left out (the bench only)', () => {
     expect(status.headers.get('cache-control')).toBe('no-store');
     expect(t.logs.records().some((r) => r.msg === 'graphql operation')).toBe(false);
     expect((await fetch(`${t.url}/metrics`)).status).toBe(404);
+    expect(t.logs.records().some((r) => r.level === 40 && String(r.msg).startsWith('BENCH_ABLATE leaves out metrics, operation-log'))).toBe(
+      true,
+    );
   });
 });
