@@ -3,43 +3,33 @@
 // them, and how many Feyin tokens they fetched (one, shared, or they knock each other out).
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import autocannon from 'autocannon';
 import { startPostgresServer } from '../scripts/postgres-server.js';
 import { startBuiltService } from './built-service.js';
+import { wrk } from './wrk.js';
 
-/** The same POST on every URL at once, `connections` split among them; figures for the whole. */
-async function loadAll(urls: string[], options: { body: string; connections: number; durationS: number }) {
+/** The cancel POST (bench/wrk/cancel.lua) on every URL at once, one wrk each, `connections` split among them; figures for the whole. */
+async function loadAll(urls: string[], options: { connections: number; durationS: number }) {
   const runs = await Promise.all(
-    urls.map((url) =>
-      autocannon({
-        url,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: options.body,
-        connections: Math.max(1, Math.round(options.connections / urls.length)),
-        duration: options.durationS,
-      }),
-    ),
+    urls.map((url) => wrk(url, { durationS: options.durationS, connections: Math.max(1, Math.round(options.connections / urls.length)) })),
   );
-  const total = runs.reduce((sum, run) => sum + run.requests.total, 0);
+  const total = runs.reduce((sum, run) => sum + run.total, 0);
   return {
     requestsPerSecond: Math.round(total / options.durationS),
     // Per replica, the worst of them: the latencies of separate runs cannot be merged exactly.
-    p50Ms: Math.max(...runs.map((run) => run.latency.p50)),
-    p99Ms: Math.max(...runs.map((run) => run.latency.p99)),
-    errors: runs.reduce((sum, run) => sum + run.errors + run.timeouts + run.non2xx, 0),
+    p50Ms: Math.max(...runs.map((run) => run.p50Ms)),
+    p99Ms: Math.max(...runs.map((run) => run.p99Ms)),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
     total,
   };
 }
 
 /**
- * `replicas` processes on one fresh PostgreSQL, loaded together with the cancel `body`.
+ * `replicas` processes on one fresh PostgreSQL, loaded together with the cancel mutation.
  * `tokensIssued` reads the Feyin simulator's count, so the run reports the token fetches it cost.
  */
 export async function cancelThroughputOnReplicas(options: {
   replicas: number;
   vendorEnv: Record<string, string>;
-  body: string;
   connections: number;
   durationS: number;
   tokensIssued: () => Promise<number>;

@@ -1,7 +1,7 @@
 import { CallerAuth } from './auth/caller-auth.js';
 import { configuredVendors, type Config } from './config.js';
 import { DEFAULT_MERCHANT, merchantOf } from './merchants/merchant.js';
-import { Merchants, type MerchantsSummary } from './merchants/merchants.js';
+import { Merchants, type MerchantLookup, type MerchantsSummary } from './merchants/merchants.js';
 import type { RequestContext } from './context.js';
 import type { Domain } from './domain.js';
 import { EntityChanges } from './entity-changes.js';
@@ -15,6 +15,7 @@ import { createPrinting, FEYIN_CALLBACK_PATH } from './printing/index.js';
 import type { BaseContext } from './observability/request-scope.js';
 import type { Tracing } from './observability/tracing.js';
 import { VendorTransports } from './vendor-http/vendor-transport.js';
+import { directVendorHttp } from './vendor-http/bench-direct.js';
 import { MerchantShares } from './vendor-http/call-slots.js';
 import {
   SandboxFileMerchants,
@@ -101,6 +102,9 @@ async function startWith(
   const merchantShares = new MerchantShares(shareLimit());
   merchants.onReload(() => merchantShares.setLimit(shareLimit()));
   const metrics = new ServiceMetrics();
+  // BENCH_ABLATE (`npm run bench` only; config refuses it in production): the layers left out.
+  const ablate = config.benchAblate;
+  const requestMetrics = ablate.has('metrics') ? undefined : metrics;
   let entityChanges: EntityChanges;
   try {
     entityChanges = await EntityChanges.open(store);
@@ -116,10 +120,11 @@ async function startWith(
     timeoutMs: config.vendorTimeoutMs,
     maxBodyBytes: config.vendorMaxBodyBytes,
     logger,
-    metrics,
+    metrics: requestMetrics,
     tracing,
     transports,
-    merchantShares,
+    merchantShares: ablate.has('merchants') ? undefined : merchantShares,
+    create: ablate.has('ky') ? directVendorHttp(transports) : undefined,
   });
   let domains;
   try {
@@ -130,7 +135,7 @@ async function startWith(
       merchants,
       vendorHttp,
       batchConcurrency: config.vendorConcurrency,
-      metrics,
+      metrics: requestMetrics,
       store,
       tokenFetchLeaseMs: leaseMs,
       entityStateMaxAgeSec,
@@ -145,10 +150,20 @@ async function startWith(
       vendorHttp,
       entityStateMaxAgeSec,
       logger,
-      metrics,
+      metrics: requestMetrics,
       tokenFetchLeaseMs: leaseMs,
     });
-    const fiscal = await createFiscal({ config, merchants, store, vendorHttp, leaseMs, logger, metrics, tracing, entityChanges });
+    const fiscal = await createFiscal({
+      config,
+      merchants,
+      store,
+      vendorHttp,
+      leaseMs,
+      logger,
+      metrics: requestMetrics,
+      tracing,
+      entityChanges,
+    });
     domains = { printing, pickup, logistics, fiscal };
   } catch (error) {
     await store.close();
@@ -156,7 +171,7 @@ async function startWith(
   }
   const all: Domain[] = Object.values(domains);
   // Assigned onto the server's part, not spread: its logger is a getter made only when used.
-  const context = (base: BaseContext): RequestContext =>
+  let context = (base: BaseContext): RequestContext =>
     Object.assign(
       base,
       domains.printing.context(base),
@@ -164,16 +179,37 @@ async function startWith(
       domains.logistics.context(base),
       domains.fiscal.context(base),
     );
+  if (ablate.has('loaders')) {
+    // Each merchant's first request's slices (its loaders, with their caches, and clients) serve every later one.
+    const made = new Map<string, object>();
+    const slicesFor = (base: BaseContext): object => {
+      const slices = Object.assign(
+        {},
+        domains.printing.context(base),
+        domains.pickup.context(base),
+        domains.logistics.context(base),
+        domains.fiscal.context(base),
+      );
+      made.set(base.merchantId, slices);
+      return slices;
+    };
+    context = (base) => {
+      const slices = made.get(base.merchantId) ?? slicesFor(base);
+      return Object.assign(base, slices) as RequestContext;
+    };
+  }
 
   const auth = new CallerAuth(config.auth);
   const server = new ServiceServer({
     schema: await buildSubgraph(all),
     context,
     logger,
-    metrics,
+    metrics: requestMetrics,
     auth,
-    merchants,
-    limits: { maxDepth: config.auth.maxQueryDepth, maxCost: config.auth.maxQueryCost, fieldCosts: fieldCostsOf(all) },
+    merchants: ablate.has('merchants') ? fixedMerchant(merchants) : merchants,
+    limits: ablate.has('limits')
+      ? undefined
+      : { maxDepth: config.auth.maxQueryDepth, maxCost: config.auth.maxQueryCost, fieldCosts: fieldCostsOf(all) },
     production: config.production,
     drainMs: config.shutdownDrainMs,
     debugErrors: config.debugErrors,
@@ -186,6 +222,7 @@ async function startWith(
     cacheControl: { hints: all.map((domain) => domain.cacheHints), maxAge: config.cacheMaxAge, private: auth.enforcing },
     readinessChecks: [() => store.ping()],
     tracing,
+    benchAblate: ablate,
     subscriptions: {
       max: config.subscriptionsMax,
       keepAliveMs: config.wsKeepAliveMs,
@@ -244,6 +281,12 @@ function feyinPolling(intervalSec: number, leaseMs: number): { intervalMs: numbe
   return { intervalMs, leaseMs: Math.max(3 * intervalMs, leaseMs) };
 }
 
+/** BENCH_ABLATE=merchants: every request acts for `default`, looked up once (bench only). */
+function fixedMerchant(merchants: Merchants): MerchantLookup {
+  const merchant = merchants.get(DEFAULT_MERCHANT)!;
+  return { forCaller: () => merchant, get: (id) => merchants.get(id), onReload: (listener) => merchants.onReload(listener) };
+}
+
 /** Settings an operator must not miss: each its own warning line. */
 function warnAboutRisks(config: Config, logger: Logger): void {
   const { auth } = config;
@@ -253,6 +296,8 @@ function warnAboutRisks(config: Config, logger: Logger): void {
         'anyone who reaches this service can cancel orders and print fiscal documents',
     );
   }
+  if (config.benchAblate.size > 0)
+    logger.warn(`BENCH_ABLATE leaves out ${[...config.benchAblate].join(', ')}: a benchmark variant, not a service to rely on`);
   if (config.graphiql && !config.introspection)
     logger.warn('GRAPHIQL is on but INTROSPECTION is off: its docs and autocomplete stay empty');
 }

@@ -141,7 +141,26 @@ export interface Config {
   cacheMaxAge: { status: number; final: number };
   /** Browser origins allowed to call `/graphql` (CORS_ORIGINS): exact, `scheme://host:*` (any port), or `*`. */
   corsOrigins: string[];
+  /**
+   * For `npm run bench` only; never in production (refused when NODE_ENV=production): the
+   * request-path layers BENCH_ABLATE leaves out, so the bench can price each one. Empty otherwise.
+   */
+  benchAblate: ReadonlySet<BenchLayer>;
 }
+
+/**
+ * The layers the bench's ablation mode switches off one at a time (BENCH_ABLATE=<layer>[,<layer>]):
+ * - `metrics`: no per-request metric is recorded (the registry and /metrics stay as they are);
+ * - `operation-log`: no operation log plugin (its log line and the graphql_operations_* samples);
+ * - `limits`: no depth and cost validation rules;
+ * - `cache-policy`: no cache-control plugin (every answer stays `no-store`);
+ * - `merchants`: one fixed merchant (`default`) for every request, no shares;
+ * - `loaders`: each domain's request context (its loaders, its client lookup) made once and reused;
+ * - `ky`: vendor calls with `undici.request` on the same pool instead of ky (src/vendor-http/bench-direct.ts).
+ * Each is wrong in production in its own way; that is why the variable is refused there.
+ */
+export const BENCH_LAYERS = ['metrics', 'operation-log', 'limits', 'cache-policy', 'merchants', 'loaders', 'ky'] as const;
+export type BenchLayer = (typeof BENCH_LAYERS)[number];
 
 /** MERCHANTS_FILE as read at start, and what a reload needs to read it again the same way. */
 export interface MerchantsSource {
@@ -400,6 +419,7 @@ export function loadConfig(env: Env = process.env): Config {
     graphiql: bool('GRAPHIQL', exploring),
     cacheMaxAge: { status: int('CACHE_MAX_AGE_STATUS', 5, 0, 3_600), final: int('CACHE_MAX_AGE_FINAL', 300, 0, 86_400) },
     corsOrigins,
+    benchAblate: benchLayers(read('BENCH_ABLATE'), production, problems),
   };
 
   const { auth } = config;
@@ -432,6 +452,21 @@ const CONNECTIONS_HEAP_SHARE = 0.25;
  */
 export function heapSizedConnections(heapLimitBytes = getHeapStatistics().heap_size_limit): number {
   return Math.max(100, Math.floor((heapLimitBytes * CONNECTIONS_HEAP_SHARE) / CONNECTION_HEAP_BYTES / 100) * 100);
+}
+
+/** BENCH_ABLATE → the layers it names; refused in production, whatever it names. */
+function benchLayers(raw: string | undefined, production: boolean, problems: string[]): ReadonlySet<BenchLayer> {
+  if (raw === undefined) return new Set();
+  if (production) {
+    problems.push('BENCH_ABLATE is for `npm run bench` only and is refused when NODE_ENV=production');
+    return new Set();
+  }
+  const layers = new Set<BenchLayer>();
+  for (const entry of raw.split(',').map((s) => s.trim())) {
+    if ((BENCH_LAYERS as readonly string[]).includes(entry)) layers.add(entry as BenchLayer);
+    else problems.push(`BENCH_ABLATE entries must be among ${BENCH_LAYERS.join(', ')} (got "${entry}")`);
+  }
+  return layers;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configuredVendors, heapSizedConnections, loadConfig } from '../src/config.js';
+import { BENCH_LAYERS, ConfigError, configuredVendors, heapSizedConnections, loadConfig } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('defaults to sandbox on :4001, live in production', () => {
@@ -203,6 +203,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ DEBUG_ERRORS: 'true' }).debugErrors).toBe(true);
     expect(loadConfig({ DEBUG_ERRORS: 'true', NODE_ENV: 'production', AUTH_DISABLED: 'true' }).debugErrors).toBe(false);
   });
+  it("reads BENCH_ABLATE (the bench's layers to leave out) outside production only, and refuses unknown layers", () => {
+    expect([...loadConfig({}).benchAblate]).toEqual([]);
+    expect([...loadConfig({ BENCH_ABLATE: 'metrics, ky' }).benchAblate]).toEqual(['metrics', 'ky']);
+    expect([...loadConfig({ BENCH_ABLATE: BENCH_LAYERS.join(',') }).benchAblate]).toEqual([...BENCH_LAYERS]);
+    expect(() => loadConfig({ BENCH_ABLATE: 'metrics,tracing' })).toThrow(/BENCH_ABLATE entries must be among .* \(got "tracing"\)/);
+    expect(() => loadConfig({ BENCH_ABLATE: 'metrics', NODE_ENV: 'production', AUTH_DISABLED: 'true' })).toThrow(
+      /BENCH_ABLATE is for `npm run bench` only and is refused when NODE_ENV=production/,
+    );
+    expect(loadConfig({ BENCH_ABLATE: '', NODE_ENV: 'production', AUTH_DISABLED: 'true' }).benchAblate.size).toBe(0);
+  });
+
   it('reads the cache max-ages in seconds (0 = never cached), 5 and 300 by default', () => {
     expect(loadConfig({}).cacheMaxAge).toEqual({ status: 5, final: 300 });
     expect(loadConfig({ CACHE_MAX_AGE_STATUS: '0', CACHE_MAX_AGE_FINAL: '3600' }).cacheMaxAge).toEqual({ status: 0, final: 3600 });

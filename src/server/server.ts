@@ -11,7 +11,7 @@ import { readLimited, sendJson } from '../http-body.js';
 import type { CallerAuth } from '../auth/caller-auth.js';
 import type { Merchant } from '../merchants/merchant.js';
 import type { MerchantLookup } from '../merchants/merchants.js';
-import { heapSizedConnections, StartupError, systemReason } from '../config.js';
+import { heapSizedConnections, StartupError, systemReason, type BenchLayer } from '../config.js';
 import { formatError, httpErrorBody, ServiceError } from '../errors.js';
 import { cacheControlPlugin, type CacheControlOptions } from './cache-control.js';
 import { corsPolicy, type CorsOptions } from './cors.js';
@@ -74,6 +74,8 @@ export interface ServiceServerOptions {
   readinessChecks?: Array<() => boolean | Promise<boolean>>;
   /** OpenTelemetry; absent = off, and no span code runs per request. */
   tracing?: Tracing;
+  /** For `npm run bench` only, never in production (BENCH_ABLATE): `operation-log` and `cache-policy` leave their plugin out. */
+  benchAblate?: ReadonlySet<BenchLayer>;
   /**
    * Subscriptions: the most open, all transports (SUBSCRIPTIONS_MAX); graphql-ws's keep-alive and
    * init timeouts and the most open sockets (WS_CONNECTIONS_MAX); the router's callback origins
@@ -142,12 +144,22 @@ export class ServiceServer {
           httpServer: this.http,
           stopGracePeriodMillis: Math.max(1_000, STOP_BUDGET_MS - (options.drainMs ?? 0)),
         }),
-        operationLogPlugin(options.logger, options.metrics),
+        ...(options.benchAblate?.has('operation-log') ? [] : [operationLogPlugin(options.logger, options.metrics)]),
         subscriptionOverHttpPlugin(),
         ...(options.tracing ? [operationTracePlugin(options.tracing)] : []),
         // Apollo's own wraps every field resolver (about a fifth of throughput): ours decides once per document.
         ApolloServerPluginCacheControlDisabled(),
-        cacheControlPlugin({ schema: options.schema, hints: [], maxAge: { status: 0, final: 0 }, private: true, ...options.cacheControl }),
+        ...(options.benchAblate?.has('cache-policy')
+          ? []
+          : [
+              cacheControlPlugin({
+                schema: options.schema,
+                hints: [],
+                maxAge: { status: 0, final: 0 },
+                private: true,
+                ...options.cacheControl,
+              }),
+            ]),
       ],
       logger: apolloLogger(options.logger),
     });

@@ -288,11 +288,13 @@ export function vendorHttpFactory(
     transports?: VendorTransports;
     /** Each merchant's share of each vendor (MERCHANT_VENDOR_CONCURRENCY); unbounded without. */
     merchantShares?: MerchantShares;
+    /** Another client than `createVendorHttp`: the bench's ablation only (BENCH_ABLATE=ky), never in production. */
+    create?: (options: VendorHttpOptions) => VendorHttp;
   },
 ): VendorHttpFactory {
-  const { transports, merchantShares, ...settings } = shared;
+  const { transports, merchantShares, create = createVendorHttp, ...settings } = shared;
   return (vendor, baseUrl, { merchant, ...options } = {}) => {
     const slots = options.slots ?? (merchant !== undefined ? merchantShares?.of(vendor, merchant) : undefined);
-    return createVendorHttp({ ...settings, ...options, slots, vendor, baseUrl, fetch: transports?.fetchFor(vendor) });
+    return create({ ...settings, ...options, slots, vendor, baseUrl, fetch: transports?.fetchFor(vendor) });
   };
 }

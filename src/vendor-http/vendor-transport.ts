@@ -61,6 +61,19 @@ export class VendorTransports {
     };
   }
 
+  /**
+   * `undici.request` on `vendor`'s pool, without ky, Request or Response: for the bench's
+   * ablation only (src/vendor-http/bench-direct.ts, BENCH_ABLATE=ky).
+   */
+  requestFor(
+    vendor: Vendor,
+  ): (url: string, options: Omit<Dispatcher.RequestOptions, 'origin' | 'path'>) => Promise<Dispatcher.ResponseData> {
+    return async (url, options) => {
+      const loaded = await undici();
+      return loaded.request(url, { ...options, dispatcher: this.#agent(vendor, loaded) });
+    };
+  }
+
   /** Loads the transport in the background, so the first vendor call does not wait for it. */
   preload(): void {
     undici().catch(() => undefined);
