@@ -6,9 +6,12 @@ import WebSocket from 'ws';
 
 type Command =
   | { type: 'connect'; url: string; sockets: number }
-  | { type: 'subscribe'; query: string; keys: string[]; keyOf: number[] }
-  | { type: 'await-first'; timeoutMs: number }
+  /** Subscriptions `from` (0: a new set) up to `to` (default: all) of `keyOf`, the key of each. */
+  | { type: 'subscribe'; query: string; keys: string[]; keyOf: number[]; from?: number; to?: number }
+  /** Until `expect` (default: all) subscriptions have their first state or an error. */
+  | { type: 'await-first'; timeoutMs: number; expect?: number }
   | { type: 'await-change'; timeoutMs: number }
+  | { type: 'count' }
   | { type: 'close' };
 
 const now = () => performance.timeOrigin + performance.now();
@@ -27,7 +30,7 @@ let errors = 0;
 let wrongChanges = 0;
 let firstErrors: string[] = [];
 let received = 0;
-let waiting: { check: () => boolean; resolve: () => void } | undefined;
+let waiting: { check: () => boolean; resolve: () => void; abort: () => void } | undefined;
 
 const send = (message: object) => process.send!(message);
 
@@ -45,8 +48,7 @@ function onMessage(socket: WebSocket, data: WebSocket.RawData): void {
       if (count === 1) {
         firstAt[id] = now();
         firsts += 1;
-      }
-      else if (count === 2) {
+      } else if (count === 2) {
         changeAt[id] = now();
         received += 1;
         if (text.includes('"printedAt":null')) wrongChanges += 1;
@@ -67,18 +69,13 @@ function onMessage(socket: WebSocket, data: WebSocket.RawData): void {
 function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
   if (check()) return Promise.resolve(true);
   return new Promise((resolve) => {
-    const timer = setTimeout(() => {
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    const finish = (ok: boolean) => {
+      clearTimeout(timer);
       waiting = undefined;
-      resolve(false);
-    }, timeoutMs);
-    waiting = {
-      check,
-      resolve: () => {
-        clearTimeout(timer);
-        waiting = undefined;
-        resolve(true);
-      },
+      resolve(ok);
     };
+    waiting = { check, resolve: () => finish(true), abort: () => finish(false) };
   });
 }
 
@@ -103,23 +100,26 @@ process.on('message', (command: Command) => {
         return send({ type: 'connect' });
       case 'subscribe': {
         const total = command.keyOf.length;
-        events = new Uint8Array(total);
-        firstAt = new Float64Array(total);
-        changeAt = new Float64Array(total);
-        firsts = completed = errors = wrongChanges = received = 0;
-        firstErrors = [];
+        const from = command.from ?? 0;
+        if (from === 0) {
+          events = new Uint8Array(total);
+          firstAt = new Float64Array(total);
+          changeAt = new Float64Array(total);
+          firsts = completed = errors = wrongChanges = received = 0;
+          firstErrors = [];
+        }
         const query = JSON.stringify(command.query);
         const sentAt = now();
         // Round robin over the sockets, so every socket carries every key's share.
-        for (let id = 0; id < total; id += 1) {
+        for (let id = from; id < (command.to ?? total); id += 1) {
           const variables = `{"m":${JSON.stringify(command.keys[command.keyOf[id]!])}}`;
           sockets[id % sockets.length]!.send(`{"id":"${id}","type":"subscribe","payload":{"query":${query},"variables":${variables}}}`);
         }
         return send({ type: 'subscribe', sentAt });
       }
       case 'await-first': {
-        const total = events.length;
-        const ok = await until(() => firsts + errors >= total, command.timeoutMs);
+        const expect = command.expect ?? events.length;
+        const ok = await until(() => firsts + errors >= expect, command.timeoutMs);
         return send({ type: 'await-first', ok, firsts, errors, firstErrors, lastFirstAt: Math.max(0, ...firstAt) });
       }
       case 'await-change': {
@@ -129,7 +129,11 @@ process.on('message', (command: Command) => {
         await until(() => completed + errors >= total, 2_000);
         return send({ type: 'await-change', ok, received, completed, errors, firstErrors, wrongChanges, changeAt: [...changeAt] });
       }
+      case 'count':
+        return send({ type: 'count', firsts, received, errors });
       case 'close':
+        // A wait the bench gave up on (the service died) answers now, not at its timeout.
+        waiting?.abort();
         await Promise.all(
           sockets.map((socket) => {
             if (socket.readyState === WebSocket.CLOSED) return undefined;

@@ -33,6 +33,8 @@ const SUBSCRIBER_PROCESSES = 2;
 const WATCH = 'subscription($m: ID!) { printMessageUpdated(msgNo: $m) { msgNo status printedAt } }';
 /** Heap snapshots of the (first) service with its sockets open and with every subscription idle, for bench/heap-diff.ts; its RSS figures then mean nothing. */
 const HEAP_SNAPSHOTS = Boolean(process.env.BENCH_HEAP_SNAPSHOTS);
+/** The cases' heap bound (MB) in place of `npm start`'s 128, which 10,000 subscriptions exceed (the probe case shows it). */
+const HEAP_MB = Number(process.env.BENCH_HEAP_MB ?? 256);
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 const now = () => performance.timeOrigin + performance.now();
@@ -134,7 +136,11 @@ async function heapSnapshot(service: BuiltService, label: string): Promise<void>
 
 interface CaseOptions {
   name: string;
+  /** What the services were started with, for the results. */
+  flags: string;
   keys: number;
+  /** Subscribe in this many steps, each waiting for its first states (the probe: how many fit). */
+  steps?: number;
   /** Services of the case: the subscriber processes split over them; the callbacks go to the first. */
   services: BuiltService[];
 }
@@ -156,6 +162,22 @@ async function runCase(tools: Tools, options: CaseOptions) {
   const figures = () => services.map((service) => processFigures(service.child.pid!));
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   const serviceOf = (child: number) => services[child % services.length]!;
+  // A service that dies (out of heap) ends the case: what was open then is the figure.
+  const died = Promise.race(
+    services.map((s) => (s.child.exitCode !== null ? Promise.resolve() : once(s.child, 'exit').then(() => undefined))),
+  ).then(() => 'died' as const);
+  const diedResult = async () => {
+    const counts = await Promise.all(subscribers.map((child) => ask<{ firsts: number; received: number }>(child, { type: 'count' })));
+    await Promise.all(subscribers.map((child) => ask(child, { type: 'close' })));
+    const dead = services.find((s) => s.child.exitCode !== null || s.child.signalCode !== null)!;
+    const crashed = {
+      exit: dead.child.signalCode ?? dead.child.exitCode,
+      firstStatesBeforeCrash: sum(counts.map((c) => c.firsts)),
+      changesBeforeCrash: sum(counts.map((c) => c.received)),
+    };
+    console.log(JSON.stringify({ name: options.name, flags: options.flags, crashed }));
+    return { name: options.name, flags: options.flags, replicas: services.length, subscribers: SUBSCRIBERS, keys: options.keys, crashed };
+  };
 
   await sleep(SETTLE_MS);
   const rssBare = figures().map((f) => f.rssKb);
@@ -172,15 +194,27 @@ async function runCase(tools: Tools, options: CaseOptions) {
 
   const readsBefore = (await ask<{ reads: number }>(sandbox, { type: 'message-status-reads' })).reads;
   const subscribeStarted = now();
-  await Promise.all(subscribers.map((child, c) => ask(child, { type: 'subscribe', query: WATCH, keys, keyOf: keyOfByProcess[c]! })));
-  const firsts = await Promise.all(
-    subscribers.map((child) =>
-      ask<{ ok: boolean; firsts: number; errors: number; firstErrors: string[]; lastFirstAt: number }>(child, {
-        type: 'await-first',
-        timeoutMs: 120_000,
-      }),
-    ),
-  );
+  const steps = options.steps ?? 1;
+  let firsts: Array<{ ok: boolean; firsts: number; errors: number; firstErrors: string[]; lastFirstAt: number }> = [];
+  for (let step = 1; step <= steps; step += 1) {
+    const range = (c: number) => ({
+      from: Math.round((keyOfByProcess[c]!.length * (step - 1)) / steps),
+      to: Math.round((keyOfByProcess[c]!.length * step) / steps),
+    });
+    await Promise.all(
+      subscribers.map((child, c) => ask(child, { type: 'subscribe', query: WATCH, keys, keyOf: keyOfByProcess[c]!, ...range(c) })),
+    );
+    const firstsOrDeath = await Promise.race([
+      died,
+      Promise.all(
+        subscribers.map((child, c) =>
+          ask<(typeof firsts)[number]>(child, { type: 'await-first', timeoutMs: 120_000, expect: range(c).to }),
+        ),
+      ),
+    ]);
+    if (firstsOrDeath === 'died') return diedResult();
+    firsts = firstsOrDeath;
+  }
   const subscribeMs = Math.max(...firsts.map((f) => f.lastFirstAt)) - subscribeStarted;
   const subscribeErrors = sum(firsts.map((f) => f.errors));
   if (subscribeErrors > 0 || firsts.some((f) => !f.ok)) {
@@ -198,14 +232,21 @@ async function runCase(tools: Tools, options: CaseOptions) {
   const readsBeforeChange = (await ask<{ reads: number }>(sandbox, { type: 'message-status-reads' })).reads;
   const cpuBefore = figures().map((f) => f.cpuMs);
   const changes = subscribers.map((child) =>
-    ask<{ ok: boolean; received: number; completed: number; errors: number; firstErrors: string[]; wrongChanges: number; changeAt: number[] }>(
-      child,
-      { type: 'await-change', timeoutMs: 120_000 },
-    ),
+    ask<{
+      ok: boolean;
+      received: number;
+      completed: number;
+      errors: number;
+      firstErrors: string[];
+      wrongChanges: number;
+      changeAt: number[];
+    }>(child, { type: 'await-change', timeoutMs: 120_000 }),
   );
   const changeStarted = now();
   const answeredAt = await callbacks(services[0]!.url, keys, apiKey);
-  const changed = await Promise.all(changes);
+  const changedOrDeath = await Promise.race([died, Promise.all(changes)]);
+  if (changedOrDeath === 'died') return diedResult();
+  const changed = changedOrDeath;
   const cpuAfter = figures().map((f) => f.cpuMs);
   const readsAtChange = (await ask<{ reads: number }>(sandbox, { type: 'message-status-reads' })).reads - readsBeforeChange;
   const callsAfter = await Promise.all(services.map((s) => msgStatusCalls(s.url)));
@@ -237,6 +278,7 @@ async function runCase(tools: Tools, options: CaseOptions) {
   const rssPerSubscriptionKb = (sum(idle.map((f) => f.rssKb)) - sum(rssSockets)) / SUBSCRIBERS;
   const result = {
     name: options.name,
+    flags: options.flags,
     replicas: services.length,
     subscribers: SUBSCRIBERS,
     sockets: SOCKETS,
@@ -271,7 +313,7 @@ type Target = readonly [name: string, target: string, value: string, met: boolea
 
 async function stopAll(services: BuiltService[]): Promise<void> {
   for (const s of services) s.child.kill('SIGTERM');
-  await Promise.all(services.map((s) => (s.child.exitCode === null ? once(s.child, 'exit') : undefined)));
+  await Promise.all(services.map((s) => (s.child.exitCode === null && s.child.signalCode === null ? once(s.child, 'exit') : undefined)));
 }
 
 async function main() {
@@ -289,12 +331,21 @@ async function main() {
       ...(SUBSCRIBERS > 10_000 ? { SUBSCRIPTIONS_MAX: String(SUBSCRIBERS) } : {}),
     };
     if (HEAP_SNAPSHOTS) mkdirSync(PROFILE_DIR, { recursive: true });
-    const nodeFlags = HEAP_SNAPSHOTS ? [...startFlags(), '--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${PROFILE_DIR}`] : undefined;
-    const start = (env: Record<string, string>) => startBuiltService(env, { nodeFlags });
+    const snapshotFlags = HEAP_SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${PROFILE_DIR}`] : [];
+    // `npm start`'s flags with the heap bound raised (the probe keeps them as they are).
+    const raised = [...startFlags().filter((flag) => !flag.startsWith('--max-old-space-size')), `--max-old-space-size=${HEAP_MB}`];
+    const start = (env: Record<string, string>, flags = raised) => startBuiltService(env, { nodeFlags: [...flags, ...snapshotFlags] });
     const only = process.env.BENCH_ONLY?.split(',');
     const wanted = (name: string) => !only || only.includes(name);
 
     const cases = [];
+    // The probe: all subscribers on one key with exactly `npm start`'s flags; does it stay up?
+    if (wanted('start-flags')) {
+      const service = await start(serviceEnv, startFlags());
+      running.push(service);
+      cases.push(await runCase(tools, { name: 'start-flags', flags: startFlags().join(' '), keys: 1, steps: 10, services: [service] }));
+      await stopAll(running.splice(0));
+    }
     for (const [name, keys] of [
       ['one-key', 1],
       ['ten-keys', 10],
@@ -303,7 +354,7 @@ async function main() {
       if (!wanted(name)) continue;
       const service = await start(serviceEnv);
       running.push(service);
-      cases.push(await runCase(tools, { name, keys, services: [service] }));
+      cases.push(await runCase(tools, { name, flags: raised.join(' '), keys, services: [service] }));
       await stopAll(running.splice(0));
     }
     if (wanted('replicas')) {
@@ -311,15 +362,26 @@ async function main() {
       try {
         const replicas = await Promise.all([0, 1].map(() => start({ ...serviceEnv, DATABASE_URL: postgres.url })));
         running.push(...replicas);
-        cases.push(await runCase(tools, { name: 'replicas', keys: 10, services: replicas }));
+        cases.push(await runCase(tools, { name: 'replicas', flags: raised.join(' '), keys: 10, services: replicas }));
         await stopAll(running.splice(0));
       } finally {
         await postgres.remove();
       }
     }
 
-    const byName = Object.fromEntries(cases.map((c) => [c.name, c]));
+    const measured = cases.filter((c) => 'change' in c);
+    const byName = Object.fromEntries(measured.map((c) => [c.name, c]));
     const targets: Target[] = [];
+    const probe = cases.find((c) => c.name === 'start-flags');
+    if (probe)
+      targets.push([
+        `${SUBSCRIBERS} idle subscriptions of one key with npm start's flags (${startFlags().join(' ')})`,
+        'stays up',
+        'crashed' in probe
+          ? `died (${probe.crashed.exit}) with ${probe.crashed.firstStatesBeforeCrash} first states sent`
+          : `up; RSS ${probe.perReplica[0]!.rssIdleSubscriptionsMb} MB, heap used ${probe.perReplica[0]!.heapUsedMb} MB`,
+        !('crashed' in probe),
+      ]);
     const oneKey = byName['one-key'];
     if (oneKey)
       targets.push([
@@ -328,7 +390,7 @@ async function main() {
         `${oneKey.change.delayAfterAnswerMs.max} ms (p50 ${oneKey.change.delayAfterAnswerMs.p50}, p99 ${oneKey.change.delayAfterAnswerMs.p99})`,
         oneKey.change.delayAfterAnswerMs.max <= 1000 && oneKey.change.missing === 0,
       ]);
-    for (const c of cases) {
+    for (const c of measured) {
       const perReplica = c.perReplica.map((r) => r.msgStatusReadsPerChange);
       targets.push([
         `${c.name}: vendor reads per change per replica (${c.keys} keys, ${c.replicas} replica${c.replicas > 1 ? 's' : ''})`,
@@ -337,14 +399,14 @@ async function main() {
         perReplica.every((r) => r === 1),
       ]);
     }
-    for (const c of cases)
+    for (const c of measured)
       targets.push([
         `${c.name}: RSS per idle subscription (after ${SETTLE_MS / 1000} s settling, no forced GC)`,
         '< 10 KB',
         `${c.rss.perSubscriptionKb} KB (${c.rss.per1000SubscriptionsMb} MB per 1,000)`,
         c.rss.perSubscriptionKb < 10,
       ]);
-    for (const c of cases) {
+    for (const c of measured) {
       const d = c.change.delayAfterAnswerMs;
       targets.push([
         `${c.name}: change → every subscriber (${c.subscribersPerKey} per key; ${c.change.delivered} delivered, ${c.change.missing} missing)`,
@@ -359,7 +421,13 @@ async function main() {
     const results = {
       date: new Date().toISOString(),
       machine,
-      settings: { subscribers: SUBSCRIBERS, sockets: SOCKETS, settleMs: SETTLE_MS, serviceFlags: startFlags(), callbackConcurrency: CALLBACK_CONCURRENCY },
+      settings: {
+        subscribers: SUBSCRIBERS,
+        sockets: SOCKETS,
+        settleMs: SETTLE_MS,
+        serviceFlags: startFlags(),
+        callbackConcurrency: CALLBACK_CONCURRENCY,
+      },
       cases,
       targets: targets.map(([name, target, value, met]) => ({ name, target, value, met })),
     };
