@@ -13,6 +13,7 @@ import type { QueryLimits } from './limits.js';
 import {
   asGraphQLError,
   formatSubscriptionErrors,
+  CheckedDocuments,
   prepareSubscription,
   subscriptionRules,
   type SubscriptionRequest,
@@ -106,6 +107,8 @@ export class CallbackSubscriptions {
   /** Our own pool for callbacks, apart from the vendors'. */
   private agent: Agent | undefined;
   private readonly rules;
+  /** Shared by every subscription sending the same document. */
+  private readonly checked = new CheckedDocuments();
   private readonly open = new Set<Open>();
   private stopping = false;
   private stopped: Promise<void> | undefined;
@@ -157,6 +160,7 @@ export class CallbackSubscriptions {
       this.rules,
       payload,
       'Only subscriptions are served over the callback protocol; send queries and mutations without extensions.subscription',
+      this.checked,
     );
     // From here on it is an operation: counted, logged and traced however it ends.
     const operation = new SubscriptionOperation(this.options, {
