@@ -1,15 +1,20 @@
 // `npm run bench:subscriptions`: live updates at scale (issue 26), figures, not a test. The built
-// service (live mode, `npm start`'s flags, caller auth off), the vendor simulators
-// (bench/sandbox-process.ts) and two subscriber processes (bench/subscriber-process.ts: raw `ws`,
-// graphql-transport-ws by hand) each run in their own process; this process sends Feyin's
-// callbacks and measures. Cases, each on a fresh service: BENCH_SUBSCRIBERS (10,000)
-// `printMessageUpdated` subscriptions over BENCH_SOCKETS (100) sockets on one key, on 10 keys and
-// on one key each; then 10 keys on two replicas sharing an embedded PostgreSQL (LISTEN/NOTIFY),
-// half the subscribers on each, the callbacks to the first. Then one signed `msg_printed` callback
-// per key, and: the time from each callback's answer until each subscriber of its key has the
-// change, Feyin's message status reads (the simulator counts them; per replica from its
-// /metrics), service RSS per idle subscription and CPU per delivered event. Prints every figure
-// against its target and writes bench/subscriptions-results.json.
+// service (live mode, caller auth off), the vendor simulators (bench/sandbox-process.ts) and two
+// subscriber processes (bench/subscriber-process.ts: raw `ws`, graphql-transport-ws by hand) each
+// run in their own process; this process sends Feyin's callbacks and measures. First a probe with
+// exactly `npm start`'s flags: BENCH_SUBSCRIBERS (10,000) subscriptions on one key, 1,000 at a
+// time: does the service hold them in its 128 MB heap? Then the cases, each on a fresh service
+// started with `npm start`'s flags but the heap bound raised to BENCH_HEAP_MB (256), with
+// BENCH_SUBSCRIBERS `printMessageUpdated` subscriptions over BENCH_SOCKETS (100) sockets: on one
+// key, on 10 keys, on a key each, and on 10 keys over two replicas sharing an embedded PostgreSQL
+// (LISTEN/NOTIFY), half the subscribers on each, the callbacks to the first. Each case sends one
+// signed `msg_printed` callback per key and measures the time from each callback's answer until
+// each subscriber of its key has the change, Feyin's message status reads (the simulator counts
+// them; per replica from its /metrics), service RSS per idle subscription (after settling: no GC
+// can be forced with the start command's flags) and service CPU per delivered event. Prints every
+// figure against its target and writes bench/subscriptions-results.json. BENCH_ONLY=start-flags,
+// one-key,ten-keys,key-each,replicas picks cases; BENCH_HEAP_SNAPSHOTS=1 and BENCH_PROFILE=1
+// write heap snapshots (read them with bench/heap-diff.ts) and CPU profiles to bench/profile/.
 import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -330,8 +335,10 @@ async function main() {
       SHUTDOWN_DRAIN_MS: '0',
       ...(SUBSCRIBERS > 10_000 ? { SUBSCRIPTIONS_MAX: String(SUBSCRIBERS) } : {}),
     };
-    if (HEAP_SNAPSHOTS) mkdirSync(PROFILE_DIR, { recursive: true });
+    mkdirSync(PROFILE_DIR, { recursive: true });
     const snapshotFlags = HEAP_SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${PROFILE_DIR}`] : [];
+    // BENCH_PROFILE=1: a CPU profile of each service to bench/profile/, written when it stops.
+    if (process.env.BENCH_PROFILE) snapshotFlags.push('--cpu-prof', '--cpu-prof-dir', PROFILE_DIR);
     // `npm start`'s flags with the heap bound raised (the probe keeps them as they are).
     const raised = [...startFlags().filter((flag) => !flag.startsWith('--max-old-space-size')), `--max-old-space-size=${HEAP_MB}`];
     const start = (env: Record<string, string>, flags = raised) => startBuiltService(env, { nodeFlags: [...flags, ...snapshotFlags] });
