@@ -13,7 +13,7 @@
 // them; per replica from its /metrics), service RSS per idle subscription (after settling: no GC
 // can be forced with the start command's flags) and service CPU per delivered event. Prints every
 // figure against its target and writes bench/subscriptions-results.json. BENCH_ONLY=start-flags,
-// one-key,ten-keys,key-each,replicas picks cases; BENCH_HEAP_SNAPSHOTS=1 and BENCH_PROFILE=1
+// one-key,ten-keys,key-each-burst,key-each,replicas picks cases; BENCH_HEAP_SNAPSHOTS=1 and BENCH_PROFILE=1
 // write heap snapshots (read them with bench/heap-diff.ts) and CPU profiles to bench/profile/.
 import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';
@@ -353,15 +353,18 @@ async function main() {
       cases.push(await runCase(tools, { name: 'start-flags', flags: startFlags().join(' '), keys: 1, steps: 10, services: [service] }));
       await stopAll(running.splice(0));
     }
-    for (const [name, keys] of [
-      ['one-key', 1],
-      ['ten-keys', 10],
-      ['key-each', SUBSCRIBERS],
+    // A key each at once makes every subscription wait for its own first read (MERCHANT_VENDOR_CONCURRENCY
+    // at a time): the burst is a case of its own (a probe: it may not survive), then 1,000 at a time.
+    for (const [name, keys, steps] of [
+      ['one-key', 1, 1],
+      ['ten-keys', 10, 1],
+      ['key-each-burst', SUBSCRIBERS, 1],
+      ['key-each', SUBSCRIBERS, 10],
     ] as const) {
       if (!wanted(name)) continue;
       const service = await start(serviceEnv);
       running.push(service);
-      cases.push(await runCase(tools, { name, flags: raised.join(' '), keys, services: [service] }));
+      cases.push(await runCase(tools, { name, flags: raised.join(' '), keys, steps, services: [service] }));
       await stopAll(running.splice(0));
     }
     if (wanted('replicas')) {
@@ -379,6 +382,15 @@ async function main() {
     const measured = cases.filter((c) => 'change' in c);
     const byName = Object.fromEntries(measured.map((c) => [c.name, c]));
     const targets: Target[] = [];
+    for (const c of cases) {
+      if (!('crashed' in c) || c.name === 'start-flags') continue;
+      targets.push([
+        `${c.name}: ${SUBSCRIBERS} subscriptions on ${c.keys} key(s) at once (${c.flags})`,
+        'stays up',
+        `died (${c.crashed.exit}) with ${c.crashed.firstStatesBeforeCrash} first states sent`,
+        false,
+      ]);
+    }
     const probe = cases.find((c) => c.name === 'start-flags');
     if (probe)
       targets.push([
