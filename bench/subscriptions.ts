@@ -335,7 +335,7 @@ async function main() {
       SHUTDOWN_DRAIN_MS: '0',
       ...(SUBSCRIBERS > 10_000 ? { SUBSCRIPTIONS_MAX: String(SUBSCRIBERS) } : {}),
     };
-    mkdirSync(PROFILE_DIR, { recursive: true });
+    if (HEAP_SNAPSHOTS || process.env.BENCH_PROFILE) mkdirSync(PROFILE_DIR, { recursive: true });
     const snapshotFlags = HEAP_SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${PROFILE_DIR}`] : [];
     // BENCH_PROFILE=1: a CPU profile of each service to bench/profile/, written when it stops.
     if (process.env.BENCH_PROFILE) snapshotFlags.push('--cpu-prof', '--cpu-prof-dir', PROFILE_DIR);
