@@ -14,6 +14,7 @@ import type { QueryLimits } from './limits.js';
 import {
   asGraphQLError,
   formatSubscriptionErrors,
+  CheckedDocuments,
   prepareSubscription,
   subscriptionRules,
   type SubscriptionRequest,
@@ -111,6 +112,8 @@ export class CallbackSubscriptions {
   /** Our own pool for callbacks, apart from the vendors'. */
   private agent: Agent | undefined;
   private readonly rules;
+  /** Shared by every subscription sending the same document. */
+  private readonly checked = new CheckedDocuments();
   private readonly open = new Set<Open>();
   /** Subscriptions ended but still sending (a `next` retried, `complete`): stop waits for them too. */
   private readonly ending = new Map<CallbackLine, Promise<void>>();
@@ -166,6 +169,7 @@ export class CallbackSubscriptions {
       this.rules,
       payload,
       'Only subscriptions are served over the callback protocol; send queries and mutations without extensions.subscription',
+      this.checked,
     );
     // From here on it is an operation: counted, logged and traced however it ends.
     const operation = new SubscriptionOperation(this.options, {

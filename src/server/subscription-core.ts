@@ -32,31 +32,64 @@ export type PreparedSubscription =
   | { document?: undefined; errors: GraphQLError[]; operationName?: string };
 
 /**
+ * Subscription documents that parsed and passed validation, by their text: subscribers sending the
+ * same document (every screen of one app) share one parsed copy instead of holding ~7 KB of AST
+ * and tokens each, and skip validating it again. Bounded; the oldest goes first.
+ */
+export class CheckedDocuments {
+  private readonly documents = new Map<string, DocumentNode>();
+
+  constructor(
+    private readonly max = 256,
+    /** Longer documents are not kept: the bound holds at most max × this of text. */
+    private readonly maxLength = 8 * 1024,
+  ) {}
+
+  get(query: string): DocumentNode | undefined {
+    return this.documents.get(query);
+  }
+
+  add(query: string, document: DocumentNode): void {
+    if (query.length > this.maxLength) return;
+    if (this.documents.size >= this.max) this.documents.delete(this.documents.keys().next().value!);
+    this.documents.set(query, document);
+  }
+}
+
+/**
  * Parse, validate (GraphQL's rules, depth and cost) and accept subscriptions only. `elsewhere`
- * says where queries and mutations go instead.
+ * says where queries and mutations go instead. A document `checked` holds is neither parsed nor
+ * validated again (validation reads no variables).
  */
 export function prepareSubscription(
   schema: GraphQLSchema,
   rules: typeof specifiedRules,
   payload: SubscriptionRequest,
   elsewhere: string,
+  checked?: CheckedDocuments,
 ): PreparedSubscription {
-  let document: DocumentNode;
-  try {
-    document = parse(payload.query);
-  } catch (error) {
-    return { errors: [requestError((error as Error).message, 'GRAPHQL_PARSE_FAILED')], operationName: payload.operationName ?? undefined };
+  let document = checked?.get(payload.query);
+  if (!document) {
+    try {
+      document = parse(payload.query);
+    } catch (error) {
+      return {
+        errors: [requestError((error as Error).message, 'GRAPHQL_PARSE_FAILED')],
+        operationName: payload.operationName ?? undefined,
+      };
+    }
+    const invalid = validate(schema, document, rules);
+    if (invalid.length > 0) {
+      const errors = invalid.map((error) =>
+        typeof error.extensions.code === 'string' ? error : requestError(error.message, 'GRAPHQL_VALIDATION_FAILED', error),
+      );
+      return { errors, operationName: payload.operationName ?? getOperationAST(document, payload.operationName)?.name?.value };
+    }
+    checked?.add(payload.query, document);
   }
   // The name asked for, else the document's own (as Apollo names an HTTP operation): for logs and metrics.
   const operation = getOperationAST(document, payload.operationName);
   const operationName = payload.operationName ?? operation?.name?.value;
-  const invalid = validate(schema, document, rules);
-  if (invalid.length > 0) {
-    const errors = invalid.map((error) =>
-      typeof error.extensions.code === 'string' ? error : requestError(error.message, 'GRAPHQL_VALIDATION_FAILED', error),
-    );
-    return { errors, operationName };
-  }
   if (operation?.operation !== 'subscription') return { errors: [requestError(elsewhere, 'BAD_USER_INPUT')], operationName };
   return { document, operationName };
 }

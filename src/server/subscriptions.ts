@@ -18,6 +18,7 @@ import { heapSizedConnections } from '../config.js';
 import { rawResponse, SECURITY_HEADER_LINES } from './security-headers.js';
 import {
   asGraphQLError,
+  CheckedDocuments,
   formatSubscriptionErrors,
   prepareSubscription,
   subscriptionRules,
@@ -90,6 +91,8 @@ interface Connection {
 export class SubscriptionServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MESSAGE_LIMIT });
   private readonly connections = new WeakMap<object, Connection>();
+  /** Shared by every subscription sending the same document. */
+  private readonly checked = new CheckedDocuments();
   /** Every accepted socket and what it acts for: a reload that removes a merchant closes its sockets. */
   private readonly accepted = new Map<WebSocket, Connection>();
   private readonly stopWatchingMerchants: () => void;
@@ -264,6 +267,7 @@ export class SubscriptionServer {
       rules,
       payload,
       'Only subscriptions are served over WebSocket; send queries and mutations with POST /graphql',
+      this.checked,
     );
     const operation = new SubscriptionOperation(this.options, {
       transport: 'ws',
