@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import {
   GraphQLError,
   getOperationAST,
@@ -94,6 +95,14 @@ export function prepareSubscription(
   return { document, operationName };
 }
 
+/** Past this share of V8's heap limit in use, no new subscription is taken (each holds its share until it ends). */
+const HEAP_SHARE_FOR_SUBSCRIPTIONS = 0.8;
+
+function usedHeapShare(): number {
+  const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
+  return used / limit;
+}
+
 /**
  * The open-subscription count against SUBSCRIPTIONS_MAX, one per process for every transport,
  * with the `graphql_subscriptions_open` gauge by transport.
@@ -101,9 +110,15 @@ export function prepareSubscription(
 export class SubscriptionSlots {
   private open = 0;
 
+  /**
+   * `heapUsedShare` (V8's used heap ÷ its limit, injected for tests): a subscription holds ~14 KB of
+   * heap as long as it is open, so past HEAP_SHARE_FOR_SUBSCRIPTIONS a new one is refused like one
+   * over SUBSCRIPTIONS_MAX, before the start command's heap bound is reached and the process dies.
+   */
   constructor(
     readonly max: number,
     private readonly metrics?: ServiceMetrics,
+    private readonly heapUsedShare: () => number = usedHeapShare,
   ) {}
 
   /** Subscriptions open now, all transports. */
@@ -117,6 +132,11 @@ export class SubscriptionSlots {
       // SERVICE_UNAVAILABLE: this service (not a vendor, not the caller) cannot take it now, and
       // another replica or a later try can: the vocabulary's one retryable code of our own.
       return new GraphQLError('This service has as many subscriptions open as it serves (SUBSCRIPTIONS_MAX); try again later', {
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+      });
+    }
+    if (this.heapUsedShare() > HEAP_SHARE_FOR_SUBSCRIPTIONS) {
+      return new GraphQLError('This service is short of memory for another subscription; try again later', {
         extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
       });
     }
