@@ -114,7 +114,6 @@ async function startWith(
   }
   if (store.connections) metrics.trackDatabasePool(store.connections);
   metrics.trackMerchantShares(() => merchantShares.waiting());
-  metrics.trackSubscriptionLimit(config.subscriptionsMax);
   const transports = new VendorTransports(config.vendorTransport);
   const vendorHttp = vendorHttpFactory({
     timeoutMs: config.vendorTimeoutMs,
@@ -233,6 +232,16 @@ async function startWith(
       callbackPacing: config.subscriptionCallbackPacing,
     },
   });
+  const slots = server.subscriptionSlots;
+  if (slots) {
+    metrics.trackSubscriptionLimit(slots.max);
+    if (slots.max < slots.configuredMax) {
+      logger.warn(
+        { subscriptionsMax: slots.configuredMax, heapHolds: slots.max },
+        `SUBSCRIPTIONS_MAX is ${slots.configuredMax}, but this process's heap holds ${slots.max} open subscriptions: past that a new one is refused (raise --max-old-space-size for more)`,
+      );
+    }
+  }
   try {
     await server.listen(config.port, config.host);
   } catch (error) {

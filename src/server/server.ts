@@ -103,6 +103,8 @@ export class ServiceServer {
   readonly subscriptions?: SubscriptionServer;
   /** The router's HTTP callback protocol, when the schema has subscriptions (refusing all while no origin is set). */
   readonly callbacks?: CallbackSubscriptions;
+  /** The open-subscription count of every transport: SUBSCRIPTIONS_MAX, or what the heap holds when less. */
+  readonly subscriptionSlots?: SubscriptionSlots;
 
   constructor(private readonly options: ServiceServerOptions) {
     const timeouts = options.timeouts ?? { requestMs: 30_000, headersMs: 10_000 };
@@ -167,6 +169,7 @@ export class ServiceServer {
       const { max = 10_000, callbackOrigins = [], callbackTimeoutMs = 10_000, callbackPacing, ...ws } = options.subscriptions ?? {};
       // One count for every transport: SUBSCRIPTIONS_MAX bounds what this process holds open.
       const slots = new SubscriptionSlots(max, options.metrics);
+      this.subscriptionSlots = slots;
       this.subscriptions = new SubscriptionServer({
         path: '/graphql',
         schema: options.schema,

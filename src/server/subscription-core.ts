@@ -1,4 +1,4 @@
-import { getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import {
   GraphQLError,
   getOperationAST,
@@ -95,12 +95,42 @@ export function prepareSubscription(
   return { document, operationName };
 }
 
-/** Past this share of V8's heap limit in use, no new subscription is taken (each holds its share until it ends). */
+/** Past this share of V8's old generation in use, no new subscription is taken (each holds its share until it ends). */
 const HEAP_SHARE_FOR_SUBSCRIPTIONS = 0.8;
 
+/**
+ * V8's young generation: three semi-spaces of `--max-semi-space-size` (16 MB on 64-bit when not
+ * given). The old generation's bound (--max-old-space-size) is the heap limit without it: what a
+ * process runs out of when it dies of "heap out of memory".
+ */
+const youngGenerationBytes = (() => {
+  const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
+  const semiSpaceMb = Number(/--max-semi-space-size[= ](\d+)/.exec(flags)?.[1] ?? 16);
+  return 3 * semiSpaceMb * 1024 * 1024;
+})();
+const YOUNG_SPACES = new Set(['new_space', 'new_large_object_space']);
+
+const oldGenerationBytes = () => getHeapStatistics().heap_size_limit - youngGenerationBytes;
+
+/** The old generation in use ÷ its bound. */
 function usedHeapShare(): number {
-  const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
-  return used / limit;
+  let used = 0;
+  for (const space of getHeapSpaceStatistics()) if (!YOUNG_SPACES.has(space.space_name)) used += space.space_used_size;
+  return used / oldGenerationBytes();
+}
+
+/** Heap one open subscription holds (measured: ~14 KB live with graphql-ws, bench:subscriptions), with room. */
+const SUBSCRIPTION_HEAP_BYTES = 16 * 1024;
+/** The share of the old generation open subscriptions may take; the rest is the service's own and each request's. */
+const SUBSCRIPTIONS_HEAP_SHARE = 0.7;
+
+/**
+ * How many subscriptions this process's heap holds: 5,700 with npm start's 128 MB old generation,
+ * 11,400 with 256 MB. A burst of subscribes is reserved before their memory is taken, so the
+ * count itself must stay within the heap; a live share check alone comes too late.
+ */
+export function heapSizedSubscriptions(oldGeneration = oldGenerationBytes()): number {
+  return Math.max(100, Math.floor((oldGeneration * SUBSCRIPTIONS_HEAP_SHARE) / SUBSCRIPTION_HEAP_BYTES / 100) * 100);
 }
 
 /**
@@ -111,15 +141,23 @@ export class SubscriptionSlots {
   private open = 0;
 
   /**
-   * `heapUsedShare` (V8's used heap ÷ its limit, injected for tests): a subscription holds ~14 KB of
-   * heap as long as it is open, so past HEAP_SHARE_FOR_SUBSCRIPTIONS a new one is refused like one
-   * over SUBSCRIPTIONS_MAX, before the start command's heap bound is reached and the process dies.
+   * `heapUsedShare` (V8's old generation in use ÷ its bound, injected for tests): a subscription
+   * holds ~14 KB of heap as long as it is open, so past HEAP_SHARE_FOR_SUBSCRIPTIONS a new one is
+   * refused like one over SUBSCRIPTIONS_MAX, before the start command's heap bound is reached and
+   * the process dies (10,000 do not fit its 128 MB).
    */
+  /** SUBSCRIPTIONS_MAX, or what the heap holds when that is less. */
+  readonly max: number;
+
   constructor(
-    readonly max: number,
+    /** SUBSCRIPTIONS_MAX as configured. */
+    readonly configuredMax: number,
     private readonly metrics?: ServiceMetrics,
     private readonly heapUsedShare: () => number = usedHeapShare,
-  ) {}
+    heapHolds = heapSizedSubscriptions(),
+  ) {
+    this.max = Math.min(configuredMax, heapHolds);
+  }
 
   /** Subscriptions open now, all transports. */
   get size(): number {
@@ -131,9 +169,12 @@ export class SubscriptionSlots {
     if (this.open >= this.max) {
       // SERVICE_UNAVAILABLE: this service (not a vendor, not the caller) cannot take it now, and
       // another replica or a later try can: the vocabulary's one retryable code of our own.
-      return new GraphQLError('This service has as many subscriptions open as it serves (SUBSCRIPTIONS_MAX); try again later', {
-        extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
-      });
+      return new GraphQLError(
+        'This service has as many subscriptions open as it serves (SUBSCRIPTIONS_MAX, or what its heap holds); try again later',
+        {
+          extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+        },
+      );
     }
     if (this.heapUsedShare() > HEAP_SHARE_FOR_SUBSCRIPTIONS) {
       return new GraphQLError('This service is short of memory for another subscription; try again later', {
