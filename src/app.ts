@@ -1,5 +1,6 @@
 import { CallerAuth } from './auth/caller-auth.js';
-import { configuredVendors, type Config } from './config.js';
+import type { Config } from './config.js';
+import { configuredVendors } from './merchants/accounts.js';
 import { DEFAULT_MERCHANT, merchantOf } from './merchants/merchant.js';
 import { Merchants, type MerchantLookup, type MerchantsSummary } from './merchants/merchants.js';
 import type { RequestContext } from './context.js';

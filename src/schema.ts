@@ -16,7 +16,7 @@ import {
 } from 'graphql';
 import { buildSchema, createResolversMap, getMetadataStorage } from 'type-graphql';
 import { requireScope, SCOPES } from './auth/caller-auth.js';
-import { requireAccount } from './config.js';
+import { requireAccount } from './merchants/accounts.js';
 import type { DomainSchema, FieldCost, FieldCosts, FieldScopes, ReferenceResolver } from './domain.js';
 import type { Vendor } from './errors.js';
 import { fiscalSchema } from './fiscal/index.js';

@@ -2,7 +2,8 @@
 import 'reflect-metadata';
 import { SCOPES } from '../auth/caller-auth.js';
 import { CallbackTokens } from '../callback-tokens.js';
-import type { Config, LifepayAccount } from '../config.js';
+import type { Config } from '../config.js';
+import type { LifepayAccount } from '../merchants/accounts.js';
 import { AccountClients } from '../merchants/account-clients.js';
 import { DEFAULT_MERCHANT, type Merchant } from '../merchants/merchant.js';
 import type { EntityChanges } from '../entity-changes.js';

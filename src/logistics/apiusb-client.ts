@@ -1,4 +1,4 @@
-import { missingSettings, type ApiusbConfig } from '../config.js';
+import { missingSettings, type ApiusbConfig } from '../merchants/accounts.js';
 import { requireSettings, VendorError, vendorUnavailable } from '../errors.js';
 import { expectJsonObject, type VendorHttp } from '../vendor-http/vendor-http.js';
 import type { CallScope } from '../observability/request-scope.js';

@@ -1,4 +1,4 @@
-import { missingSettings, type FeyinConfig } from '../config.js';
+import { missingSettings, type FeyinConfig } from '../merchants/accounts.js';
 import { requireSettings, vendorUnavailable } from '../errors.js';
 import { expectJsonObject, type VendorHttp, type VendorRequest } from '../vendor-http/vendor-http.js';
 import type { CallScope } from '../observability/request-scope.js';

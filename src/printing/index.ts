@@ -1,7 +1,7 @@
 // type-graphql's decorators in this folder need the metadata polyfill before they run.
 import 'reflect-metadata';
 import { SCOPES } from '../auth/caller-auth.js';
-import type { FeyinConfig } from '../config.js';
+import type { FeyinConfig } from '../merchants/accounts.js';
 import { AccountClients } from '../merchants/account-clients.js';
 import { DEFAULT_MERCHANT, type Merchant } from '../merchants/merchant.js';
 import type { EntityChanges } from '../entity-changes.js';
