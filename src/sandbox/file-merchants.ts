@@ -3,7 +3,7 @@ import type { Merchant } from '../merchants/merchant.js';
 import type { Logger } from '../observability/logger.js';
 import type { Learned } from './simulated-accounts.js';
 import type { VendorSandbox } from './vendor-sandbox.js';
-import type { Simulators } from './index.js';
+import type { Simulators } from './simulators.js';
 
 /**
  * Sandbox mode's MERCHANTS_FILE merchants. Every account a file merchant has is pointed at the
