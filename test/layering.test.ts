@@ -8,9 +8,9 @@ const CODE = /\.(ts|mts|js|mjs|cjs)$/;
 /** Which folders may not import from which: production code must run without the tests present. */
 const DOMAINS = ['src/printing', 'src/pickup', 'src/logistics', 'src/fiscal'];
 /** The wiring: what composes the domains into a running service. */
-const WIRING = ['src/index.js', 'src/app.js', 'src/schema.js', 'src/context.js', 'src/server', 'src/sandbox'];
+const WIRING = ['src/index.js', 'src/app.js', 'src/graphql/schema.js', 'src/graphql/context.js', 'src/server', 'src/sandbox'];
 /** Modules every layer may use; they know no domain and no wiring. */
-const FOUNDATION = ['src/errors.ts', 'src/config.ts', 'src/validation.ts', 'src/vendor-http', 'src/observability', 'src/merchants'];
+const FOUNDATION = ['src/errors', 'src/config.ts', 'src/graphql/validation.ts', 'src/vendor-http', 'src/observability', 'src/merchants'];
 
 const RULES: Array<{ folders: string[]; mayNotImport: string[] }> = [
   { folders: ['scripts', 'bench'], mayNotImport: ['test'] },
@@ -18,12 +18,12 @@ const RULES: Array<{ folders: string[]; mayNotImport: string[] }> = [
   ...DOMAINS.map((domain) => ({ folders: [domain], mayNotImport: [...WIRING, ...DOMAINS.filter((other) => other !== domain)] })),
   { folders: ['src/store', 'src/outbox'], mayNotImport: [...WIRING, ...DOMAINS] },
   { folders: ['src/store'], mayNotImport: ['src/outbox'] },
-  { folders: ['src/server'], mayNotImport: [...DOMAINS, 'src/app.js', 'src/schema.js', 'src/sandbox'] },
+  { folders: ['src/server'], mayNotImport: [...DOMAINS, 'src/app.js', 'src/graphql/schema.js', 'src/sandbox'] },
   { folders: FOUNDATION, mayNotImport: [...WIRING, ...DOMAINS, 'src/store', 'src/outbox'] },
   // The vendor-call machinery is the clients' alone; what observes the service knows nothing of vendor calls.
   { folders: ['src/observability'], mayNotImport: ['src/vendor-http'] },
   {
-    folders: ['src/server', 'src/store', 'src/outbox', 'src/auth', 'src/sandbox', 'src/index.ts', 'src/schema.ts'],
+    folders: ['src/server', 'src/store', 'src/outbox', 'src/auth', 'src/sandbox', 'src/index.ts', 'src/graphql/schema.ts'],
     mayNotImport: ['src/vendor-http/vendor-transport.ts', 'src/vendor-http/vendor-body.ts', 'src/vendor-http/vendor-answer.ts'],
   },
 ];
@@ -68,7 +68,7 @@ describe('layering', () => {
   }
 
   it('context.ts holds types only: it runs no domain code', () => {
-    const source = readFileSync(join(ROOT, 'src/context.ts'), 'utf8');
+    const source = readFileSync(join(ROOT, 'src/graphql/context.ts'), 'utf8');
     const imports = source.split('\n').filter((line) => /^import\b/.test(line));
     expect(imports.length).toBeGreaterThan(0);
     expect(imports.filter((line) => !/^import type\b/.test(line))).toEqual([]);

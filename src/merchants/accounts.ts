@@ -1,4 +1,4 @@
-import { requireSettings, type Vendor } from '../errors.js';
+import { requireSettings, type Vendor } from '../errors/errors.js';
 
 /*
  * The vendor accounts a merchant holds, one per vendor, and which of their settings are still

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { systemReason } from '../errors.js';
+import { systemReason } from '../errors/errors.js';
 import type { ApiusbConfig, FeyinConfig, LifepayAccount, PickupConfig } from './accounts.js';
 import { DEFAULT_MERCHANT, MERCHANT_ID, VENDOR_KEYS, type Merchant, type VendorKey } from './merchant.js';
 

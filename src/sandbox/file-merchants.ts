@@ -1,4 +1,4 @@
-import type { Vendor } from '../errors.js';
+import type { Vendor } from '../errors/errors.js';
 import type { Merchant } from '../merchants/merchant.js';
 import type { Logger } from '../observability/logger.js';
 import type { Learned } from './simulated-accounts.js';

@@ -4,7 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Migrator, type MigrationProvider } from 'kysely/migration';
 import { StartupError } from '../config.js';
-import { systemReason } from '../errors.js';
+import { systemReason } from '../errors/errors.js';
 import type { Logger } from '../observability/logger.js';
 import { MIGRATIONS } from './migrations.js';
 import { kyselySqlite } from './node-sqlite.js';
