@@ -1,10 +1,11 @@
 import { CallerAuth } from './auth/caller-auth.js';
-import { configuredVendors, type Config } from './config.js';
+import type { Config } from './config.js';
+import { configuredVendors } from './merchants/accounts.js';
 import { DEFAULT_MERCHANT, merchantOf } from './merchants/merchant.js';
 import { Merchants, type MerchantLookup, type MerchantsSummary } from './merchants/merchants.js';
-import type { RequestContext } from './context.js';
-import type { Domain } from './domain.js';
-import { EntityChanges } from './entity-changes.js';
+import type { RequestContext } from './graphql/context.js';
+import type { Domain } from './graphql/domain.js';
+import { EntityChanges } from './live/entity-changes.js';
 import { createFiscal } from './fiscal/index.js';
 import { leaseMsFor, vendorHttpFactory } from './vendor-http/vendor-http.js';
 import type { Logger } from './observability/logger.js';
@@ -25,7 +26,7 @@ import {
   withSandboxVendors,
   type RunningSandbox,
 } from './sandbox/index.js';
-import { buildSubgraph, fieldCostsOf } from './schema.js';
+import { buildSubgraph, fieldCostsOf } from './graphql/schema.js';
 import { ServiceServer } from './server/server.js';
 import { openStore, SANDBOX_SQLITE_FILE, SQLITE_FILE, type Store } from './store/index.js';
 

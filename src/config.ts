@@ -1,49 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 
-import { requireSettings, type Vendor } from './errors.js';
+import type { ApiusbConfig, FeyinConfig, LifepayAccount, PickupConfig } from './merchants/accounts.js';
 import type { Merchant } from './merchants/merchant.js';
-import { parseMerchantsFile, type AccountDefaults } from './merchants/merchants-file.js';
+import { readMerchantsFile, type MerchantsSource } from './merchants/merchants-file.js';
 import type { VendorTransportOptions } from './vendor-http/vendor-transport.js';
 
 export type VendorMode = 'sandbox' | 'live';
-
-export interface FeyinConfig {
-  baseUrl: string;
-  memberCode?: string;
-  apiKey?: string;
-  appId?: string;
-  /** The key in Feyin's callback `secret` (FEYIN_CALLBACK_KEY, else FEYIN_API_KEY). */
-  callbackKey?: string;
-  /** Set when the merchant has no account with this vendor: what VENDOR_NOT_CONFIGURED names. */
-  missing?: string[];
-}
-
-export interface PickupConfig {
-  baseUrl?: string;
-  appId?: string;
-  appSecret?: string;
-  signKey?: string;
-  missing?: string[];
-}
-
-export interface ApiusbConfig {
-  baseUrl: string;
-  /** `APIUSB_BASE_URL` was set: an endpoint that may need no token (signature checking off). */
-  baseUrlSet?: boolean;
-  accessToken?: string;
-  appKey?: string;
-  appSecret?: string;
-  missing?: string[];
-}
-
-/** One LifePay account: its key, and the login of an X-report whose caller names none. */
-export interface LifepayAccount {
-  baseUrl: string;
-  apiKey?: string;
-  login?: string;
-  missing?: string[];
-}
 
 export interface LifepayConfig extends LifepayAccount {
   retryScheduleSec: number[];
@@ -162,33 +125,6 @@ export interface Config {
 export const BENCH_LAYERS = ['metrics', 'operation-log', 'limits', 'cache-policy', 'merchants', 'loaders', 'ky'] as const;
 export type BenchLayer = (typeof BENCH_LAYERS)[number];
 
-/** MERCHANTS_FILE as read at start, and what a reload needs to read it again the same way. */
-export interface MerchantsSource {
-  /** The file's path; none = `default` only. */
-  file?: string;
-  list: Merchant[];
-  /** Reads a `${NAME}` of the file: the environment the configuration was loaded from. */
-  variable(name: string): string | undefined;
-  /** Where an account without `baseUrl` points. */
-  defaults: AccountDefaults;
-}
-
-/** MERCHANTS_FILE's merchants, or its problems, each prefixed with the variable and the file. */
-export function readMerchantsFile(source: Omit<MerchantsSource, 'list'> & { file: string }): {
-  merchants: Merchant[];
-  problems: string[];
-  text?: string;
-} {
-  let text: string;
-  try {
-    text = readFileSync(source.file, 'utf8');
-  } catch (error) {
-    return { merchants: [], problems: [`MERCHANTS_FILE ${source.file}: cannot be read (${systemReason(error)})`] };
-  }
-  const parsed = parseMerchantsFile(text, source.variable, source.defaults);
-  return { merchants: parsed.merchants, problems: parsed.problems.map((problem) => `MERCHANTS_FILE ${source.file}: ${problem}`), text };
-}
-
 /** Thrown when the environment is invalid; the message names every bad variable. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -207,12 +143,6 @@ export class StartupError extends Error {
     super(message, options);
     this.name = 'StartupError';
   }
-}
-
-/** `ENOENT: no such file or directory, mkdir '/x'` → `no such file or directory`. */
-export function systemReason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/^[A-Z_]+: /, '').replace(/, \w+ '.*'$/, '');
 }
 
 type Env = Record<string, string | undefined>;
@@ -527,59 +457,3 @@ function originPattern(entry: string): string | undefined {
 
 /** JWT claims with a meaning of their own: never the merchant's. */
 const REGISTERED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'scope']);
-
-const unset = (settings: Record<string, unknown>): string[] =>
-  Object.entries(settings)
-    .filter(([, value]) => !value)
-    .map(([name]) => name);
-
-/**
- * The variables each vendor still needs in live mode; an empty list = configured. The one place
- * that decides it: the clients refuse with VENDOR_NOT_CONFIGURED from it, start-up reports it.
- */
-export const missingSettings = {
-  FEYIN: (feyin: FeyinConfig) => feyin.missing ?? unset({ FEYIN_MEMBER_CODE: feyin.memberCode, FEYIN_API_KEY: feyin.apiKey }),
-  PICKUP: (pickup: PickupConfig) =>
-    pickup.missing ??
-    unset({
-      PICKUP_BASE_URL: pickup.baseUrl,
-      PICKUP_APP_ID: pickup.appId,
-      PICKUP_APP_SECRET: pickup.appSecret,
-      PICKUP_SIGN_KEY: pickup.signKey,
-    }),
-  // APIUSB works without a token when the vendor has signature checking off, but only on an
-  // endpoint the operator named: the public default always needs a token.
-  APIUSB: (apiusb: ApiusbConfig) =>
-    apiusb.missing ??
-    (apiusb.accessToken || (apiusb.appKey && apiusb.appSecret) || apiusb.baseUrlSet
-      ? []
-      : ['APIUSB_ACCESS_TOKEN or APIUSB_APP_KEY + APIUSB_APP_SECRET (or APIUSB_BASE_URL for an endpoint without signing)']),
-  LIFEPAY: (lifepay: LifepayAccount) => lifepay.missing ?? unset({ LIFEPAY_API_KEY: lifepay.apiKey }),
-} satisfies Record<Vendor, (config: never) => string[]>;
-
-/** Which of a merchant's accounts each vendor's calls use. */
-const ACCOUNT_OF = { FEYIN: 'feyin', PICKUP: 'pickup', APIUSB: 'apiusb', LIFEPAY: 'lifepay' } as const satisfies Record<
-  Vendor,
-  keyof Merchant
->;
-
-/**
- * Throws VENDOR_NOT_CONFIGURED, naming the merchant (or `default`'s variables) and the vendor, when
- * the merchant has no account with `vendor`: the one check that runs before anything of a vendor
- * operation (input rules, a default login, the call), so no rule can answer for an account that
- * does not exist.
- */
-export function requireAccount(merchant: Pick<Merchant, 'feyin' | 'pickup' | 'apiusb' | 'lifepay'>, vendor: Vendor): void {
-  const missing: (account: never) => string[] = missingSettings[vendor];
-  requireSettings(vendor, missing(merchant[ACCOUNT_OF[vendor]] as never));
-}
-
-/** Which vendors have the settings live mode needs (of the variables, or of one merchant). */
-export function configuredVendors(config: Pick<Merchant, 'feyin' | 'pickup' | 'apiusb' | 'lifepay'>): Record<Vendor, boolean> {
-  return {
-    FEYIN: missingSettings.FEYIN(config.feyin).length === 0,
-    PICKUP: missingSettings.PICKUP(config.pickup).length === 0,
-    APIUSB: missingSettings.APIUSB(config.apiusb).length === 0,
-    LIFEPAY: missingSettings.LIFEPAY(config.lifepay).length === 0,
-  };
-}

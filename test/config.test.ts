@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BENCH_LAYERS, ConfigError, configuredVendors, heapSizedConnections, loadConfig } from '../src/config.js';
+import { BENCH_LAYERS, ConfigError, heapSizedConnections, loadConfig } from '../src/config.js';
+import { configuredVendors } from '../src/merchants/accounts.js';
 
 describe('loadConfig', () => {
   it('defaults to sandbox on :4001, live in production', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configuredVendors, loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config.js';
+import { configuredVendors } from '../src/merchants/accounts.js';
 import {
   APIUSB_SANDBOX_CREDENTIALS,
   FEYIN_SANDBOX_CREDENTIALS,

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { AuthConfig } from '../config.js';
-import { ServiceError } from '../errors.js';
+import { ServiceError } from '../errors/errors.js';
 
 /** Who is calling, as the verified token says. `null` when caller auth is off. */
 export interface Caller {

@@ -1,4 +1,4 @@
-import type { EntityChanges } from '../entity-changes.js';
+import type { EntityChanges } from '../live/entity-changes.js';
 import type { FiscalLoaders } from './fiscal-loaders.js';
 import type { LifepayClient } from './lifepay-client.js';
 import type { XReports } from './x-reports.js';

@@ -1,6 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
-import { DateTimeScalar, JSONScalar } from '../scalars.js';
-import { representationKey } from '../validation.js';
+import { DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
+import { representationKey } from '../graphql/validation.js';
 import { FiscalDocumentKind, FiscalDocumentStatus } from './fiscal-enums.js';
 import { validExtId } from './x-report-order.js';
 import { FiscalRegister } from './fiscal-register.js';

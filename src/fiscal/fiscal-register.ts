@@ -1,5 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { representationKey } from '../validation.js';
+import { representationKey } from '../graphql/validation.js';
 import { validSerial } from './x-report-order.js';
 
 /** A LifePay fiscal register (cloud printer), known by its serial number. */

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { BaseContext } from '../observability/request-scope.js';
 import type { FiscalContext } from './fiscal-context.js';
-import { InputCheck } from '../validation.js';
+import { InputCheck } from '../graphql/validation.js';
 import { FiscalDocument, loadFiscalDocument, toFiscalDocument } from './fiscal-document.js';
 import { FiscalRegister } from './fiscal-register.js';
 import { PrintXReportInput } from './print-x-report-input.js';

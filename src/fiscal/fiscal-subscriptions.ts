@@ -1,5 +1,5 @@
-import { entityKey } from '../entity-changes.js';
-import { liveStates } from '../live-states.js';
+import { entityKey } from '../live/entity-changes.js';
+import { liveStates } from '../live/live-states.js';
 import type { FiscalContext } from './fiscal-context.js';
 import { toFiscalDocument, type FiscalDocument } from './fiscal-document.js';
 import { validExtId } from './x-report-order.js';

@@ -1,9 +1,9 @@
-import type { CallbackTokens } from '../callback-tokens.js';
+import type { CallbackTokens } from './callback-tokens.js';
 import { DEFAULT_MERCHANT } from '../merchants/merchant.js';
-import { readLimited, sendJson } from '../http-body.js';
+import { readLimited, sendJson } from '../http/http-body.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
-import type { HttpRoute } from '../domain.js';
+import type { HttpRoute } from '../graphql/domain.js';
 import type { XReports } from './x-reports.js';
 
 const LIFEPAY_CALLBACK_PATH = '/callbacks/lifepay';

@@ -1,4 +1,4 @@
-import { VendorError, type ErrorCode, type FieldMessages } from '../errors.js';
+import { VendorError, type ErrorCode, type FieldMessages } from '../errors/errors.js';
 import { redactSecrets } from '../vendor-http/vendor-answer.js';
 
 export const LIFEPAY_OK = 0;

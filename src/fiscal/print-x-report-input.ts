@@ -1,5 +1,5 @@
 import { Field, InputType } from 'type-graphql';
-import { JSONScalar } from '../scalars.js';
+import { JSONScalar } from '../graphql/scalars.js';
 
 @InputType({ description: 'An X-report to print on a LifePay fiscal register.' })
 export class PrintXReportInput {

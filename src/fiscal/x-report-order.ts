@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InputCheck } from '../validation.js';
+import { InputCheck } from '../graphql/validation.js';
 import type { PrintXReportInput } from './print-x-report-input.js';
 
 /** A validated `printXReport` input with the login and ext_id settled. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LifepayConfig, VendorMode } from '../config.js';
-import { InputError, VendorError } from '../errors.js';
+import { InputError, VendorError } from '../errors/errors.js';
 import type { Logger } from '../observability/logger.js';
 import {
   OutboxWorker,

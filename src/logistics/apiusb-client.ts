@@ -1,5 +1,5 @@
-import { missingSettings, type ApiusbConfig } from '../config.js';
-import { requireSettings, VendorError, vendorUnavailable } from '../errors.js';
+import { missingSettings, type ApiusbConfig } from '../merchants/accounts.js';
+import { requireSettings, VendorError, vendorUnavailable } from '../errors/errors.js';
 import { expectJsonObject, type VendorHttp } from '../vendor-http/vendor-http.js';
 import type { CallScope } from '../observability/request-scope.js';
 import { TokenCache, withTokenRenewal, type SharedTokenSlot, type TokenEvents } from '../vendor-http/token-cache.js';

@@ -1,4 +1,4 @@
-import { VendorError } from '../errors.js';
+import { VendorError } from '../errors/errors.js';
 import { redactSecrets } from '../vendor-http/vendor-answer.js';
 
 /** PhalApi's envelope: `ret` is the transport-level verdict, `data` the business answer. */

@@ -1,9 +1,9 @@
 // type-graphql's decorators in this folder need the metadata polyfill before they run.
 import 'reflect-metadata';
 import { SCOPES } from '../auth/caller-auth.js';
-import type { ApiusbConfig } from '../config.js';
+import type { ApiusbConfig } from '../merchants/accounts.js';
 import { AccountClients } from '../merchants/account-clients.js';
-import { COST, type Domain, type DomainSchema } from '../domain.js';
+import { COST, type Domain, type DomainSchema } from '../graphql/domain.js';
 import type { VendorHttpFactory } from '../vendor-http/vendor-http.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/metrics.js';

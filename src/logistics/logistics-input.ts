@@ -1,4 +1,4 @@
-import { InputCheck } from '../validation.js';
+import { InputCheck } from '../graphql/validation.js';
 
 const ORDER_ID_MAX = 64;
 const CANCEL_REASON_MAX = 200;

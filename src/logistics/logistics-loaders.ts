@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { lazyLoaders, storeLoader } from '../batch.js';
+import { lazyLoaders, storeLoader } from '../graphql/batch.js';
 import type { CancelledOrder, CancelledOrders } from './cancelled-orders.js';
 
 export interface LogisticsLoaders {

@@ -1,7 +1,7 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import type { LogisticsContext } from './logistics-context.js';
-import { DateTimeScalar } from '../scalars.js';
-import { representationKey } from '../validation.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
+import { representationKey } from '../graphql/validation.js';
 import { validOrderId } from './logistics-input.js';
 import type { CancelledOrder } from './cancelled-orders.js';
 

@@ -1,4 +1,4 @@
-import type { ApiusbConfig, Config, FeyinConfig, LifepayAccount, PickupConfig } from '../config.js';
+import type { MerchantAccounts } from './accounts.js';
 
 /** The merchant of a token without the merchant claim: the accounts set by the FEYIN_*, PICKUP_*, APIUSB_*, LIFEPAY_* variables. */
 export const DEFAULT_MERCHANT = 'default';
@@ -12,12 +12,8 @@ export const MERCHANT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
  * code path can fall back to another merchant's account. A reload makes new objects: a request
  * keeps the one it started with.
  */
-export interface Merchant {
+export interface Merchant extends MerchantAccounts {
   readonly id: string;
-  readonly feyin: FeyinConfig;
-  readonly pickup: PickupConfig;
-  readonly apiusb: ApiusbConfig;
-  readonly lifepay: LifepayAccount;
 }
 
 /** The vendors' keys in MERCHANTS_FILE, as `Merchant` names them. */
@@ -25,7 +21,7 @@ export const VENDOR_KEYS = ['feyin', 'pickup', 'apiusb', 'lifepay'] as const;
 export type VendorKey = (typeof VENDOR_KEYS)[number];
 
 /** A merchant whose accounts are a configuration's vendor settings (`default`'s variables, or the sandbox's second set). */
-export function merchantOf(id: string, config: Pick<Config, 'feyin' | 'pickup' | 'apiusb' | 'lifepay'>): Merchant {
+export function merchantOf(id: string, config: MerchantAccounts): Merchant {
   const { baseUrl, apiKey, login } = config.lifepay;
   return { id, feyin: config.feyin, pickup: config.pickup, apiusb: config.apiusb, lifepay: { baseUrl, apiKey, login } };
 }

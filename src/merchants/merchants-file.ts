@@ -1,4 +1,6 @@
-import type { ApiusbConfig, FeyinConfig, LifepayAccount, PickupConfig } from '../config.js';
+import { readFileSync } from 'node:fs';
+import { systemReason } from '../errors/errors.js';
+import type { ApiusbConfig, FeyinConfig, LifepayAccount, PickupConfig } from './accounts.js';
 import { DEFAULT_MERCHANT, MERCHANT_ID, VENDOR_KEYS, type Merchant, type VendorKey } from './merchant.js';
 
 /** Where an account's omitted `baseUrl` points: the same defaults as the variables'. */
@@ -156,3 +158,30 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 
 /** A key as a problem may quote it: it is the file's structure, not a value, but still bounded. */
 const printable = (key: string) => key.slice(0, 40).replace(/[^\x20-\x7e]/g, '?');
+
+/** MERCHANTS_FILE as read at start, and what a reload needs to read it again the same way. */
+export interface MerchantsSource {
+  /** The file's path; none = `default` only. */
+  file?: string;
+  list: Merchant[];
+  /** Reads a `${NAME}` of the file: the environment the configuration was loaded from. */
+  variable(name: string): string | undefined;
+  /** Where an account without `baseUrl` points. */
+  defaults: AccountDefaults;
+}
+
+/** MERCHANTS_FILE's merchants, or its problems, each prefixed with the variable and the file. */
+export function readMerchantsFile(source: Omit<MerchantsSource, 'list'> & { file: string }): {
+  merchants: Merchant[];
+  problems: string[];
+  text?: string;
+} {
+  let text: string;
+  try {
+    text = readFileSync(source.file, 'utf8');
+  } catch (error) {
+    return { merchants: [], problems: [`MERCHANTS_FILE ${source.file}: cannot be read (${systemReason(error)})`] };
+  }
+  const parsed = parseMerchantsFile(text, source.variable, source.defaults);
+  return { merchants: parsed.merchants, problems: parsed.problems.map((problem) => `MERCHANTS_FILE ${source.file}: ${problem}`), text };
+}

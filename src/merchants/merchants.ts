@@ -1,7 +1,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { configuredVendors, readMerchantsFile, type MerchantsSource } from '../config.js';
-import { ServiceError, type Vendor } from '../errors.js';
+import { configuredVendors } from './accounts.js';
+import { readMerchantsFile, type MerchantsSource } from './merchants-file.js';
+import { ServiceError, type Vendor } from '../errors/errors.js';
 import type { Logger } from '../observability/logger.js';
 import { DEFAULT_MERCHANT, type Merchant } from './merchant.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { VendorMode } from '../config.js';
-import type { Vendor } from '../errors.js';
+import type { Vendor } from '../errors/errors.js';
 import type { ExpressionBuilder } from 'kysely';
 import type { Database, DocumentStatus, VendorDocumentRow, VendorNotificationRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { representationKey } from '../validation.js';
+import { representationKey } from '../graphql/validation.js';
 import { machineNo } from './pickup-input.js';
 
 @ObjectType({ description: 'A vending machine of the pickup-code vendor.' })

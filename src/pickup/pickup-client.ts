@@ -1,5 +1,5 @@
-import { missingSettings, type PickupConfig } from '../config.js';
-import { requireSettings, vendorUnavailable } from '../errors.js';
+import { missingSettings, type PickupConfig } from '../merchants/accounts.js';
+import { requireSettings, vendorUnavailable } from '../errors/errors.js';
 import { expectJsonObject, type VendorHttp } from '../vendor-http/vendor-http.js';
 import type { CallScope } from '../observability/request-scope.js';
 import { readResultCode } from '../vendor-http/vendor-answer.js';

@@ -1,8 +1,8 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { PickupContext } from './pickup-context.js';
-import { DateTimeScalar } from '../scalars.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 import type { KnownPickupCode } from './known-pickup-codes.js';
-import { representationKey } from '../validation.js';
+import { representationKey } from '../graphql/validation.js';
 import { Machine } from './machine.js';
 
 export enum PickupCodeStatus {

@@ -1,4 +1,4 @@
-import { VendorError, type ErrorCode } from '../errors.js';
+import { VendorError, type ErrorCode } from '../errors/errors.js';
 
 export const PICKUP_OK = 0;
 

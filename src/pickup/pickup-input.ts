@@ -1,4 +1,4 @@
-import { InputCheck } from '../validation.js';
+import { InputCheck } from '../graphql/validation.js';
 
 export function checkMachineNo(check: InputCheck, value: string): string {
   return check.id('machineNo', value, { max: 8, pattern: /^\d{8}$/, describe: 'exactly 8 digits' });

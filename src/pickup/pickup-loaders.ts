@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { lazyLoaders, storeLoader } from '../batch.js';
+import { lazyLoaders, storeLoader } from '../graphql/batch.js';
 import type { KnownPickupCode, KnownPickupCodes } from './known-pickup-codes.js';
 
 export interface PickupLoaders {

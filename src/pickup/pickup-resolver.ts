@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { recordAfterVendor, type BaseContext } from '../observability/request-scope.js';
 import type { PickupContext } from './pickup-context.js';
-import { InputCheck } from '../validation.js';
+import { InputCheck } from '../graphql/validation.js';
 import { CancelPickupCodesPayload, PickupCancelScope } from './cancel-pickup-codes-payload.js';
 import { Machine } from './machine.js';
 import { PickupCode, toPickupCode } from './pickup-code.js';

@@ -1,6 +1,6 @@
-import type { HttpRoute } from '../domain.js';
+import type { HttpRoute } from '../graphql/domain.js';
 import { DEFAULT_MERCHANT, type Merchant } from '../merchants/merchant.js';
-import { readLimited, sendJson } from '../http-body.js';
+import { readLimited, sendJson } from '../http/http-body.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
 import { readFeyinCallback, REFUSAL_STATUS, type FeyinCallback, type FeyinCallbackCheck } from './feyin-callback.js';

@@ -1,5 +1,5 @@
-import { missingSettings, type FeyinConfig } from '../config.js';
-import { requireSettings, vendorUnavailable } from '../errors.js';
+import { missingSettings, type FeyinConfig } from '../merchants/accounts.js';
+import { requireSettings, vendorUnavailable } from '../errors/errors.js';
 import { expectJsonObject, type VendorHttp, type VendorRequest } from '../vendor-http/vendor-http.js';
 import type { CallScope } from '../observability/request-scope.js';
 import { TokenCache, withTokenRenewal, type SharedTokenSlot, type TokenEvents } from '../vendor-http/token-cache.js';

@@ -1,4 +1,4 @@
-import { VendorError, type ErrorCode } from '../errors.js';
+import { VendorError, type ErrorCode } from '../errors/errors.js';
 import { readResultCode } from '../vendor-http/vendor-answer.js';
 
 const FEYIN_OK = 0;

@@ -1,4 +1,4 @@
-import { loadEach } from '../batch.js';
+import { loadEach } from '../graphql/batch.js';
 import type { FeyinClient, FeyinMessageStatus, FeyinPrinterStatus } from './feyin-client.js';
 import type { PrintingEntity } from './feyin-reports.js';
 

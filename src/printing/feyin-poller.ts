@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityChanges } from '../entity-changes.js';
+import type { EntityChanges } from '../live/entity-changes.js';
 import type { Logger } from '../observability/logger.js';
 import type { PollOutcome, ServiceMetrics } from '../observability/metrics.js';
 import { PollLease, WatchedKeys, type Store } from '../store/index.js';

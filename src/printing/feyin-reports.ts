@@ -1,4 +1,4 @@
-import { ENTITY_CHANGED, entityKey } from '../entity-changes.js';
+import { ENTITY_CHANGED, entityKey } from '../live/entity-changes.js';
 import { RowExpiry, type FeyinPrintedMessageRow, type FeyinPrinterStateRow, type Store } from '../store/index.js';
 
 /** A message Feyin reported printed (`msg_printed`). */

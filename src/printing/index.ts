@@ -1,11 +1,11 @@
 // type-graphql's decorators in this folder need the metadata polyfill before they run.
 import 'reflect-metadata';
 import { SCOPES } from '../auth/caller-auth.js';
-import type { FeyinConfig } from '../config.js';
+import type { FeyinConfig } from '../merchants/accounts.js';
 import { AccountClients } from '../merchants/account-clients.js';
 import { DEFAULT_MERCHANT, type Merchant } from '../merchants/merchant.js';
-import type { EntityChanges } from '../entity-changes.js';
-import { COST, type Domain, type DomainSchema } from '../domain.js';
+import type { EntityChanges } from '../live/entity-changes.js';
+import { COST, type Domain, type DomainSchema } from '../graphql/domain.js';
 import type { VendorHttpFactory } from '../vendor-http/vendor-http.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/metrics.js';

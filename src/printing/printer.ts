@@ -1,7 +1,7 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import type { PrintingContext } from './printing-context.js';
-import { DateTimeScalar } from '../scalars.js';
-import { representationKey } from '../validation.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
+import { representationKey } from '../graphql/validation.js';
 import { feyinId } from './printing-input.js';
 
 @ObjectType({ description: 'A Feyin cloud printer.' })

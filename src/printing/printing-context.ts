@@ -1,4 +1,4 @@
-import type { EntityChanges } from '../entity-changes.js';
+import type { EntityChanges } from '../live/entity-changes.js';
 import type { FeyinClient } from './feyin-client.js';
 import type { FeyinReports } from './feyin-reports.js';
 import type { PrintingLoaders } from './printing-loaders.js';

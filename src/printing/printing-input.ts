@@ -1,4 +1,4 @@
-import { InputCheck } from '../validation.js';
+import { InputCheck } from '../graphql/validation.js';
 
 /** Feyin documents no format for message and device numbers; both are segments of URL paths. */
 function checkFeyinId(check: InputCheck, field: string, value: string): string {

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import { lazyLoaders, loadEach } from '../batch.js';
-import { VendorError } from '../errors.js';
+import { lazyLoaders, loadEach } from '../graphql/batch.js';
+import { VendorError } from '../errors/errors.js';
 import type { CallScope } from '../observability/request-scope.js';
 import type { FeyinClient, FeyinMessageStatus, FeyinPrinterStatus } from './feyin-client.js';
 import type { FeyinReports } from './feyin-reports.js';

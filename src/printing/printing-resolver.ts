@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { BaseContext } from '../observability/request-scope.js';
 import type { PrintingContext } from './printing-context.js';
-import { DateTimeScalar } from '../scalars.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 import { CancelPrintMessagePayload } from './cancel-print-message-payload.js';
 import { PrintMessage, loadPrintMessage } from './print-message.js';
 import { Printer, loadPrinter } from './printer.js';

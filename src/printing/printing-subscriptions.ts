@@ -1,5 +1,5 @@
-import { entityKey } from '../entity-changes.js';
-import { liveStates } from '../live-states.js';
+import { entityKey } from '../live/entity-changes.js';
+import { liveStates } from '../live/live-states.js';
 import type { FeyinMessageStatus, FeyinPrinterStatus } from './feyin-client.js';
 import type { PrintingContext } from './printing-context.js';
 import { feyinId } from './printing-input.js';

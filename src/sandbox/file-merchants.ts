@@ -1,9 +1,9 @@
-import type { Vendor } from '../errors.js';
+import type { Vendor } from '../errors/errors.js';
 import type { Merchant } from '../merchants/merchant.js';
 import type { Logger } from '../observability/logger.js';
 import type { Learned } from './simulated-accounts.js';
 import type { VendorSandbox } from './vendor-sandbox.js';
-import type { Simulators } from './index.js';
+import type { Simulators } from './simulators.js';
 
 /**
  * Sandbox mode's MERCHANTS_FILE merchants. Every account a file merchant has is pointed at the

@@ -5,6 +5,7 @@ import { FeyinSimulator, type FeyinSimulatorOptions } from './feyin-simulator.js
 import { LifepaySimulator } from './lifepay-simulator.js';
 import { PickupSimulator } from './pickup-simulator.js';
 import { VendorSandbox } from './vendor-sandbox.js';
+import type { Simulators } from './simulators.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SECOND_MERCHANT, type SandboxCredentials, type SandboxMerchant } from './sandbox-merchants.js';
 
 export { VendorSandbox, type Fault } from './vendor-sandbox.js';
@@ -46,14 +47,8 @@ export {
 } from './lifepay-simulator.js';
 export { SANDBOX_CREDENTIALS, SANDBOX_SECOND_MERCHANT, type SandboxCredentials, type SandboxMerchant } from './sandbox-merchants.js';
 export { SandboxFileMerchants } from './file-merchants.js';
+export type { Simulators } from './simulators.js';
 export type { Learned } from './simulated-accounts.js';
-
-export interface Simulators {
-  feyin: FeyinSimulator;
-  pickup: PickupSimulator;
-  apiusb: ApiusbSimulator;
-  lifepay: LifepaySimulator;
-}
 
 export interface RunningSandbox {
   sandbox: VendorSandbox;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { send as sendText, sendJson } from '../http-body.js';
+import { send as sendText, sendJson } from '../http/http-body.js';
 
-export { readLimited } from '../http-body.js';
+export { readLimited } from '../http/http-body.js';
 
 /** A request as a simulator sees it: the path below the simulator's prefix, the raw body text. */
 export interface SimulatedRequest {

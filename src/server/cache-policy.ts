@@ -10,7 +10,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { CacheHint, CacheHints } from '../domain.js';
+import type { CacheHint, CacheHints } from '../graphql/domain.js';
 
 export interface CachePolicyOptions {
   /** Every domain's hints; a type declared twice is a wiring error. */

@@ -22,7 +22,7 @@ import {
   type ValueNode,
   type ValidationRule,
 } from 'graphql';
-import type { FieldCost, FieldCosts } from '../domain.js';
+import type { FieldCost, FieldCosts } from '../graphql/domain.js';
 
 export interface QueryLimits {
   maxDepth: number;

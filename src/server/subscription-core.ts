@@ -9,7 +9,7 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
-import { formatError } from '../errors.js';
+import { formatError } from '../errors/errors.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
 import { limitRules, type QueryLimits } from './limits.js';
 

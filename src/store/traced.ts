@@ -1,5 +1,5 @@
 import type { Dialect } from 'kysely';
-import { ServiceError } from '../errors.js';
+import { ServiceError } from '../errors/errors.js';
 import { endSpan, startSpan, type Tracing } from '../observability/tracing.js';
 import { withDriverHooks } from './driver-hooks.js';
 

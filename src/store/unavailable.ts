@@ -1,6 +1,6 @@
 import type { Dialect } from 'kysely';
 import { withDriverHooks } from './driver-hooks.js';
-import { ServiceError } from '../errors.js';
+import { ServiceError } from '../errors/errors.js';
 
 /** The database could not be reached: the caller may try again; no driver text reaches anyone. */
 export class StoreUnavailableError extends ServiceError {

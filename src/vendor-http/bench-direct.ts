@@ -1,5 +1,5 @@
 // For `npm run bench` only; never in production (BENCH_ABLATE is refused when NODE_ENV=production).
-import { vendorUnavailable, VendorError } from '../errors.js';
+import { vendorUnavailable, VendorError } from '../errors/errors.js';
 import { vendorOperation } from '../observability/metrics.js';
 import { VendorResponseError, VendorUnreachableError, type VendorHttp, type VendorHttpOptions } from './vendor-http.js';
 import type { VendorTransports } from './vendor-transport.js';

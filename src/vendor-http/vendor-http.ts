@@ -1,7 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import ky, { type KyInstance, type Options } from 'ky';
 import type { Logger } from '../observability/logger.js';
-import { vendorUnavailable, type Vendor } from '../errors.js';
+import { vendorUnavailable, type Vendor } from '../errors/errors.js';
 import { vendorOperation, type ServiceMetrics } from '../observability/metrics.js';
 import { scopeLogFields, type CallScope } from '../observability/request-scope.js';
 import { endSpan, startSpan, type Tracing } from '../observability/tracing.js';

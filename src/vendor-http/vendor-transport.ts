@@ -1,7 +1,7 @@
 import type { LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Agent, Dispatcher } from 'undici';
-import type { Vendor } from '../errors.js';
+import type { Vendor } from '../errors/errors.js';
 
 export interface VendorTransportOptions {
   /** Sockets per vendor origin (VENDOR_CONNECTIONS); further calls queue for a free one. */

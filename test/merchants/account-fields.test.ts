@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { describe, expect, it } from 'vitest';
-import { COST } from '../../src/domain.js';
+import { COST } from '../../src/graphql/domain.js';
 import { pickupSchema } from '../../src/pickup/index.js';
-import { buildSubgraph, DOMAINS, fieldAccountsOf, fieldCostsOf } from '../../src/schema.js';
+import { buildSubgraph, DOMAINS, fieldAccountsOf, fieldCostsOf } from '../../src/graphql/schema.js';
 
 describe("the fields that need the merchant's account with a vendor", () => {
   it('are exactly the fields priced as a vendor call: a new vendor field without its account check fails here', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallbackTokens } from '../../src/callback-tokens.js';
+import { CallbackTokens } from '../../src/fiscal/callback-tokens.js';
 import { lifepayCallbackUrl } from '../../src/fiscal/lifepay-callbacks.js';
 import { formatFeyinTime } from '../../src/printing/feyin-callback.js';
 import { secretFor } from '../../src/printing/feyin-callback-signer.js';

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, configuredVendors, loadConfig, missingSettings } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { configuredVendors, missingSettings } from '../../src/merchants/accounts.js';
 import { parseMerchantsFile } from '../../src/merchants/merchants-file.js';
 
 const DEFAULTS = {

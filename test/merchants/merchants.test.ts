@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { CallerAuth } from '../../src/auth/caller-auth.js';
-import { ServiceError } from '../../src/errors.js';
+import { ServiceError } from '../../src/errors/errors.js';
 import { DEFAULT_MERCHANT, merchantOf } from '../../src/merchants/merchant.js';
 import { Merchants } from '../../src/merchants/merchants.js';
 import { eventually } from '../helpers/eventually.js';

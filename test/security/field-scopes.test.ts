@@ -3,7 +3,7 @@ import { graphql, isObjectType, Kind, parse, type GraphQLSchema } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES, type Caller } from '../../src/auth/caller-auth.js';
 import { pickupSchema } from '../../src/pickup/index.js';
-import { buildSubgraph, DOMAINS, FEDERATION_FIELD_SCOPES, fieldScopesOf, resolverBackedFields } from '../../src/schema.js';
+import { buildSubgraph, DOMAINS, FEDERATION_FIELD_SCOPES, fieldScopesOf, resolverBackedFields } from '../../src/graphql/schema.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 const caller = (...scopes: string[]): Caller => ({ subject: 'unit', scopes: new Set(scopes) });

@@ -43,7 +43,7 @@ const hostile = fc.oneof(
 /**
  * An id without a documented format, as issue 19 defines it: 1 to `max` characters, none of them
  * whitespace, a control, format or unassigned character; in a URL path also none of / \ ? # %,
- * and not "." or "..". Written out per character, independently of src/validation.ts's patterns.
+ * and not "." or "..". Written out per character, independently of src/graphql/validation.ts's patterns.
  */
 function expectId(value: string, max: number, inPath: boolean): void {
   expect(value.length).toBeGreaterThan(0);

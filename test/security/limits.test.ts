@@ -5,7 +5,7 @@ import { getIntrospectionQuery, parse, validate, type GraphQLSchema } from 'grap
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitRules } from '../../src/server/limits.js';
 import { FEYIN_SEED } from '../../src/sandbox/index.js';
-import { buildSubgraph, fieldCostsOf } from '../../src/schema.js';
+import { buildSubgraph, fieldCostsOf } from '../../src/graphql/schema.js';
 import { spawnService, type ChildService } from '../helpers/child-service.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 

@@ -1,6 +1,6 @@
 import { getNamedType, isAbstractType, isObjectType, parse, type GraphQLNamedType, type OperationDefinitionNode } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildSubgraph, DOMAINS } from '../../src/schema.js';
+import { buildSubgraph, DOMAINS } from '../../src/graphql/schema.js';
 import { CachePolicies } from '../../src/server/cache-policy.js';
 import type { GraphQLSchema } from 'graphql';
 

@@ -8,7 +8,7 @@ import { CancelledOrders } from '../../src/logistics/cancelled-orders.js';
 import { createLogistics } from '../../src/logistics/index.js';
 import { KnownPickupCodes, type KnownPickupCode } from '../../src/pickup/known-pickup-codes.js';
 import { createPickup } from '../../src/pickup/index.js';
-import { buildSubgraph } from '../../src/schema.js';
+import { buildSubgraph } from '../../src/graphql/schema.js';
 import { type Store } from '../../src/store/index.js';
 import { storesPerTest } from '../helpers/database.js';
 import { LogCapture } from '../helpers/log-capture.js';

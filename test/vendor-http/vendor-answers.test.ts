@@ -6,7 +6,7 @@ import {
   PrintMessageStatusDocument,
   PrintXReportDocument,
 } from '../__generated__/graphql.js';
-import type { Vendor } from '../../src/errors.js';
+import type { Vendor } from '../../src/errors/errors.js';
 import { FakeVendor, sendJson, type FakeRequest } from '../helpers/fake-vendor.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 

@@ -1,6 +1,6 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { VendorError } from '../../src/errors.js';
+import { VendorError } from '../../src/errors/errors.js';
 import { ServiceMetrics } from '../../src/observability/metrics.js';
 import { VendorCallSlots } from '../../src/vendor-http/call-slots.js';
 import {

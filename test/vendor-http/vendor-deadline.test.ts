@@ -1,7 +1,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type LookupFunction, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { VendorError } from '../../src/errors.js';
+import { VendorError } from '../../src/errors/errors.js';
 import { createVendorHttp, VendorUnreachableError } from '../../src/vendor-http/vendor-http.js';
 import { VendorTransports, type VendorTransportOptions } from '../../src/vendor-http/vendor-transport.js';
 import { LogCapture } from '../helpers/log-capture.js';

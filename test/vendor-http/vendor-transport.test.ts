@@ -7,7 +7,7 @@ import {
   CancelPrintMessageDocument,
   PrintXReportDocument,
 } from '../__generated__/graphql.js';
-import type { Vendor } from '../../src/errors.js';
+import type { Vendor } from '../../src/errors/errors.js';
 import { FakeVendor, hugeJson, redirect, resetMidBody, sendJson, trickle, type FakeRequest } from '../helpers/fake-vendor.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENTITY_CHANGED, entityKey, EntityChanges } from '../src/entity-changes.js';
-import { openStore, type Store } from '../src/store/index.js';
-import { eventually } from './helpers/eventually.js';
-import { LogCapture } from './helpers/log-capture.js';
+import { ENTITY_CHANGED, entityKey, EntityChanges } from '../../src/live/entity-changes.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { eventually } from '../helpers/eventually.js';
+import { LogCapture } from '../helpers/log-capture.js';
 
 describe('EntityChanges', () => {
   let dir: string;

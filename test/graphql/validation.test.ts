@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/errors.js';
-import { InputCheck, type IdKind } from '../src/validation.js';
+import { InputError } from '../../src/errors/errors.js';
+import { InputCheck, type IdKind } from '../../src/graphql/validation.js';
 
 /**
  * Issue 19 item 3: ids whose format no vendor documents are checked by where they travel, not

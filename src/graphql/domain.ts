@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NonEmptyArray } from 'type-graphql';
-import type { Vendor } from './errors.js';
-import type { BaseContext } from './observability/request-scope.js';
+import type { Vendor } from '../errors/errors.js';
+import type { BaseContext } from '../observability/request-scope.js';
 
 /**
  * The vendor a domain calls, and what calls it: each field (`Type.field`) and entity type (its

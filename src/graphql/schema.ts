@@ -15,15 +15,15 @@ import {
   type ObjectTypeDefinitionNode,
 } from 'graphql';
 import { buildSchema, createResolversMap, getMetadataStorage } from 'type-graphql';
-import { requireScope, SCOPES } from './auth/caller-auth.js';
-import { requireAccount } from './config.js';
+import { requireScope, SCOPES } from '../auth/caller-auth.js';
+import { requireAccount } from '../merchants/accounts.js';
 import type { DomainSchema, FieldCost, FieldCosts, FieldScopes, ReferenceResolver } from './domain.js';
-import type { Vendor } from './errors.js';
-import { fiscalSchema } from './fiscal/index.js';
-import { logisticsSchema } from './logistics/index.js';
-import { pickupSchema } from './pickup/index.js';
-import { printingSchema } from './printing/index.js';
-import type { BaseContext } from './observability/request-scope.js';
+import type { Vendor } from '../errors/errors.js';
+import { fiscalSchema } from '../fiscal/index.js';
+import { logisticsSchema } from '../logistics/index.js';
+import { pickupSchema } from '../pickup/index.js';
+import { printingSchema } from '../printing/index.js';
+import type { BaseContext } from '../observability/request-scope.js';
 
 /** Every domain's part of the schema, in the order the SDL lists them. */
 export const DOMAINS: DomainSchema[] = [printingSchema, pickupSchema, logisticsSchema, fiscalSchema];

@@ -1,4 +1,4 @@
-import type { Store } from './store/index.js';
+import type { Store } from '../store/index.js';
 
 /** The channel every replica announces entity changes on; payload `merchant:Type:id`, e.g. `default:PrintMessage:123`. */
 export const ENTITY_CHANGED = 'entity_changed';

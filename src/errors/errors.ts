@@ -76,7 +76,7 @@ function vendorNotConfigured(vendor: Vendor, missing: readonly string[]): Vendor
   return new VendorError(vendor, 'VENDOR_NOT_CONFIGURED', `${vendor} is not configured on this service (missing ${missing.join(', ')})`);
 }
 
-/** Throws VENDOR_NOT_CONFIGURED, before any vendor call, when `missing` (from config.ts's `missingSettings`) names anything. */
+/** Throws VENDOR_NOT_CONFIGURED, before any vendor call, when `missing` (from merchants/accounts.ts's `missingSettings`) names anything. */
 export function requireSettings(vendor: Vendor, missing: readonly string[]): void {
   if (missing.length > 0) throw vendorNotConfigured(vendor, missing);
 }
@@ -122,4 +122,10 @@ export function vendorUnavailable(vendor: Vendor, error: { message: string; stat
     vendorCode: error.status ?? null,
     retryable: true,
   });
+}
+
+/** `ENOENT: no such file or directory, mkdir '/x'` → `no such file or directory`. */
+export function systemReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^[A-Z_]+: /, '').replace(/, \w+ '.*'$/, '');
 }

@@ -1,4 +1,4 @@
-import { InputError, type FieldMessages } from './errors.js';
+import { InputError, type FieldMessages } from '../errors/errors.js';
 
 /**
  * The two rules for an id whose format no vendor documents, named by where the id travels.

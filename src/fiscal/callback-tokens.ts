@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Config } from './config.js';
-import { settingOrCreate, type Store } from './store/index.js';
+import type { Config } from '../config.js';
+import { settingOrCreate, type Store } from '../store/index.js';
 
 const SECRET_SETTING = 'callback_secret';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { liveStates } from '../src/live-states.js';
+import { liveStates } from '../../src/live/live-states.js';
 
 /** Watchers by key, as EntityChanges keeps them, without a store. */
 function fakeChanges() {

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { describe, expect, it } from 'vitest';
-import { lazyLoaders } from '../src/batch.js';
+import { lazyLoaders } from '../../src/graphql/batch.js';
 
 describe('lazyLoaders', () => {
   const made: string[] = [];
