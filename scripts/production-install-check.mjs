@@ -34,7 +34,7 @@ try {
   if (process.version !== `v${locked}`)
     throw new Error(`run through npm (npm run check:production): this is Node ${process.version}, not the locked ${locked}`);
 
-  const port = 43000 + Math.floor(Math.random() * 2000);
+  // Port 0: the service's start-up line names the port it got (a port picked here could be taken meanwhile).
   child = spawn(process.execPath, ['dist/service.mjs'], {
     cwd: dir,
     env: {
@@ -42,7 +42,7 @@ try {
       NODE_ENV: 'production',
       VENDOR_MODE: 'sandbox',
       AUTH_DISABLED: 'true',
-      PORT: String(port),
+      PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: join(dir, 'data'),
     },
@@ -51,12 +51,14 @@ try {
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
-  const base = `http://127.0.0.1:${port}`;
-
   const deadline = Date.now() + 20_000;
   let healthy = false;
+  let base;
   while (Date.now() < deadline && child.exitCode === null) {
+    const port = /"port":(\d+).*GraphQL at/.exec(output)?.[1];
+    if (port) base = `http://127.0.0.1:${port}`;
     try {
+      if (!base) throw new Error('not started yet');
       if ((await fetch(`${base}/ready`)).ok) {
         healthy = true;
         break;
