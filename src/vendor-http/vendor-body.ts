@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /** The vendor's answer is larger than we accept; the rest of it was not read. */
 export class BodyTooLargeError extends Error {
   constructor(readonly maxBytes: number) {
@@ -7,11 +9,23 @@ export class BodyTooLargeError extends Error {
 }
 
 /**
+ * What `readBoundedText` reads: a web `Response`, or the transport's own answer
+ * (src/vendor-http/vendor-transport.ts), which reads its socket's body without a web stream.
+ */
+export interface BoundedTextSource {
+  boundedText(maxBytes: number): Promise<string>;
+}
+
+const hasBoundedText = (response: Response | BoundedTextSource): response is BoundedTextSource =>
+  typeof (response as Partial<BoundedTextSource>).boundedText === 'function';
+
+/**
  * A vendor body as UTF-8 text, at most `maxBytes`: refused up front by `content-length`, and
  * counted while streaming for chunked answers. A refused body is cancelled, which closes the
  * connection instead of draining it. Timeouts and resets reject from `read()` as they happen.
  */
-export async function readBoundedText(response: Response, maxBytes: number): Promise<string> {
+export async function readBoundedText(response: Response | BoundedTextSource, maxBytes: number): Promise<string> {
+  if (hasBoundedText(response)) return response.boundedText(maxBytes);
   const refuse = (cancel: () => Promise<void> | undefined): never => {
     // Not awaited: a hostile peer must not hold the attempt open while we hang up.
     cancel()?.catch(() => undefined);
@@ -30,4 +44,53 @@ export async function readBoundedText(response: Response, maxBytes: number): Pro
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * The same bound over a Node stream (undici's body), without a web stream between: chunks are
+ * counted as they come, a larger body is destroyed (which closes the connection instead of
+ * draining it), and an abort or reset rejects with the stream's error.
+ */
+export function readBoundedStream(body: Readable, contentLength: string | undefined, maxBytes: number): Promise<string> {
+  if (Number(contentLength ?? 0) > maxBytes) {
+    body.destroy();
+    return Promise.reject(new BodyTooLargeError(maxBytes));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        settle();
+        body.destroy();
+        reject(new BodyTooLargeError(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      settle();
+      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8'));
+    };
+    const onError = (error: Error) => {
+      settle();
+      reject(error);
+    };
+    // Destroyed without an error (the socket went away): neither `end` nor `error` will come.
+    const onClose = () => onError(new Error('the body was cut off before its end'));
+    // A destroyed stream may still emit a chunk it had queued: nothing is heard after settling.
+    const settle = () => {
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      body.off('close', onClose);
+      body.on('error', () => undefined);
+    };
+    if (body.destroyed) return onError(body.errored ?? new Error('the body was closed before it was read'));
+    body.on('data', onData);
+    body.once('end', onEnd);
+    body.once('error', onError);
+    body.once('close', onClose);
+  });
 }

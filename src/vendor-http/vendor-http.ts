@@ -111,6 +111,12 @@ export function expectJsonObject(vendor: Vendor, response: VendorResponse, shape
   throw vendorUnavailable(vendor, { message: `the answer is not ${shape}`, status });
 }
 
+/** The caller's headers with `content-type` added, unless they name one (as ky and `Request` do). */
+function withContentType(headers: Record<string, string> | undefined, contentType: string): Record<string, string> {
+  if (headers && Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) return headers;
+  return { ...headers, 'content-type': contentType };
+}
+
 const okOrClientError = (status: number) => status < 500;
 const isRedirect = (status: number) => status >= 300 && status < 400;
 
@@ -164,11 +170,22 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     const timer = setTimeout(() => deadline.abort(new DOMException('vendor attempt deadline', 'TimeoutError')), options.timeoutMs);
     const { method, headers, searchParams } = request;
     const kyOptions: Options & VendorFetchOptions = { method, headers };
-    // The vendor transport takes the deadline as its own option (cheaper, see VendorFetchOptions); Node's fetch as `signal`.
-    if (options.fetch) kyOptions.deadline = deadline.signal;
-    else kyOptions.signal = deadline.signal;
-    if (request.json !== undefined) kyOptions.json = request.json;
-    if (request.form !== undefined) kyOptions.body = new URLSearchParams(request.form);
+    if (options.fetch) {
+      // The vendor transport takes the deadline and the body as its own options (cheaper, see
+      // VendorFetchOptions), with the content type ky or the Request would have set.
+      kyOptions.deadline = deadline.signal;
+      if (request.json !== undefined) {
+        kyOptions.vendorBody = JSON.stringify(request.json);
+        kyOptions.headers = withContentType(headers, 'application/json');
+      } else if (request.form !== undefined) {
+        kyOptions.vendorBody = String(new URLSearchParams(request.form));
+        kyOptions.headers = withContentType(headers, 'application/x-www-form-urlencoded;charset=UTF-8');
+      }
+    } else {
+      kyOptions.signal = deadline.signal;
+      if (request.json !== undefined) kyOptions.json = request.json;
+      if (request.form !== undefined) kyOptions.body = new URLSearchParams(request.form);
+    }
     const operation = request.operation ?? vendorOperation(request.method, request.path);
     const traceContext = request.scope?.traceContext;
     const span =
@@ -215,6 +232,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
           throw unavailable(new VendorUnreachableError('timeout'));
         }
       }
+      // A `Response`, or the vendor transport's `VendorAnswer` (ky hands it on as it came).
       let response: Response;
       try {
         response = await client(url + query, kyOptions);
