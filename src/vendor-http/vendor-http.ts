@@ -169,7 +169,8 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new DOMException('vendor attempt deadline', 'TimeoutError')), options.timeoutMs);
     const { method, headers, searchParams } = request;
-    const kyOptions: Options & VendorFetchOptions = { method, headers };
+    // No `headers` key without headers: ky's merge would take `undefined` for none and drop the `accept` default.
+    const kyOptions: Options & VendorFetchOptions = headers ? { method, headers } : { method };
     if (options.fetch) {
       // The vendor transport takes the deadline and the body as its own options (cheaper, see
       // VendorFetchOptions), with the content type ky or the Request would have set.
