@@ -56,41 +56,75 @@ export function readBoundedStream(body: Readable, contentLength: string | undefi
     body.destroy();
     return Promise.reject(new BodyTooLargeError(maxBytes));
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > maxBytes) {
-        settle();
-        body.destroy();
-        reject(new BodyTooLargeError(maxBytes));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      settle();
-      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8'));
-    };
-    const onError = (error: Error) => {
-      settle();
-      reject(error);
-    };
-    // Destroyed without an error (the socket went away): neither `end` nor `error` will come.
-    const onClose = () => onError(new Error('the body was cut off before its end'));
-    // A destroyed stream may still emit a chunk it had queued: nothing is heard after settling.
-    const settle = () => {
-      body.off('data', onData);
-      body.off('end', onEnd);
-      body.off('error', onError);
-      body.off('close', onClose);
-      body.on('error', () => undefined);
-    };
-    if (body.destroyed) return onError(body.errored ?? new Error('the body was closed before it was read'));
-    body.on('data', onData);
-    body.once('end', onEnd);
-    body.once('error', onError);
-    body.once('close', onClose);
-  });
+  return new BoundedRead(body, maxBytes).text;
+}
+
+const ignore = () => undefined;
+
+/** One bounded read: its listeners are bound methods, not closures made per call. */
+class BoundedRead {
+  readonly text: Promise<string>;
+  readonly #resolve: (text: string) => void;
+  readonly #reject: (error: unknown) => void;
+  readonly #chunks: Buffer[] = [];
+  #size = 0;
+  readonly #onData = this.#data.bind(this);
+  readonly #onEnd = this.#end.bind(this);
+  readonly #onError = this.#error.bind(this);
+  readonly #onClose = this.#closed.bind(this);
+
+  constructor(
+    private readonly body: Readable,
+    private readonly maxBytes: number,
+  ) {
+    const { promise, resolve, reject } = Promise.withResolvers<string>();
+    this.text = promise;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    if (body.destroyed) {
+      this.#error(body.errored ?? new Error('the body was closed before it was read'));
+      return;
+    }
+    body.on('data', this.#onData);
+    body.once('end', this.#onEnd);
+    body.once('error', this.#onError);
+    body.once('close', this.#onClose);
+  }
+
+  #data(chunk: Buffer): void {
+    this.#size += chunk.byteLength;
+    if (this.#size > this.maxBytes) {
+      this.#settle();
+      this.body.destroy();
+      this.#reject(new BodyTooLargeError(this.maxBytes));
+      return;
+    }
+    this.#chunks.push(chunk);
+  }
+
+  #end(): void {
+    this.#settle();
+    const chunks = this.#chunks;
+    this.#resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, this.#size).toString('utf8'));
+  }
+
+  #error(error: unknown): void {
+    this.#settle();
+    this.#reject(error);
+  }
+
+  /** Destroyed without an error (the socket went away): neither `end` nor `error` will come. */
+  #closed(): void {
+    this.#error(new Error('the body was cut off before its end'));
+  }
+
+  /** A destroyed stream may still emit a chunk it had queued: nothing is heard after settling. */
+  #settle(): void {
+    const { body } = this;
+    body.off('data', this.#onData);
+    body.off('end', this.#onEnd);
+    body.off('error', this.#onError);
+    body.off('close', this.#onClose);
+    body.on('error', ignore);
+  }
 }

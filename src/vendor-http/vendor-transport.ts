@@ -254,27 +254,51 @@ class AnswerHeaders {
  * ours whatever undici does; an answer that still comes after it is destroyed, not left half-read.
  */
 function beforeDeadline(sent: Promise<Dispatcher.ResponseData>, deadline: AbortSignal): Promise<Dispatcher.ResponseData> {
-  return new Promise((resolve, reject) => {
-    const passed = () => {
-      reject(deadline.reason);
-      sent.then(
-        (late) => late.body.destroy(),
-        () => undefined,
-      );
-    };
-    if (deadline.aborted) return passed();
-    deadline.addEventListener('abort', passed, { once: true });
-    sent.then(
-      (answer) => {
-        deadline.removeEventListener('abort', passed);
-        resolve(answer);
-      },
-      (error: unknown) => {
-        deadline.removeEventListener('abort', passed);
-        reject(error);
-      },
-    );
-  });
+  if (deadline.aborted) {
+    discardLate(sent);
+    return Promise.reject(deadline.reason);
+  }
+  return new DeadlineRace(sent, deadline).answer;
+}
+
+const destroyLate = (late: Dispatcher.ResponseData) => late.body.destroy();
+const ignore = () => undefined;
+/** An answer that comes after the deadline is destroyed, not left half-read. */
+const discardLate = (sent: Promise<Dispatcher.ResponseData>) => void sent.then(destroyLate, ignore);
+
+/** `beforeDeadline`'s race: the deadline's listener (`handleEvent`) and undici's callbacks are this one object's. */
+class DeadlineRace {
+  readonly answer: Promise<Dispatcher.ResponseData>;
+  readonly #resolve: (answer: Dispatcher.ResponseData) => void;
+  readonly #reject: (error: unknown) => void;
+
+  constructor(
+    private readonly sent: Promise<Dispatcher.ResponseData>,
+    private readonly deadline: AbortSignal,
+  ) {
+    const { promise, resolve, reject } = Promise.withResolvers<Dispatcher.ResponseData>();
+    this.answer = promise;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    deadline.addEventListener('abort', this, { once: true });
+    sent.then(this.#answered.bind(this), this.#failed.bind(this));
+  }
+
+  /** The deadline passed first. */
+  handleEvent(): void {
+    this.#reject(this.deadline.reason);
+    discardLate(this.sent);
+  }
+
+  #answered(answer: Dispatcher.ResponseData): void {
+    this.deadline.removeEventListener('abort', this);
+    this.#resolve(answer);
+  }
+
+  #failed(error: unknown): void {
+    this.deadline.removeEventListener('abort', this);
+    this.#reject(error);
+  }
 }
 
 function headerRecord(headers: Headers): Record<string, string> {
