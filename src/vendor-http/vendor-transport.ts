@@ -148,8 +148,10 @@ async function send(
  * it for one by its `Symbol.toStringTag`), over undici's body as it came, without the web
  * stream, the `Headers` copy and the `Response` construction a fetch answer costs per call.
  * `boundedText` reads the body under VENDOR_MAX_BODY_BYTES (src/vendor-http/vendor-body.ts);
- * `body` makes a web stream only for a reader that asks for one. ky never clones it here: it
- * clones a response only for its `afterResponse` hooks, and the vendor client sets none.
+ * `body` makes a web stream only for a reader that asks for one. No `arrayBuffer()`: every
+ * vendor answers text, and a caller wanting bytes should fail loudly, not get them decoded.
+ * ky never clones it here: it clones a response only for its `afterResponse` hooks, and the
+ * vendor client sets none.
  */
 export class VendorAnswer implements BoundedTextSource {
   readonly type = 'basic';
@@ -199,11 +201,6 @@ export class VendorAnswer implements BoundedTextSource {
 
   async json(): Promise<unknown> {
     return JSON.parse(await this.text());
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = Buffer.from(await this.text(), 'utf8');
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
 
   #take(): Readable {
