@@ -111,6 +111,12 @@ export function expectJsonObject(vendor: Vendor, response: VendorResponse, shape
   throw vendorUnavailable(vendor, { message: `the answer is not ${shape}`, status });
 }
 
+/** The caller's headers with `content-type` added, unless they name one (as ky and `Request` do). */
+function withContentType(headers: Record<string, string> | undefined, contentType: string): Record<string, string> {
+  if (headers && Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) return headers;
+  return { ...headers, 'content-type': contentType };
+}
+
 const okOrClientError = (status: number) => status < 500;
 const isRedirect = (status: number) => status >= 300 && status < 400;
 
@@ -161,43 +167,31 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
   return async (request) => {
     const started = performance.now();
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException('vendor attempt deadline', 'TimeoutError')), options.timeoutMs);
+    const timer = setTimeout(abortAtDeadline, options.timeoutMs, deadline);
     const { method, headers, searchParams } = request;
-    const kyOptions: Options & VendorFetchOptions = { method, headers };
-    // The vendor transport takes the deadline as its own option (cheaper, see VendorFetchOptions); Node's fetch as `signal`.
-    if (options.fetch) kyOptions.deadline = deadline.signal;
-    else kyOptions.signal = deadline.signal;
-    if (request.json !== undefined) kyOptions.json = request.json;
-    if (request.form !== undefined) kyOptions.body = new URLSearchParams(request.form);
+    // No `headers` key without headers: ky's merge would take `undefined` for none and drop the `accept` default.
+    const kyOptions: Options & VendorFetchOptions = headers ? { method, headers } : { method };
+    if (options.fetch) {
+      // The vendor transport takes the deadline and the body as its own options (cheaper, see
+      // VendorFetchOptions), with the content type ky or the Request would have set.
+      kyOptions.deadline = deadline.signal;
+      if (request.json !== undefined) {
+        kyOptions.vendorBody = JSON.stringify(request.json);
+        kyOptions.headers = withContentType(headers, 'application/json');
+      } else if (request.form !== undefined) {
+        kyOptions.vendorBody = String(new URLSearchParams(request.form));
+        kyOptions.headers = withContentType(headers, 'application/x-www-form-urlencoded;charset=UTF-8');
+      }
+    } else {
+      kyOptions.signal = deadline.signal;
+      if (request.json !== undefined) kyOptions.json = request.json;
+      if (request.form !== undefined) kyOptions.body = new URLSearchParams(request.form);
+    }
     const operation = request.operation ?? vendorOperation(request.method, request.path);
     const traceContext = request.scope?.traceContext;
     const span =
       options.tracing && traceContext ? vendorSpan(options.tracing, options.vendor, operation, request, traceContext) : undefined;
-    const logLine = (status: number | string, outcome: 'OK' | 'VENDOR_UNAVAILABLE', detail: Record<string, unknown> = {}) => {
-      const seconds = (performance.now() - started) / 1000;
-      options.metrics?.vendorCalls.inc({ vendor: options.vendor, operation, outcome });
-      options.metrics?.vendorLatency.observe({ vendor: options.vendor, operation }, seconds);
-      if (span) {
-        span.setAttributes(
-          typeof status === 'number' ? { 'http.response.status_code': status, outcome } : { 'error.type': status, outcome },
-        );
-        endSpan(options.tracing!, span, outcome === 'OK' ? undefined : outcome);
-      }
-      // The line's fields are built only when debug lines are written: not on every call.
-      if (!options.logger.isLevelEnabled('debug')) return;
-      options.logger.debug(
-        {
-          ...scopeLogFields(request.scope),
-          vendor: options.vendor,
-          method: request.method,
-          path: request.path,
-          status,
-          durationMs: Math.round(seconds * 1000),
-          ...detail,
-        },
-        'vendor call',
-      );
-    };
+    const call: CallRecord = { started, operation, span, request };
     const url = `${options.baseUrl}${request.path}`;
     // The query string in the URL we pass, not ky's `searchParams`: that builds the Request twice.
     const query = searchParams ? `?${new URLSearchParams(searchParams)}` : '';
@@ -211,16 +205,17 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
         try {
           release = await slots.acquire(deadline.signal);
         } catch {
-          logLine('timeout', 'VENDOR_UNAVAILABLE', { queued: true });
+          recordCall(options, call, 'timeout', 'VENDOR_UNAVAILABLE', { queued: true });
           throw unavailable(new VendorUnreachableError('timeout'));
         }
       }
+      // A `Response`, or the vendor transport's `VendorAnswer` (ky hands it on as it came).
       let response: Response;
       try {
         response = await client(url + query, kyOptions);
       } catch {
         const timedOut = deadline.signal.aborted;
-        logLine(timedOut ? 'timeout' : 'network-error', 'VENDOR_UNAVAILABLE');
+        recordCall(options, call, timedOut ? 'timeout' : 'network-error', 'VENDOR_UNAVAILABLE');
         // Never keep ky's error as the cause: its message holds the full URL with the query string.
         throw unavailable(new VendorUnreachableError(timedOut ? 'timeout' : 'network'));
       }
@@ -228,7 +223,13 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       if (isRedirect(status) || !accept(status)) {
         response.body?.cancel().catch(() => undefined);
         const redirect = isRedirect(status);
-        logLine(status, 'VENDOR_UNAVAILABLE', redirect ? { redirectTo: redirectTarget(response.headers.get('location'), url) } : {});
+        recordCall(
+          options,
+          call,
+          status,
+          'VENDOR_UNAVAILABLE',
+          redirect ? { redirectTo: redirectTarget(response.headers.get('location'), url) } : {},
+        );
         throw unavailable(new VendorResponseError(status, redirect ? 'redirect' : 'status'));
       }
       let text: string;
@@ -239,17 +240,17 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
           error instanceof BodyTooLargeError
             ? new VendorResponseError(status, 'too-large')
             : new VendorUnreachableError(deadline.signal.aborted ? 'timeout' : 'interrupted');
-        logLine(status, 'VENDOR_UNAVAILABLE', { failure: cause.reason });
+        recordCall(options, call, status, 'VENDOR_UNAVAILABLE', { failure: cause.reason });
         throw unavailable(cause);
       }
       let body: unknown;
       try {
         body = JSON.parse(text);
       } catch {
-        logLine(status, 'VENDOR_UNAVAILABLE', { failure: 'body' });
+        recordCall(options, call, status, 'VENDOR_UNAVAILABLE', { failure: 'body' });
         throw unavailable(new VendorResponseError(status, 'body'));
       }
-      logLine(status, 'OK');
+      recordCall(options, call, status, 'OK');
       return { status, body };
     } finally {
       clearTimeout(timer);
@@ -257,6 +258,46 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       release?.();
     }
   };
+}
+
+const abortAtDeadline = (deadline: AbortController) => deadline.abort(new DOMException('vendor attempt deadline', 'TimeoutError'));
+
+/** What `recordCall` needs of one call. */
+interface CallRecord {
+  started: number;
+  operation: string;
+  span: ReturnType<typeof vendorSpan>;
+  request: VendorRequest;
+}
+
+/** A call's end: its metric samples, its span's end, and a debug line (built only when debug lines are written). */
+function recordCall(
+  options: VendorHttpOptions,
+  { started, operation, span, request }: CallRecord,
+  status: number | string,
+  outcome: 'OK' | 'VENDOR_UNAVAILABLE',
+  detail?: Record<string, unknown>,
+): void {
+  const seconds = (performance.now() - started) / 1000;
+  options.metrics?.vendorCalls.inc({ vendor: options.vendor, operation, outcome });
+  options.metrics?.vendorLatency.observe({ vendor: options.vendor, operation }, seconds);
+  if (span) {
+    span.setAttributes(typeof status === 'number' ? { 'http.response.status_code': status, outcome } : { 'error.type': status, outcome });
+    endSpan(options.tracing!, span, outcome === 'OK' ? undefined : outcome);
+  }
+  if (!options.logger.isLevelEnabled('debug')) return;
+  options.logger.debug(
+    {
+      ...scopeLogFields(request.scope),
+      vendor: options.vendor,
+      method: request.method,
+      path: request.path,
+      status,
+      durationMs: Math.round(seconds * 1000),
+      ...detail,
+    },
+    'vendor call',
+  );
 }
 
 /**

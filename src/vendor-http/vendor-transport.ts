@@ -1,7 +1,9 @@
 import type { LookupFunction } from 'node:net';
-import { Readable } from 'node:stream';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { Agent, Dispatcher } from 'undici';
 import type { Vendor } from '../errors/errors.js';
+import { readBoundedStream, type BoundedTextSource } from './vendor-body.js';
 
 export interface VendorTransportOptions {
   /** Sockets per vendor origin (VENDOR_CONNECTIONS); further calls queue for a free one. */
@@ -28,9 +30,18 @@ export interface VendorTransportOptions {
  */
 export interface VendorFetchOptions {
   deadline?: AbortSignal;
+  /**
+   * The request body, already a string (JSON or a form), passed by the same route: the Request
+   * ky builds then carries none, so neither ky nor the transport makes and reads back a stream
+   * for it. The caller puts the content type among ky's headers.
+   */
+  vendorBody?: string;
 }
 
-/** What ky's `fetch` option receives: the Request it built (URL with query string, headers, body) and the options above. */
+/**
+ * What ky's `fetch` option receives: the Request it built (URL with query string, headers) and
+ * the options above. It answers a `Response`, or the transport's lighter `VendorAnswer`.
+ */
 export type VendorFetch = (request: Request, options?: VendorFetchOptions) => Promise<Response>;
 
 type Undici = typeof import('undici');
@@ -57,7 +68,7 @@ export class VendorTransports {
   fetchFor(vendor: Vendor): VendorFetch {
     return async (request, options) => {
       const loaded = await undici();
-      return send(loaded, this.#agent(vendor, loaded), request, options?.deadline ?? request.signal);
+      return send(loaded, this.#agent(vendor, loaded), request, options) as unknown as Response;
     };
   }
 
@@ -106,10 +117,17 @@ export class VendorTransports {
   }
 }
 
-async function send({ request: undiciRequest }: Undici, dispatcher: Agent, request: Request, signal: AbortSignal): Promise<Response> {
-  // ky hands over a string or URLSearchParams body as a stream: small, so read whole.
-  const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
-  const sent = undiciRequest(request.url, {
+async function send(
+  { request: undiciRequest }: Undici,
+  dispatcher: Agent,
+  request: Request,
+  options: VendorFetchOptions | undefined,
+): Promise<VendorAnswer> {
+  const signal = options?.deadline ?? request.signal;
+  // A body ky was handed (the global-fetch route's `json`/`body`) is small: read whole.
+  const body = options?.vendorBody ?? (request.body ? Buffer.from(await request.arrayBuffer()) : undefined);
+  const url = request.url;
+  const sent = undiciRequest(url, {
     dispatcher,
     method: request.method as Dispatcher.HttpMethod,
     headers: headerRecord(request.headers),
@@ -120,9 +138,109 @@ async function send({ request: undiciRequest }: Undici, dispatcher: Agent, reque
   const status = answer.statusCode;
   if (NULL_BODY_STATUSES.has(status)) {
     answer.body.destroy();
-    return new Response(null, { status, headers: headerPairs(answer.headers) });
+    return new VendorAnswer(status, answer.headers, url, null);
   }
-  return new Response(webStream(answer.body), { status, headers: headerPairs(answer.headers) });
+  return new VendorAnswer(status, answer.headers, url, answer.body);
+}
+
+/**
+ * The transport's answer to ky: what ky and `createVendorHttp` read of a `Response` (ky takes
+ * it for one by its `Symbol.toStringTag`), over undici's body as it came, without the web
+ * stream, the `Headers` copy and the `Response` construction a fetch answer costs per call.
+ * `boundedText` reads the body under VENDOR_MAX_BODY_BYTES (src/vendor-http/vendor-body.ts);
+ * `body` makes a web stream only for a reader that asks for one. No `arrayBuffer()`: every
+ * vendor answers text, and a caller wanting bytes should fail loudly, not get them decoded.
+ * ky never clones it here: it clones a response only for its `afterResponse` hooks, and the
+ * vendor client sets none.
+ */
+export class VendorAnswer implements BoundedTextSource {
+  readonly type = 'basic';
+  readonly redirected = false;
+  readonly statusText = '';
+  readonly headers: AnswerHeaders;
+  #stream: Readable | null;
+  #webStream: ReadableStream<Uint8Array> | null = null;
+  #used = false;
+
+  constructor(
+    readonly status: number,
+    headers: IncomingHttpHeaders,
+    readonly url: string,
+    stream: Readable | null,
+  ) {
+    this.headers = new AnswerHeaders(headers);
+    this.#stream = stream;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Response';
+  }
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+
+  get bodyUsed(): boolean {
+    return this.#used;
+  }
+
+  /** A web stream over the body, made on first use (ky and the vendor client only cancel it). */
+  get body(): ReadableStream<Uint8Array> | null {
+    if (!this.#stream) return null;
+    return (this.#webStream ??= webStream(this.#take()));
+  }
+
+  boundedText(maxBytes: number): Promise<string> {
+    if (!this.#stream) return Promise.resolve('');
+    return readBoundedStream(this.#take(), this.headers.get('content-length') ?? undefined, maxBytes);
+  }
+
+  text(): Promise<string> {
+    return this.boundedText(Infinity);
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  #take(): Readable {
+    if (this.#used) throw new TypeError('the body of this answer was already read');
+    this.#used = true;
+    return this.#stream!;
+  }
+}
+
+/** The answer's headers as undici gives them (lower-case names), behind the read side of `Headers`. */
+class AnswerHeaders {
+  constructor(readonly raw: IncomingHttpHeaders) {}
+
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  has(name: string): boolean {
+    return this.raw[name.toLowerCase()] !== undefined;
+  }
+
+  forEach(callback: (value: string, name: string) => void): void {
+    for (const name of Object.keys(this.raw)) {
+      const value = this.get(name);
+      if (value !== null) callback(value, name);
+    }
+  }
+
+  *entries(): IterableIterator<[string, string]> {
+    for (const name of Object.keys(this.raw).sort()) {
+      const value = this.get(name);
+      if (value !== null) yield [name, value];
+    }
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
 }
 
 /**
@@ -133,27 +251,51 @@ async function send({ request: undiciRequest }: Undici, dispatcher: Agent, reque
  * ours whatever undici does; an answer that still comes after it is destroyed, not left half-read.
  */
 function beforeDeadline(sent: Promise<Dispatcher.ResponseData>, deadline: AbortSignal): Promise<Dispatcher.ResponseData> {
-  return new Promise((resolve, reject) => {
-    const passed = () => {
-      reject(deadline.reason);
-      sent.then(
-        (late) => late.body.destroy(),
-        () => undefined,
-      );
-    };
-    if (deadline.aborted) return passed();
-    deadline.addEventListener('abort', passed, { once: true });
-    sent.then(
-      (answer) => {
-        deadline.removeEventListener('abort', passed);
-        resolve(answer);
-      },
-      (error: unknown) => {
-        deadline.removeEventListener('abort', passed);
-        reject(error);
-      },
-    );
-  });
+  if (deadline.aborted) {
+    discardLate(sent);
+    return Promise.reject(deadline.reason);
+  }
+  return new DeadlineRace(sent, deadline).answer;
+}
+
+const destroyLate = (late: Dispatcher.ResponseData) => late.body.destroy();
+const ignore = () => undefined;
+/** An answer that comes after the deadline is destroyed, not left half-read. */
+const discardLate = (sent: Promise<Dispatcher.ResponseData>) => void sent.then(destroyLate, ignore);
+
+/** `beforeDeadline`'s race: the deadline's listener (`handleEvent`) and undici's callbacks are this one object's. */
+class DeadlineRace {
+  readonly answer: Promise<Dispatcher.ResponseData>;
+  readonly #resolve: (answer: Dispatcher.ResponseData) => void;
+  readonly #reject: (error: unknown) => void;
+
+  constructor(
+    private readonly sent: Promise<Dispatcher.ResponseData>,
+    private readonly deadline: AbortSignal,
+  ) {
+    const { promise, resolve, reject } = Promise.withResolvers<Dispatcher.ResponseData>();
+    this.answer = promise;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    deadline.addEventListener('abort', this, { once: true });
+    sent.then(this.#answered.bind(this), this.#failed.bind(this));
+  }
+
+  /** The deadline passed first. */
+  handleEvent(): void {
+    this.#reject(this.deadline.reason);
+    discardLate(this.sent);
+  }
+
+  #answered(answer: Dispatcher.ResponseData): void {
+    this.deadline.removeEventListener('abort', this);
+    this.#resolve(answer);
+  }
+
+  #failed(error: unknown): void {
+    this.deadline.removeEventListener('abort', this);
+    this.#reject(error);
+  }
 }
 
 function headerRecord(headers: Headers): Record<string, string> {
@@ -162,15 +304,6 @@ function headerRecord(headers: Headers): Record<string, string> {
     record[name] = value;
   });
   return record;
-}
-
-function headerPairs(headers: Dispatcher.ResponseData['headers']): Array<[string, string]> {
-  const pairs: Array<[string, string]> = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (Array.isArray(value)) for (const one of value) pairs.push([name, one]);
-    else if (value !== undefined) pairs.push([name, value]);
-  }
-  return pairs;
 }
 
 /**
