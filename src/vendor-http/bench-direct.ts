@@ -1,7 +1,13 @@
 // For `npm run bench` only; never in production (BENCH_ABLATE is refused when NODE_ENV=production).
-import { vendorUnavailable, VendorError } from '../errors/errors.js';
+import { VendorError } from '../errors/errors.js';
 import { vendorOperation } from '../observability/metrics.js';
-import { VendorResponseError, VendorUnreachableError, type VendorHttp, type VendorHttpOptions } from './vendor-http.js';
+import {
+  vendorUnavailableFrom,
+  VendorResponseError,
+  VendorUnreachableError,
+  type VendorHttp,
+  type VendorHttpOptions,
+} from './vendor-http.js';
 import type { VendorTransports } from './vendor-transport.js';
 
 const isRedirect = (status: number) => status >= 300 && status < 400;
@@ -17,14 +23,7 @@ export function directVendorHttp(transports: VendorTransports): (options: Vendor
   return (options) => {
     const send = transports.requestFor(options.vendor);
     const accept = options.acceptStatuses ?? ((status: number) => status < 500);
-    const unavailable = (cause: VendorUnreachableError | VendorResponseError) => {
-      const error = vendorUnavailable(options.vendor, {
-        message: cause.message,
-        status: cause instanceof VendorResponseError ? cause.status : undefined,
-      });
-      error.cause = cause;
-      return error;
-    };
+    const unavailable = (cause: VendorUnreachableError | VendorResponseError) => vendorUnavailableFrom(options.vendor, cause);
     return async (request) => {
       const started = performance.now();
       const deadline = new AbortController();

@@ -1,7 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import ky, { type KyInstance, type Options } from 'ky';
 import type { Logger } from '../observability/logger.js';
-import { vendorUnavailable, type Vendor } from '../errors/errors.js';
+import { vendorUnavailable, type Vendor, type VendorError } from '../errors/errors.js';
 import { vendorOperation, type ServiceMetrics } from '../observability/metrics.js';
 import { scopeLogFields, type CallScope } from '../observability/request-scope.js';
 import { endSpan, startSpan, type Tracing } from '../observability/tracing.js';
@@ -131,6 +131,15 @@ function redirectTarget(location: string | null, base: string): string | undefin
   }
 }
 
+/** A transport failure or an unusable answer as VENDOR_UNAVAILABLE, keeping the cause (never shown to callers). */
+export function vendorUnavailableFrom(vendor: Vendor, cause: VendorUnreachableError | VendorResponseError): VendorError {
+  const error = vendorUnavailable(vendor, {
+    message: cause.message,
+    status: cause instanceof VendorResponseError ? cause.status : undefined,
+  });
+  error.cause = cause;
+  return error;
+}
 /**
  * The one HTTP factory for every vendor: one ky instance each, no ky retries (each vendor
  * has its own rules), no redirects (they would re-send our credentials elsewhere), one
@@ -155,14 +164,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     ...(options.fetch ? { fetch: options.fetch as NonNullable<Options['fetch']> } : {}),
   });
 
-  const unavailable = (cause: VendorUnreachableError | VendorResponseError) => {
-    const error = vendorUnavailable(options.vendor, {
-      message: cause.message,
-      status: cause instanceof VendorResponseError ? cause.status : undefined,
-    });
-    error.cause = cause;
-    return error;
-  };
+  const unavailable = (cause: VendorUnreachableError | VendorResponseError) => vendorUnavailableFrom(options.vendor, cause);
 
   return async (request) => {
     const started = performance.now();
