@@ -170,26 +170,21 @@ async function startWith(
     throw error;
   }
   const all: Domain[] = Object.values(domains);
-  // Assigned onto the server's part, not spread: its logger is a getter made only when used.
-  let context = (base: BaseContext): RequestContext =>
+  /** Every domain's slice of a request's context, assigned onto `target` (the server's part: not spread, its logger is a getter made only when used). */
+  const withSlices = <T extends object>(target: T, base: BaseContext) =>
     Object.assign(
-      base,
+      target,
       domains.printing.context(base),
       domains.pickup.context(base),
       domains.logistics.context(base),
       domains.fiscal.context(base),
     );
+  let context = (base: BaseContext): RequestContext => withSlices(base, base);
   if (ablate.has('loaders')) {
     // Each merchant's first request's slices (its loaders, with their caches, and clients) serve every later one.
     const made = new Map<string, object>();
     const slicesFor = (base: BaseContext): object => {
-      const slices = Object.assign(
-        {},
-        domains.printing.context(base),
-        domains.pickup.context(base),
-        domains.logistics.context(base),
-        domains.fiscal.context(base),
-      );
+      const slices = withSlices({}, base);
       made.set(base.merchantId, slices);
       return slices;
     };

@@ -381,7 +381,12 @@ const CONNECTIONS_HEAP_SHARE = 0.25;
  * The start command's 128 + 3 × 16 MB heap gives 5600.
  */
 export function heapSizedConnections(heapLimitBytes = getHeapStatistics().heap_size_limit): number {
-  return Math.max(100, Math.floor((heapLimitBytes * CONNECTIONS_HEAP_SHARE) / CONNECTION_HEAP_BYTES / 100) * 100);
+  return heapRoom(heapLimitBytes, CONNECTIONS_HEAP_SHARE, CONNECTION_HEAP_BYTES);
+}
+
+/** How many things of `bytesEach` fit in `share` of `heapBytes`: in hundreds, at least 100 (the defaults sized to the heap). */
+export function heapRoom(heapBytes: number, share: number, bytesEach: number): number {
+  return Math.max(100, Math.floor((heapBytes * share) / bytesEach / 100) * 100);
 }
 
 /** BENCH_ABLATE → the layers it names; refused in production, whatever it names. */

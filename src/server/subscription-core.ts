@@ -9,6 +9,7 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
+import { heapRoom } from '../config.js';
 import { formatError } from '../errors/errors.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
 import { limitRules, type QueryLimits } from './limits.js';
@@ -130,7 +131,7 @@ const SUBSCRIPTIONS_HEAP_SHARE = 0.7;
  * count itself must stay within the heap; a live share check alone comes too late.
  */
 export function heapSizedSubscriptions(oldGeneration = oldGenerationBytes()): number {
-  return Math.max(100, Math.floor((oldGeneration * SUBSCRIPTIONS_HEAP_SHARE) / SUBSCRIPTION_HEAP_BYTES / 100) * 100);
+  return heapRoom(oldGeneration, SUBSCRIPTIONS_HEAP_SHARE, SUBSCRIPTION_HEAP_BYTES);
 }
 
 /**
@@ -140,15 +141,15 @@ export function heapSizedSubscriptions(oldGeneration = oldGenerationBytes()): nu
 export class SubscriptionSlots {
   private open = 0;
 
+  /** SUBSCRIPTIONS_MAX, or what the heap holds when that is less. */
+  readonly max: number;
+
   /**
    * `heapUsedShare` (V8's old generation in use ÷ its bound, injected for tests): a subscription
    * holds ~14 KB of heap as long as it is open, so past HEAP_SHARE_FOR_SUBSCRIPTIONS a new one is
    * refused like one over SUBSCRIPTIONS_MAX, before the start command's heap bound is reached and
-   * the process dies (10,000 do not fit its 128 MB).
+   * the process dies (10,000 do not fit its 128 MB). `heapHolds`: heapSizedSubscriptions().
    */
-  /** SUBSCRIPTIONS_MAX, or what the heap holds when that is less. */
-  readonly max: number;
-
   constructor(
     /** SUBSCRIPTIONS_MAX as configured. */
     readonly configuredMax: number,

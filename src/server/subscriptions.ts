@@ -67,10 +67,10 @@ export interface SubscriptionServerOptions {
 type Extra = { socket: WebSocket; request: IncomingMessage };
 type ConnectionContext = Context<Record<string, unknown> | undefined, Extra>;
 
-/** A subscription between `subscribe` and its stream: its place under SUBSCRIPTIONS_MAX and its record as an operation. */
+/** A subscription from `subscribe` on: its record as an operation, and `end`, which frees its place under SUBSCRIPTIONS_MAX and ends the record (once). */
 interface Reserved {
-  release(): void;
   operation: SubscriptionOperation;
+  end(outcome: string): void;
 }
 
 /** What one connection holds: who it is, its expiry timer, the subscriptions reserved but not yet streaming. */
@@ -244,10 +244,7 @@ export class SubscriptionServer {
     if (!connection) return;
     clearTimeout(connection.expiry);
     // Reserved but never streamed (the socket went while its document was prepared).
-    for (const { release, operation } of connection.reserved.values()) {
-      release();
-      operation.end('OK');
-    }
+    for (const { end } of connection.reserved.values()) end('OK');
     connection.reserved.clear();
   }
 
@@ -289,11 +286,13 @@ export class SubscriptionServer {
     let released = false;
     connection.reserved.set(id, {
       operation,
-      release: () => {
-        if (released) return;
-        released = true;
-        this.open--;
-        reserved();
+      end: (outcome) => {
+        if (!released) {
+          released = true;
+          this.open--;
+          reserved();
+        }
+        operation.end(outcome);
       },
     });
     const base = new RequestBase({ ...operation.scope, caller: connection.caller, merchant: connection.merchant! }, this.options.logger);
@@ -312,19 +311,17 @@ export class SubscriptionServer {
     const reserved = connection.reserved.get(id);
     connection.reserved.delete(id);
     if (!reserved) return result;
-    const { release, operation } = reserved;
+    const { end, operation } = reserved;
     if (!(Symbol.asyncIterator in result)) {
       // Refused before any state (a scope, a bad argument): one answer, and the operation ends with it.
-      release();
-      operation.end(outcomeOf(result.errors && this.format(result.errors)));
+      end(outcomeOf(result.errors && this.format(result.errors)));
       return result;
     }
     const source = result[Symbol.asyncIterator]();
     const slots = this.options.slots;
     const format = (errors: readonly GraphQLError[]) => this.format(errors);
     const done = async (): Promise<IteratorResult<ExecutionResult>> => {
-      release();
-      operation.end('OK');
+      end('OK');
       await source.return?.();
       return { done: true, value: undefined };
     };
@@ -332,17 +329,14 @@ export class SubscriptionServer {
       async next() {
         try {
           const step = await source.next();
-          if (step.done) {
-            release();
-            operation.end('OK');
-          } else {
+          if (step.done) end('OK');
+          else {
             slots.sent(TRANSPORT);
             operation.sent();
           }
           return step;
         } catch (error) {
-          release();
-          operation.end(outcomeOf(format([asGraphQLError(error)])));
+          end(outcomeOf(format([asGraphQLError(error)])));
           throw error;
         }
       },
