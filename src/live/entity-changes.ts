@@ -10,6 +10,13 @@ export const ENTITY_CHANGED = 'entity_changed';
  */
 export const entityKey = (merchant: string, type: string, id: string): string => `${merchant}:${type}:${id}`;
 
+/** `entityKey`'s parts back: merchant ids and type names hold no `:`, ids may. Undefined for a payload that is no key. */
+export function parseEntityKey(key: string): { merchant: string; type: string; id: string } | undefined {
+  const [merchant, type, ...rest] = key.split(':');
+  if (!merchant || !type || rest.length === 0) return undefined;
+  return { merchant, type, id: rest.join(':') };
+}
+
 /** How long a finished read still serves a subscriber's first state: subscribers that start together share it. */
 const FIRST_READ_SHARED_MS = 1_000;
 

@@ -1,4 +1,5 @@
 import { loadEach } from '../graphql/batch.js';
+import { parseEntityKey } from '../live/entity-changes.js';
 import type { FeyinClient, FeyinMessageStatus, FeyinPrinterStatus } from './feyin-client.js';
 import type { PrintingEntity } from './feyin-reports.js';
 
@@ -12,11 +13,11 @@ export interface WatchedFeyinKey {
 
 const ENTITIES: ReadonlySet<string> = new Set<PrintingEntity>(['PrintMessage', 'Printer']);
 
-/** The key's parts when it names a Feyin message or printer; merchant ids and type names hold no `:`, ids may. */
+/** The key's parts when it names a Feyin message or printer. */
 export function watchedFeyinKey(key: string): WatchedFeyinKey | undefined {
-  const [merchant, entity, ...rest] = key.split(':');
-  if (!merchant || !entity || rest.length === 0 || !ENTITIES.has(entity)) return undefined;
-  return { key, merchant, entity: entity as PrintingEntity, id: rest.join(':') };
+  const parts = parseEntityKey(key);
+  if (!parts || !ENTITIES.has(parts.type)) return undefined;
+  return { key, merchant: parts.merchant, entity: parts.type as PrintingEntity, id: parts.id };
 }
 
 /** A polled state: the message or printer as Feyin answers it, `null` when Feyin does not know it, or why it could not be read. */

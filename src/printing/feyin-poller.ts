@@ -158,7 +158,11 @@ export class FeyinPoller {
     const due = keys.filter((key) => !this.finished.has(key.key));
     this.options.metrics?.feyinPolledKeys.set(due.length);
     const byMerchant = new Map<string, WatchedFeyinKey[]>();
-    for (const key of due) byMerchant.set(key.merchant, [...(byMerchant.get(key.merchant) ?? []), key]);
+    for (const key of due) {
+      const merchantKeys = byMerchant.get(key.merchant);
+      if (merchantKeys) merchantKeys.push(key);
+      else byMerchant.set(key.merchant, [key]);
+    }
     await Promise.all([...byMerchant].map(([merchant, merchantKeys]) => this.pollMerchant(merchant, merchantKeys)));
   }
 
@@ -224,21 +228,20 @@ export class FeyinPoller {
     }
     const message = state as FeyinMessageStatus;
     const final = isFinalMessage(message);
+    // A printout is compared in the store; any other status with the holder's last read.
+    const fingerprint = message.printedAt ? undefined : (message.status ?? '');
     let changed: boolean;
-    if (message.printedAt) {
+    if (fingerprint === undefined) {
       // Feyin's status call does not name the device: the row says so with an empty device_no.
-      changed = await reports.recordPrinted(key.merchant, { msgNo: key.id, deviceNo: '', printedAt: message.printedAt });
+      changed = await reports.recordPrinted(key.merchant, { msgNo: key.id, deviceNo: '', printedAt: message.printedAt! });
     } else {
-      const fingerprint = message.status ?? '';
       const last = this.lastStates.get(key.key);
       // A new holder's first read sets the baseline; a final state is told all the same.
       changed = last === undefined ? final : last !== fingerprint;
-      if (changed) await reports.announce(key.merchant, 'PrintMessage', key.id);
-      this.lastStates.set(key.key, fingerprint);
-      if (final) this.finished.add(key.key);
-      return changed;
     }
     if (changed) await reports.announce(key.merchant, 'PrintMessage', key.id);
+    // After the announcement: one that failed is made again on the next round.
+    if (fingerprint !== undefined) this.lastStates.set(key.key, fingerprint);
     if (final) this.finished.add(key.key);
     return changed;
   }

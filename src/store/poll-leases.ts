@@ -1,6 +1,6 @@
+import { isoTime as iso } from './schema.js';
 import type { Store } from './store.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 /** Rows per statement: far below SQLite's and PostgreSQL's bound-parameter limits. */
 const CHUNK = 500;
 

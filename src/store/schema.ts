@@ -8,6 +8,9 @@ import type { Generated, Selectable } from 'kysely';
  * (`default` for rows written before merchants existed); ids are unique per merchant, and a
  * merchant's queries never read another's rows.
  */
+/** A time (ms since the epoch) as the tables hold it. */
+export const isoTime = (ms: number): string => new Date(ms).toISOString();
+
 export interface Database {
   vendor_documents: VendorDocumentTable;
   vendor_notifications: VendorNotificationTable;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SharedTokenSlot, StoredToken } from '../vendor-http/token-cache.js';
 import { DEFAULT_MERCHANT } from '../merchants/merchant.js';
+import { isoTime as iso } from './schema.js';
 import type { Store } from './store.js';
 
 export interface VendorTokenAccount {
@@ -14,7 +15,6 @@ export interface VendorTokenAccount {
   identity: Array<string | undefined>;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const ms = (text: string | null) => (text === null ? null : Date.parse(text));
 
 /**
