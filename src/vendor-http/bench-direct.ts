@@ -2,6 +2,8 @@
 import { VendorError } from '../errors/errors.js';
 import { vendorOperation } from '../observability/metrics.js';
 import {
+  abortAtDeadline,
+  isRedirect,
   vendorUnavailableFrom,
   VendorResponseError,
   VendorUnreachableError,
@@ -9,8 +11,6 @@ import {
   type VendorHttpOptions,
 } from './vendor-http.js';
 import type { VendorTransports } from './vendor-transport.js';
-
-const isRedirect = (status: number) => status >= 300 && status < 400;
 
 /**
  * BENCH_ABLATE=ky: each vendor call as one `undici.request` on the vendor's own pool, the body
@@ -27,7 +27,7 @@ export function directVendorHttp(transports: VendorTransports): (options: Vendor
     return async (request) => {
       const started = performance.now();
       const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(new DOMException('vendor attempt deadline', 'TimeoutError')), options.timeoutMs);
+      const timer = setTimeout(abortAtDeadline, options.timeoutMs, deadline);
       const operation = request.operation ?? vendorOperation(request.method, request.path);
       const record = (outcome: 'OK' | 'VENDOR_UNAVAILABLE') => {
         options.metrics?.vendorCalls.inc({ vendor: options.vendor, operation, outcome });

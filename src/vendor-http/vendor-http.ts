@@ -118,7 +118,7 @@ function withContentType(headers: Record<string, string> | undefined, contentTyp
 }
 
 const okOrClientError = (status: number) => status < 500;
-const isRedirect = (status: number) => status >= 300 && status < 400;
+export const isRedirect = (status: number) => status >= 300 && status < 400;
 
 /** Where a redirect pointed, for the log: origin and path only (a query string may carry anything). */
 function redirectTarget(location: string | null, base: string): string | undefined {
@@ -262,7 +262,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
   };
 }
 
-const abortAtDeadline = (deadline: AbortController) => deadline.abort(new DOMException('vendor attempt deadline', 'TimeoutError'));
+export const abortAtDeadline = (deadline: AbortController) => deadline.abort(new DOMException('vendor attempt deadline', 'TimeoutError'));
 
 /** What `recordCall` needs of one call. */
 interface CallRecord {
