@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelPrintMessageDocument } from './__generated__/graphql.js';
 import { GRAPHIQL_CSP } from '../src/server/graphiql.js';
 import { FEYIN_SEED } from '../src/sandbox/index.js';
-import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
+import { chromiumAvailable, launchChromium, runGraphiqlTab } from './helpers/chromium.js';
 import { startTestService, type TestService } from './helpers/service.js';
 
 /** What the page reported against its policy: `securitypolicyviolation` events and the console's CSP errors. */
@@ -86,11 +86,7 @@ describe.runIf(chromiumAvailable)('GraphiQL under its Content-Security-Policy, i
 
     // The PrintMessageUpdated tab: its first event is the queued message, then the cancel shows.
     const msgNo = FEYIN_SEED.queuedMessages[1]!;
-    await page.locator('.graphiql-tab', { hasText: 'PrintMessageUpdated' }).click();
-    const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
-    await expect.poll(() => editor.innerText(), { timeout: 5_000 }).toContain('printMessageUpdated');
-    await page.waitForTimeout(300);
-    await page.locator('.graphiql-execute-button').click();
+    await runGraphiqlTab(page, 'PrintMessageUpdated', 'printMessageUpdated');
     await expect.poll(() => result.innerText(), { timeout: 10_000 }).toContain('"status": "queued"');
     expect((await t.gql(CancelPrintMessageDocument, { msgNo })).data?.cancelPrintMessage.cancelled).toBe(true);
     await expect.poll(() => result.innerText(), { timeout: 10_000 }).toContain('"status": "cancelled"');

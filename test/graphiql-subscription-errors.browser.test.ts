@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEYIN_SEED } from '../src/sandbox/index.js';
-import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
+import { chromiumAvailable, launchChromium, runGraphiqlTab } from './helpers/chromium.js';
 import { eventually } from './helpers/eventually.js';
 import { startTestService, type TestService } from './helpers/service.js';
 import { subscriber, type Subscriber } from './helpers/subscriber.js';
@@ -14,12 +14,7 @@ import { TEST_JWT_SECRET } from './helpers/tokens.js';
 async function runSubscriptionTab(page: Page, url: string, expected: string): Promise<string> {
   await page.goto(`${url}/graphql`);
   await page.locator('.graphiql-container').waitFor({ timeout: 15_000 });
-  await page.locator('.graphiql-tab', { hasText: 'PrintMessageUpdated' }).click();
-  const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
-  await expect.poll(() => editor.innerText(), { timeout: 5_000 }).toContain('printMessageUpdated');
-  await page.waitForTimeout(300);
-  await page.locator('.graphiql-execute-button').click();
-  const result = page.locator('.result-window');
+  const result = await runGraphiqlTab(page, 'PrintMessageUpdated', 'printMessageUpdated');
   await expect.poll(() => result.innerText(), { timeout: 10_000 }).toContain(expected);
   return result.innerText();
 }

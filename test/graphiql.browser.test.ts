@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelPrintMessageDocument } from './__generated__/graphql.js';
 import { FEYIN_SEED } from '../src/sandbox/index.js';
 import { tempDir } from './helpers/cleanup.js';
-import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
+import { chromiumAvailable, launchChromium, runGraphiqlTab } from './helpers/chromium.js';
 import { startTestService, type TestService } from './helpers/service.js';
 
 describe.runIf(chromiumAvailable)('GraphiQL in headless Chromium, offline', () => {
@@ -110,13 +110,7 @@ describe.runIf(chromiumAvailable)('GraphiQL in headless Chromium, offline', () =
 
     // The example's msgNo is a queued seed message: first event queued.
     const msgNo = FEYIN_SEED.queuedMessages[1]!;
-    await page.locator('.graphiql-tab', { hasText: 'PrintMessageUpdated' }).click();
-    // GraphiQL takes the operation name from the editor once it shows the tab's document.
-    const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
-    await expect.poll(() => editor.innerText(), { timeout: 5_000 }).toContain('printMessageUpdated');
-    await page.waitForTimeout(300);
-    await page.locator('.graphiql-execute-button').click();
-    const result = page.locator('.result-window');
+    const result = await runGraphiqlTab(page, 'PrintMessageUpdated', 'printMessageUpdated');
     await expect.poll(() => result.innerText(), { timeout: 10_000 }).toContain('"status": "queued"');
     expect(await result.innerText()).toContain(msgNo);
 

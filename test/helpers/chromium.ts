@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -19,4 +20,17 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/**
+ * Opens GraphiQL's tab named `tab` on an open GraphiQL page and runs it once the editor shows
+ * `document` (GraphiQL takes the operation name from the editor); the result pane.
+ */
+export async function runGraphiqlTab(page: Page, tab: string, document: string): Promise<Locator> {
+  await page.locator('.graphiql-tab', { hasText: tab }).click();
+  const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
+  await expect.poll(() => editor.innerText(), { timeout: 5_000 }).toContain(document);
+  await page.waitForTimeout(300);
+  await page.locator('.graphiql-execute-button').click();
+  return page.locator('.result-window');
 }
