@@ -8,6 +8,7 @@ import { createVendorHttp } from '../src/vendor-http/vendor-http.js';
 import { createLogger } from '../src/observability/logger.js';
 import { VendorTransports, type VendorFetch } from '../src/vendor-http/vendor-transport.js';
 import { forkReady } from './fork-ready.js';
+import { cpuPerCall, median } from './cpu-per-call.js';
 
 const CALLS = Number(process.env.BENCH_TRANSPORT_CALLS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -50,27 +51,13 @@ const variants: Record<string, () => Promise<unknown>> = {
   'createVendorHttp on the undici transport': () => serviceOnUndici({ method: 'POST', path, searchParams: token }),
 };
 
-/** CPU (user + system) per call in µs, `IN_FLIGHT` calls at a time. */
-async function cpuPerCall(call: () => Promise<unknown>, calls: number): Promise<number> {
-  const before = process.cpuUsage();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next++ < calls) await call();
-    }),
-  );
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / calls;
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const samples: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
-for (const call of Object.values(variants)) await cpuPerCall(call, 2_000); // warm-up: JIT and sockets
+for (const call of Object.values(variants)) await cpuPerCall(call, 2_000, IN_FLIGHT); // warm-up: JIT and sockets
 for (let round = 0; round < ROUNDS; round += 1) {
   // Rotated order each round, so that no variant always runs first or after the same one.
   const names = Object.keys(variants);
   for (const name of [...names.slice(round % names.length), ...names.slice(0, round % names.length)]) {
-    samples[name]!.push(await cpuPerCall(variants[name]!, CALLS));
+    samples[name]!.push(await cpuPerCall(variants[name]!, CALLS, IN_FLIGHT));
   }
 }
 const baseline = median(samples['global fetch']!);

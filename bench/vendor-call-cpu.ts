@@ -6,6 +6,7 @@ import { createLogger } from '../src/observability/logger.js';
 import { ServiceMetrics } from '../src/observability/metrics.js';
 import { VendorTransports } from '../src/vendor-http/vendor-transport.js';
 import { forkReady } from './fork-ready.js';
+import { cpuPerCall, median } from './cpu-per-call.js';
 
 const CALLS = Number(process.env.BENCH_TRANSPORT_CALLS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -33,22 +34,10 @@ const variants: Record<string, () => Promise<unknown>> = {
   createVendorHttp: () => vendorHttp({ method: 'POST', path, searchParams: token, operation: 'msg.cancel', json: { a: 1 } }),
 };
 
-async function cpuPerCall(call: () => Promise<unknown>, calls: number): Promise<number> {
-  const before = process.cpuUsage();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next++ < calls) await call();
-    }),
-  );
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / calls;
-}
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const samples: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
-for (const call of Object.values(variants)) await cpuPerCall(call, 3_000);
+for (const call of Object.values(variants)) await cpuPerCall(call, 3_000, IN_FLIGHT);
 for (let round = 0; round < ROUNDS; round += 1) {
-  for (const [name, call] of Object.entries(variants)) samples[name]!.push(await cpuPerCall(call, CALLS));
+  for (const [name, call] of Object.entries(variants)) samples[name]!.push(await cpuPerCall(call, CALLS, IN_FLIGHT));
 }
 const base = median(samples['undici.request']!);
 for (const [name, values] of Object.entries(samples)) {
